@@ -1,0 +1,248 @@
+"""The rule catalogue: one TOML file per rule in ``rules/``, shipped in the wheel as ``tillgang/rules``.
+
+The catalogue holds what a rule is (refs, severity, texts); the check code lives in ``tillgang.checks``
+and is registered by rule id. ``validate`` states the catalogue's invariants; a test holds them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["FORMATS", "Catalogue", "Rule", "load", "rules_dir", "validate"]
+
+FORMATS = ("docx", "pptx", "pdf", "html")
+SEVERITIES = ("critical", "serious", "moderate", "minor")
+AUTOMATION = ("automatic", "needs-review")
+LANGS = ("sv", "en")
+
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_WCAG = re.compile(r"^[1-4]\.[1-9]\d?\.[1-9]\d?$")
+_EN = re.compile(r"^(9|10|11)(\.\d{1,2}){1,4}$")
+_MATTERHORN = re.compile(r"^\d{2}-\d{3}$")
+_VERAPDF = re.compile(r"^\d+(\.\d+)*-t\d{2}$")
+_ACT = re.compile(r"^[0-9a-z]{6}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    version: int
+    formats: tuple[str, ...]
+    severity: str
+    automation: str
+    refs: dict[str, tuple[str, ...]]
+    title: dict[str, str]
+    description: dict[str, str]
+    fix: dict[str, str]
+    messages: dict[str, dict[str, str]]
+    aliases: tuple[str, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+    fix_by_format: dict[str, dict[str, str]] = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def wcag(self) -> tuple[str, ...]:
+        return self.refs.get("wcag", ())
+
+    def text(self, part: str, lang: str) -> str:
+        value: dict[str, str] = getattr(self, part)
+        return value.get(lang) or value.get("sv", "")
+
+    def fix_for(self, fmt: str, lang: str) -> str:
+        """The fix advice for one format (Word, PowerPoint, PDF tool, HTML), falling back to the general one."""
+        specific = self.fix_by_format.get(fmt)
+        if specific and (specific.get(lang) or specific.get("sv")):
+            return specific.get(lang) or specific["sv"]
+        return self.text("fix", lang)
+
+    def message(self, key: str, lang: str, **params: Any) -> str:
+        templates = self.messages.get(key)
+        if templates is None:
+            raise KeyError(f"rule {self.id} has no message {key!r}")
+        template = templates.get(lang) or templates["sv"]
+        return template.format_map(_Params(params))
+
+    def as_dict(self, lang: str = "sv") -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "formats": list(self.formats),
+            "severity": self.severity,
+            "automation": self.automation,
+            "refs": {k: list(v) for k, v in self.refs.items()},
+            "title": self.text("title", lang),
+            "description": self.text("description", lang),
+            "fix": self.text("fix", lang),
+            "aliases": list(self.aliases),
+        }
+
+
+class _Params(dict[str, Any]):
+    """Missing template parameters render as an empty string rather than raising in a report."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: dict[str, Rule]
+    version: str  # sha256 over the catalogue's files
+    directory: str
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self.rules[self.resolve(rule_id)]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return isinstance(rule_id, str) and self.resolve(rule_id) in self.rules
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self.rules.values(), key=lambda r: r.id))
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def resolve(self, rule_id: str) -> str:
+        if rule_id in self.rules:
+            return rule_id
+        for rule in self.rules.values():
+            if rule_id in rule.aliases:
+                return rule.id
+        return rule_id
+
+    def for_format(self, fmt: str) -> list[Rule]:
+        return [r for r in self if fmt in r.formats]
+
+
+def rules_dir() -> Path:
+    """The catalogue folder: ``$TILLGANG_RULES_DIR``, the installed package data, or the source tree's."""
+    env = os.environ.get("TILLGANG_RULES_DIR")
+    if env:
+        return Path(env)
+    packaged = resources.files("tillgang") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source_tree = Path(__file__).resolve().parents[2] / "rules"
+    if source_tree.is_dir():
+        return source_tree
+    raise FileNotFoundError("the rule catalogue (rules/) was not found next to the tillgang package")
+
+
+def _texts(data: dict[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key, {})
+    return {str(k): str(v).strip() for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _parse(path: Path, raw: bytes) -> Rule:
+    data = tomllib.loads(raw.decode("utf-8"))
+    refs = {str(k): tuple(str(x) for x in v) for k, v in data.get("refs", {}).items()}
+    messages = {str(k): _texts(data.get("messages", {}), k) for k in data.get("messages", {})}
+    fix_by_format = {
+        fmt: _texts(data["fix"], fmt) for fmt in FORMATS if isinstance(data.get("fix", {}).get(fmt), dict)
+    }
+    fix = {k: str(v).strip() for k, v in data.get("fix", {}).items() if isinstance(v, str)}
+    return Rule(
+        id=str(data.get("id", "")),
+        version=int(data.get("version", 0)),
+        formats=tuple(data.get("formats", ())),
+        severity=str(data.get("severity", "")),
+        automation=str(data.get("automation", "")),
+        refs=refs,
+        title=_texts(data, "title"),
+        description=_texts(data, "description"),
+        fix=fix,
+        messages=messages,
+        aliases=tuple(data.get("aliases", ())),
+        notes=_texts(data, "notes"),
+        fix_by_format=fix_by_format,
+        path=str(path),
+    )
+
+
+@lru_cache(maxsize=4)
+def _load(directory: str) -> Catalogue:
+    digest = hashlib.sha256()
+    rules: dict[str, Rule] = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        rule = _parse(path, raw)
+        rules[rule.id or path.stem] = rule
+    return Catalogue(rules=rules, version=digest.hexdigest(), directory=directory)
+
+
+def load(directory: str | Path | None = None) -> Catalogue:
+    return _load(str(directory or rules_dir()))
+
+
+def validate(catalogue: Catalogue) -> list[str]:
+    """Every problem with the catalogue's data, as readable lines. Empty means valid."""
+    problems: list[str] = []
+    seen_aliases: set[str] = set()
+    for rule in catalogue:
+        where = f"{Path(rule.path).name}:"
+        if not _ID.match(rule.id):
+            problems.append(f"{where} id {rule.id!r} is not kebab-case")
+        if Path(rule.path).stem != rule.id:
+            problems.append(f"{where} id {rule.id!r} differs from the file name")
+        if rule.version < 1:
+            problems.append(f"{where} version must be >= 1")
+        if not rule.formats or any(f not in FORMATS for f in rule.formats):
+            problems.append(f"{where} formats {rule.formats} must be a non-empty subset of {FORMATS}")
+        if rule.severity not in SEVERITIES:
+            problems.append(f"{where} severity {rule.severity!r} not in {SEVERITIES}")
+        if rule.automation not in AUTOMATION:
+            problems.append(f"{where} automation {rule.automation!r} not in {AUTOMATION}")
+        for key, pattern in (
+            ("wcag", _WCAG),
+            ("en301549", _EN),
+            ("matterhorn", _MATTERHORN),
+            ("verapdf", _VERAPDF),
+            ("act", _ACT),
+        ):
+            for ref in rule.refs.get(key, ()):
+                if not pattern.match(ref):
+                    problems.append(f"{where} refs.{key} value {ref!r} is malformed")
+        unknown = set(rule.refs) - {"wcag", "en301549", "matterhorn", "verapdf", "act", "best-practice"}
+        if unknown:
+            problems.append(f"{where} unknown refs {sorted(unknown)}")
+        if not rule.refs.get("wcag") and not rule.refs.get("best-practice"):
+            problems.append(f"{where} needs refs.wcag or refs.best-practice")
+        if (
+            "pdf" in rule.formats
+            and rule.refs.get("wcag")
+            and not (
+                rule.refs.get("matterhorn") or rule.refs.get("verapdf") or rule.refs.get("best-practice")
+            )
+        ):
+            problems.append(f"{where} a PDF rule needs refs.matterhorn or refs.verapdf")
+        if rule.refs.get("wcag") and not rule.refs.get("en301549"):
+            problems.append(f"{where} refs.en301549 missing")
+        for part in ("title", "description", "fix"):
+            for lang in LANGS:
+                if not getattr(rule, part).get(lang):
+                    problems.append(f"{where} {part}.{lang} is missing")
+        if not rule.messages:
+            problems.append(f"{where} has no [messages.*]")
+        for key, texts in rule.messages.items():
+            for lang in LANGS:
+                if not texts.get(lang):
+                    problems.append(f"{where} messages.{key}.{lang} is missing")
+            if set(re.findall(r"{(\w+)}", texts.get("sv", ""))) != set(
+                re.findall(r"{(\w+)}", texts.get("en", ""))
+            ):
+                problems.append(f"{where} messages.{key}: sv and en use different parameters")
+        for alias in rule.aliases:
+            if alias in catalogue.rules or alias in seen_aliases:
+                problems.append(f"{where} alias {alias!r} collides")
+            seen_aliases.add(alias)
+    return problems

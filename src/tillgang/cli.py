@@ -1,0 +1,264 @@
+"""The command line: ``tillgang check|rules|rule`` and the commands other parts of the package add."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+__all__ = ["main"]
+
+DOCUMENT_SUFFIXES = {
+    ".docx",
+    ".docm",
+    ".dotx",
+    ".dotm",
+    ".pptx",
+    ".pptm",
+    ".ppsx",
+    ".potx",
+    ".pdf",
+    ".html",
+    ".htm",
+    ".xhtml",
+}
+
+# Modules that add their own sub-commands, each with ``add_commands(subparsers)``: crawl, register, serve ...
+COMMAND_MODULES: tuple[str, ...] = (
+    "tillgang.crawl.cli",
+    "tillgang.register.cli",
+    "tillgang.web.cli",
+    "tillgang.distributed.cli",
+)
+
+
+class UsageError(Exception):
+    pass
+
+
+def _lang_default() -> str:
+    lang = os.environ.get("TILLGANG_LANG", "sv")
+    return lang if lang in ("sv", "en") else "sv"
+
+
+def add_lang_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("sv", "en"), default=_lang_default(), help="language of the report (default sv)"
+    )
+
+
+def expand_paths(paths: Sequence[str]) -> list[tuple[str, str]]:
+    """(path, source) pairs. Named files are checked whatever their name; folders are walked for documents."""
+    items: list[tuple[str, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in DOCUMENT_SUFFIXES
+                    and not child.name.startswith("~$")
+                ):
+                    items.append((str(child), str(child)))
+        elif p.is_file():
+            items.append((str(p), raw))
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+    return items
+
+
+def _progress(total: int) -> Callable[[int, dict[str, Any]], None] | None:
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    done = [0]
+
+    def show(_: int, entry: dict[str, Any]) -> None:
+        done[0] += 1
+        print(f"\r{done[0]}/{total} {entry['source'][-60:]:<60}", end="", file=sys.stderr, flush=True)
+        if done[0] == total:
+            print(file=sys.stderr)
+
+    return show
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .engine import CheckOptions, check_files, exit_status, report
+    from .limits import DEFAULT_LIMITS
+    from .render import render
+
+    items = expand_paths(args.paths)
+    overrides: dict[str, Any] = {"timeout_s": args.timeout}
+    if args.max_size is not None:
+        overrides["max_file_bytes"] = int(args.max_size * 1024 * 1024)
+    limits = DEFAULT_LIMITS.with_overrides(**overrides)
+    rules = frozenset(args.rules.split(",")) if args.rules else None
+    if rules is not None:
+        from .catalogue import load
+
+        unknown = sorted(r for r in rules if r not in load())
+        if unknown:
+            raise UsageError(f"unknown rule id(s): {', '.join(unknown)}")
+        rules = frozenset(load().resolve(r) for r in rules)
+    options = CheckOptions(lang=args.lang, limits=limits, rules=rules)
+    documents = check_files(items, options, jobs=args.jobs, on_result=_progress(len(items)))
+    result = report(documents)
+    output = render(result, args.format, args.lang)
+    if args.out:
+        Path(args.out).write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+    return exit_status(documents)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .catalogue import load
+
+    cat = load()
+    rules = [r for r in cat if not args.for_format or args.for_format in r.formats]
+    if args.format == "json":
+        data = {"catalogue": cat.version, "rules": [r.as_dict(args.lang) for r in rules]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    width = max(len(r.id) for r in rules) if rules else 10
+    for r in rules:
+        refs = " ".join(r.refs.get("wcag", ())) or "-"
+        act = " ".join(r.refs.get("act", ()))
+        line = (
+            f"{r.id:<{width}}  {','.join(r.formats):<19}  {r.severity:<8}  {r.automation:<12}  "
+            f"WCAG {refs}{'  ACT ' + act if act else ''}"
+        )
+        print(line)
+        print(" " * (width + 2) + r.text("title", args.lang))
+    print(f"\n{len(rules)} rules, catalogue {cat.version[:12]}")
+    return 0
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    from .catalogue import load
+
+    cat = load()
+    if args.id not in cat:
+        raise UsageError(f"unknown rule id: {args.id} (see 'tillgang rules')")
+    rule = cat[args.id]
+    if args.format == "json":
+        data = rule.as_dict(args.lang)
+        data["fix_by_format"] = {f: rule.fix_for(f, args.lang) for f in rule.formats}
+        data["notes"] = rule.notes.get(args.lang, "")
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    sv = args.lang == "sv"
+    labels = {
+        "formats": "Format" if sv else "Formats",
+        "severity": "Allvarlighet" if sv else "Severity",
+        "automation": "Automatisering" if sv else "Automation",
+        "refs": "Referenser" if sv else "References",
+        "why": "Varför" if sv else "Why",
+        "fix": "Så rättar du" if sv else "How to fix",
+        "notes": "Att veta" if sv else "Notes",
+        "version": "Version",
+    }
+    print(f"{rule.id}: {rule.text('title', args.lang)}\n")
+    print(f"{labels['formats']}: {', '.join(rule.formats)}")
+    print(
+        f"{labels['severity']}: {rule.severity}   {labels['automation']}: {rule.automation}   "
+        f"{labels['version']}: {rule.version}"
+    )
+    refs = "; ".join(f"{k}: {', '.join(v)}" for k, v in rule.refs.items() if v)
+    print(f"{labels['refs']}: {refs}\n")
+    print(labels["why"] + ":")
+    print(
+        textwrap.fill(
+            " ".join(rule.text("description", args.lang).split()),
+            100,
+            initial_indent="  ",
+            subsequent_indent="  ",
+        )
+    )
+    print("\n" + labels["fix"] + ":")
+    for fmt in rule.formats:
+        text = rule.fix_for(fmt, args.lang)
+        print(
+            textwrap.fill(
+                f"[{fmt}] " + " ".join(text.split()), 100, initial_indent="  ", subsequent_indent="    "
+            )
+        )
+    note = rule.notes.get(args.lang) or rule.notes.get("sv")
+    if note:
+        print("\n" + labels["notes"] + ":")
+        print(textwrap.fill(" ".join(note.split()), 100, initial_indent="  ", subsequent_indent="  "))
+    return 0
+
+
+def find_spec_safe(name: str) -> bool:
+    """True when the module exists (a part of the package may not be installed in a slim build)."""
+    from importlib.util import find_spec
+
+    try:
+        return find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tillgang",
+        description="Tillgänglighetskontroll av Word, PowerPoint, PDF och webbsidor (DOS-lagen, EN 301 549, WCAG 2.1 AA).",
+    )
+    parser.add_argument("--version", action="version", version=f"tillgang {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="check documents and folders of documents")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked)")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    add_lang_argument(p)
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds per document before it is stopped")
+    p.add_argument("--max-size", type=float, default=None, metavar="MB", help="largest file to check, in MB")
+    p.add_argument("--rules", default=None, help="only these rule ids, comma-separated")
+    p.add_argument("--out", default=None, help="write the report to this file instead of standard output")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("rules", help="list the rule catalogue")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--for", dest="for_format", choices=("docx", "pptx", "pdf", "html"), default=None)
+    add_lang_argument(p)
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("rule", help="explain one rule")
+    p.add_argument("id")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_lang_argument(p)
+    p.set_defaults(func=cmd_rule)
+
+    for module in COMMAND_MODULES:
+        if find_spec_safe(module):
+            import_module(module).add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"tillgang: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tillgang: avbrutet / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

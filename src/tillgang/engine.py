@@ -1,0 +1,288 @@
+"""The engine: sniff, read, run every applicable check, and build the report (design §4).
+
+``check_file`` does one document in this process. ``check_files`` runs many in a pool of warm worker
+processes with a hard per-document time limit: a worker that overruns (a native qpdf call cannot be
+interrupted from Python) is killed and replaced, and only that document gets a ``timeout`` error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .catalogue import Catalogue, load
+from .errors import DocumentError, error_message
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Document
+from .outcomes import Outcome, worst
+from .registry import CHECKS, Results, checks_for
+
+__all__ = ["CheckOptions", "check_document", "check_file", "check_files", "report", "tool_info"]
+
+log = logging.getLogger(__name__)
+
+_INTERNAL = {
+    "sv": "Regeln kunde inte avgöras på grund av ett internt fel i tillgang ({error}). Granska manuellt.",
+    "en": "The rule could not be decided because of an internal error in tillgang ({error}). Review manually.",
+}
+_SEVERITY_RANK = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    lang: str = "sv"
+    limits: Limits = DEFAULT_LIMITS
+    rules: frozenset[str] | None = None  # only these rule ids (None = all)
+
+
+def _load_checks() -> dict[str, Any]:
+    from . import checks  # noqa: F401  (registers every check)
+
+    return CHECKS
+
+
+def tool_info(catalogue: Catalogue | None = None) -> dict[str, str]:
+    cat = catalogue or load()
+    return {"name": "tillgang", "version": __version__, "catalogue": cat.version}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_document(
+    doc: Document, options: CheckOptions, catalogue: Catalogue | None = None
+) -> dict[str, Any]:
+    """Run every check that applies to ``doc.format``; return the ``rules`` and ``findings`` of the report."""
+    cat = catalogue or load()
+    _load_checks()
+    rules: dict[str, str] = {}
+    findings: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    for rule in cat.for_format(doc.format):
+        if options.rules is not None and rule.id not in options.rules:
+            continue
+        funcs = checks_for(rule.id, doc.format)
+        if not funcs:
+            continue
+        results = Results()
+        try:
+            for func in funcs:
+                func(doc, results)
+        except (DocumentError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # a bug in one check must not lose the document's other rules
+            log.error("check %s failed on %s:\n%s", rule.id, doc.source, traceback.format_exc())
+            results.items.clear()
+            results.cant_tell("__internal__", error=f"{type(exc).__name__}: {exc}")
+        outcome = worst([r.outcome for r in results.items])
+        rules[rule.id] = outcome.value
+        counts[rule.id] = sum(1 for r in results.items if r.outcome == Outcome.PASSED)
+        for res in results.items:
+            if res.outcome not in (Outcome.FAILED, Outcome.CANT_TELL):
+                continue
+            if res.message_key == "__internal__":
+                message = _INTERNAL.get(options.lang, _INTERNAL["sv"]).format(**res.params)
+            else:
+                message = rule.message(res.message_key or "", options.lang, **res.params)
+            findings.append(
+                {
+                    "rule": rule.id,
+                    "outcome": res.outcome.value,
+                    "severity": rule.severity,
+                    "wcag": list(rule.wcag),
+                    "location": res.location.as_dict(),
+                    "message": message,
+                    "_sort": res.location.sort_key(),
+                }
+            )
+    findings.sort(
+        key=lambda f: (
+            0 if f["outcome"] == "failed" else 1,
+            _SEVERITY_RANK.get(f["severity"], 9),
+            f["rule"],
+            f["_sort"],
+        )
+    )
+    for f in findings:
+        del f["_sort"]
+    return {"rules": rules, "findings": findings, "passed_targets": counts}
+
+
+def _base_entry(source: str, sha: str | None, fmt: str | None, size: int | None) -> dict[str, Any]:
+    return {"source": source, "format": fmt, "sha256": sha, "size": size, "error": None}
+
+
+def check_file(
+    path: str | Path, options: CheckOptions = CheckOptions(), source: str | None = None
+) -> dict[str, Any]:
+    """Check one file in this process. Never raises for a bad document: the error goes into the entry."""
+    from .readers import read
+    from .sniff import sniff
+
+    p = Path(path)
+    src = source or str(path)
+    entry = _base_entry(src, None, None, None)
+    doc: Document | None = None
+    try:
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise DocumentError("corrupt", f"cannot read the file: {exc.strerror or exc}") from exc
+        entry["size"] = size
+        entry["sha256"] = sha256_file(p)
+        if size > options.limits.max_file_bytes:
+            raise DocumentError("too-large", f"{size} bytes, the limit is {options.limits.max_file_bytes}")
+        fmt = sniff(p, options.limits)
+        entry["format"] = fmt
+        doc = read(p, fmt, src, options.limits)
+        entry.update(
+            {
+                "title": doc.title,
+                "lang": doc.lang,
+                "pages": doc.page_count,
+            }
+        )
+        entry.update(check_document(doc, options))
+        if doc.warnings:
+            entry["warnings"] = list(doc.warnings)
+    except DocumentError as exc:
+        entry["error"] = exc.as_dict(options.lang)
+    except MemoryError:
+        entry["error"] = DocumentError("too-large", "the document needs more memory than allowed").as_dict(
+            options.lang
+        )
+    except RecursionError:
+        entry["error"] = DocumentError("too-large", "the document is nested too deeply").as_dict(options.lang)
+    except Exception as exc:  # the reader met something it did not expect: this document only
+        log.error("reading %s failed:\n%s", src, traceback.format_exc())
+        entry["error"] = DocumentError("corrupt", f"{type(exc).__name__}: {exc}").as_dict(options.lang)
+    finally:
+        if doc is not None:
+            try:
+                doc.close()
+            except Exception:  # closing a broken native handle must not turn a report into an error
+                log.debug("closing %s failed", src, exc_info=True)
+    if entry["error"] is not None:
+        for key in ("rules", "findings", "passed_targets"):
+            entry.pop(key, None)
+    return entry
+
+
+# ------------------------------------------------------------------ worker pool
+
+
+def _worker_init(memory_bytes: int) -> None:
+    if memory_bytes > 0:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        except (ImportError, ValueError, OSError):
+            pass
+    _load_checks()
+    load()
+
+
+def _worker_check(path: str, options: CheckOptions, source: str) -> dict[str, Any]:
+    return check_file(path, options, source)
+
+
+def _failed_entry(path: str, source: str, code: str, detail: str, lang: str) -> dict[str, Any]:
+    entry = _base_entry(source, None, None, None)
+    try:
+        entry["size"] = os.path.getsize(path)
+        entry["sha256"] = sha256_file(Path(path))
+    except OSError:
+        pass
+    entry["error"] = {"code": code, "message": error_message(code, detail, lang)}
+    return entry
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def check_files(
+    items: Iterable[tuple[str, str]],
+    options: CheckOptions = CheckOptions(),
+    jobs: int | None = None,
+    on_result: Callable[[int, dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Check many files (path, source) in worker processes; results in input order.
+
+    Every document gets an entry, whatever happens to its worker: timeouts, crashes and memory exhaustion
+    become that document's ``error``.
+    """
+    work = list(items)
+    results: list[dict[str, Any] | None] = [None] * len(work)
+    for index, entry in _iter_pool(work, options, jobs or default_jobs()):
+        results[index] = entry
+        if on_result is not None:
+            on_result(index, entry)
+    return [r for r in results if r is not None]
+
+
+def _iter_pool(
+    work: list[tuple[str, str]], options: CheckOptions, jobs: int
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    from pebble import ProcessExpired, ProcessPool
+
+    if not work:
+        return
+    timeout = options.limits.timeout_s
+    workers = max(1, min(jobs, len(work)))
+    with ProcessPool(
+        max_workers=workers,
+        max_tasks=500,
+        initializer=_worker_init,
+        initargs=(options.limits.memory_bytes,),
+    ) as pool:
+        futures = [
+            pool.schedule(_worker_check, args=(path, options, source), timeout=timeout)
+            for path, source in work
+        ]
+        for index, future in enumerate(futures):
+            path, source = work[index]
+            try:
+                entry = future.result()
+            except FutureTimeout:
+                entry = _failed_entry(path, source, "timeout", f"more than {timeout:g} s", options.lang)
+            except ProcessExpired as exc:
+                detail = f"the checking process ended unexpectedly (exit code {exc.exitcode})"
+                code = "too-large" if exc.exitcode in (-9, 137) else "internal"
+                entry = _failed_entry(path, source, code, detail, options.lang)
+            except MemoryError:
+                entry = _failed_entry(path, source, "too-large", "out of memory", options.lang)
+            except Exception as exc:  # pickling or pool failure: this document only
+                entry = _failed_entry(path, source, "internal", f"{type(exc).__name__}: {exc}", options.lang)
+            yield index, entry
+
+
+def report(documents: list[dict[str, Any]], catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """The whole JSON report (design §4)."""
+    return {"tool": tool_info(catalogue), "documents": documents}
+
+
+def exit_status(documents: list[dict[str, Any]]) -> int:
+    """0 nothing failed, 1 some rule failed, 3 some document could not be checked (and nothing failed)."""
+    if any("failed" in (d.get("rules") or {}).values() for d in documents):
+        return 1
+    if any(d.get("error") for d in documents):
+        return 3
+    return 0
+
+
+__all__ += ["default_jobs", "exit_status", "sha256_file"]

@@ -1,0 +1,25 @@
+"""Readers: one per format, each turning a file into a ``Document``. The only code that parses files."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from ..limits import Limits
+from ..model import Document
+
+__all__ = ["READERS", "read"]
+
+# format -> module with ``read(path: Path, source: str, limits: Limits) -> Document``
+READERS = {
+    "docx": "tillgang.readers.docx",
+    "pptx": "tillgang.readers.pptx",
+    "pdf": "tillgang.readers.pdf",
+    "html": "tillgang.readers.html",
+}
+
+
+def read(path: Path, fmt: str, source: str, limits: Limits) -> Document:
+    module = import_module(READERS[fmt])
+    doc: Document = module.read(path, source, limits)
+    return doc

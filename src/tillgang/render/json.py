@@ -1,0 +1,10 @@
+"""The JSON report: the contract of design §4."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def render_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

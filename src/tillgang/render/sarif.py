@@ -1,0 +1,81 @@
+"""SARIF 2.1.0, for code-scanning dashboards and CI systems."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..catalogue import load
+
+_LEVEL = {"failed": "error", "cantTell": "warning"}
+
+
+def render_sarif(report: dict[str, Any], lang: str = "sv") -> str:
+    cat = load()
+    used = sorted({f["rule"] for d in report["documents"] for f in d.get("findings", [])})
+    rules = []
+    for rule_id in used:
+        rule = cat[rule_id]
+        rules.append(
+            {
+                "id": rule.id,
+                "name": rule.id,
+                "shortDescription": {"text": rule.text("title", lang)},
+                "fullDescription": {"text": " ".join(rule.text("description", lang).split())},
+                "help": {"text": " ".join(rule.text("fix", lang).split())},
+                "properties": {"tags": [f"wcag{x}" for x in rule.wcag], "severity": rule.severity},
+            }
+        )
+    results = []
+    invocations_notes = []
+    for doc in report["documents"]:
+        if doc.get("error"):
+            invocations_notes.append(
+                {
+                    "level": "error",
+                    "message": {"text": doc["error"]["message"]},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": doc["source"]}}}],
+                    "descriptor": {"id": doc["error"]["code"]},
+                }
+            )
+            continue
+        for f in doc.get("findings", []):
+            loc = f.get("location", {})
+            logical = ", ".join(f"{k}={v}" for k, v in loc.items())
+            results.append(
+                {
+                    "ruleId": f["rule"],
+                    "level": _LEVEL.get(f["outcome"], "note"),
+                    "kind": "fail" if f["outcome"] == "failed" else "review",
+                    "message": {"text": f["message"]},
+                    "locations": [
+                        {
+                            "physicalLocation": {"artifactLocation": {"uri": doc["source"]}},
+                            "logicalLocations": [{"fullyQualifiedName": logical}] if logical else [],
+                        }
+                    ],
+                }
+            )
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "tillgang",
+                        "version": report["tool"]["version"],
+                        "rules": rules,
+                    }
+                },
+                "invocations": [
+                    {
+                        "executionSuccessful": not invocations_notes,
+                        "toolExecutionNotifications": invocations_notes,
+                    }
+                ],
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"

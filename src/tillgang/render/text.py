@@ -1,0 +1,175 @@
+"""The text report a person reads: grouped by document, worst first, with how to fix each problem."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from ..catalogue import load
+
+__all__ = ["describe_location", "render_text"]
+
+_T: dict[str, dict[str, Any]] = {
+    "sv": {
+        "failed": "Underkänd",
+        "cantTell": "Granska manuellt",
+        "fix": "Så rättar du",
+        "error": "Kunde inte kontrolleras",
+        "ok": "Inga problem hittades av de automatiska reglerna.",
+        "doc_summary": "{failed} regler underkända, {cant} att granska, {passed} utan anmärkning",
+        "summary": "Sammanfattning: {n} dokument kontrollerade, {bad} med underkända regler, {review} att granska, {err} kunde inte kontrolleras.",
+        "disclaimer": "Automatiska kontroller kan visa brister men aldrig bevisa att ett dokument är tillgängligt.",
+        "more": "… och {n} till av samma slag",
+        "best": "bästa praxis",
+        "severity": {"critical": "kritisk", "serious": "allvarlig", "moderate": "måttlig", "minor": "mindre"},
+        "formats": {"docx": "Word", "pptx": "PowerPoint", "pdf": "PDF", "html": "HTML"},
+        "loc": {
+            "page": "sida {v}",
+            "slide": "bild {v}",
+            "paragraph": "stycke {v}",
+            "table": "tabell {v}",
+            "row": "rad {v}",
+            "element": "element {v}",
+            "selector": "{v}",
+            "name": "{v}",
+        },
+        "parts": {
+            "header": "sidhuvud",
+            "footer": "sidfot",
+            "footnotes": "fotnoter",
+            "endnotes": "slutnoter",
+            "notes": "anteckningar",
+            "metadata": "egenskaper",
+            "body": "brödtext",
+            "layout": "layout",
+            "master": "bildbakgrund",
+        },
+    },
+    "en": {
+        "failed": "Failed",
+        "cantTell": "Review manually",
+        "fix": "How to fix",
+        "error": "Could not be checked",
+        "ok": "No problems found by the automated rules.",
+        "doc_summary": "{failed} rules failed, {cant} to review, {passed} without remarks",
+        "summary": "Summary: {n} documents checked, {bad} with failed rules, {review} to review, {err} could not be checked.",
+        "disclaimer": "Automated checks can show problems but can never prove that a document is accessible.",
+        "more": "… and {n} more of the same kind",
+        "best": "best practice",
+        "severity": {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor"},
+        "formats": {"docx": "Word", "pptx": "PowerPoint", "pdf": "PDF", "html": "HTML"},
+        "loc": {
+            "page": "page {v}",
+            "slide": "slide {v}",
+            "paragraph": "paragraph {v}",
+            "table": "table {v}",
+            "row": "row {v}",
+            "element": "element {v}",
+            "selector": "{v}",
+            "name": "{v}",
+        },
+        "parts": {
+            "header": "header",
+            "footer": "footer",
+            "footnotes": "footnotes",
+            "endnotes": "endnotes",
+            "notes": "notes",
+            "metadata": "properties",
+            "body": "body",
+            "layout": "layout",
+            "master": "slide master",
+        },
+    },
+}
+MAX_PER_RULE = 10
+
+
+def describe_location(loc: dict[str, Any], lang: str = "sv") -> str:
+    t = _T.get(lang, _T["sv"])
+    bits = []
+    for key in ("page", "slide", "table", "row", "paragraph", "element", "selector"):
+        if loc.get(key) is not None:
+            bits.append(t["loc"][key].format(v=loc[key]))
+    part = loc.get("part")
+    if part and part not in ("body", "metadata"):
+        base = part.rstrip("0123456789")
+        bits.append(t["parts"].get(base, part))
+    return ", ".join(bits)
+
+
+def _doc_rank(doc: dict[str, Any]) -> tuple[int, int]:
+    if doc.get("error"):
+        return (1, 0)
+    outcomes = list((doc.get("rules") or {}).values())
+    failed = outcomes.count("failed")
+    if failed:
+        return (0, -failed)
+    if "cantTell" in outcomes:
+        return (2, 0)
+    return (3, 0)
+
+
+def _wrap(text: str, indent: str, first: str | None = None) -> str:
+    return textwrap.fill(
+        " ".join(text.split()), width=100, initial_indent=first or indent, subsequent_indent=indent
+    )
+
+
+def render_text(report: dict[str, Any], lang: str = "sv") -> str:
+    t = _T.get(lang, _T["sv"])
+    cat = load()
+    lines: list[str] = []
+    docs = sorted(report["documents"], key=_doc_rank)
+    n_bad = n_review = n_err = 0
+    for doc in docs:
+        fmt = t["formats"].get(doc.get("format") or "", "")
+        header = doc["source"] + (f"  ({fmt})" if fmt else "")
+        lines.append(header)
+        lines.append("=" * min(len(header), 100))
+        if doc.get("error"):
+            n_err += 1
+            lines.append(_wrap(f"{t['error']}: {doc['error']['message']}", "  "))
+            lines.append("")
+            continue
+        rules = doc.get("rules") or {}
+        outcomes = list(rules.values())
+        if "failed" in outcomes:
+            n_bad += 1
+        elif "cantTell" in outcomes:
+            n_review += 1
+        lines.append(
+            "  "
+            + t["doc_summary"].format(
+                failed=outcomes.count("failed"),
+                cant=outcomes.count("cantTell"),
+                passed=outcomes.count("passed"),
+            )
+        )
+        by_rule: dict[str, list[dict[str, Any]]] = {}
+        for f in doc.get("findings", []):
+            by_rule.setdefault(f["rule"], []).append(f)
+        if not by_rule:
+            lines.append("  " + t["ok"])
+        for rule_id, findings in by_rule.items():
+            rule = cat[rule_id]
+            outcome = rules.get(rule_id, findings[0]["outcome"])
+            mark = "✗" if outcome == "failed" else "?"
+            refs = ", ".join(f"WCAG {x}" for x in rule.wcag) or t["best"]
+            lines.append("")
+            lines.append(
+                f"  {mark} {t.get(outcome, outcome)}: {rule.text('title', lang)}"
+                f"  [{rule_id}; {refs}; {t['severity'].get(rule.severity, rule.severity)}]"
+            )
+            for f in findings[:MAX_PER_RULE]:
+                where = describe_location(f.get("location", {}), lang)
+                marker = "    - " if f["outcome"] == outcome else "    ? "
+                lines.append(_wrap(f["message"] + (f" ({where})" if where else ""), "      ", marker))
+            if len(findings) > MAX_PER_RULE:
+                lines.append("      " + t["more"].format(n=len(findings) - MAX_PER_RULE))
+            lines.append(_wrap(f"{t['fix']}: {rule.fix_for(doc.get('format') or '', lang)}", "      "))
+        for warning in doc.get("warnings", []):
+            lines.append(_wrap(f"(i) {warning}", "  "))
+        lines.append("")
+    lines.append(t["summary"].format(n=len(docs), bad=n_bad, review=n_review, err=n_err))
+    lines.append(t["disclaimer"])
+    return "\n".join(lines) + "\n"

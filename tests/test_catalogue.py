@@ -1,0 +1,105 @@
+"""The catalogue's invariants: valid data, a check per rule, a rule per check, pass and fail fixtures per format."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tillgang.catalogue import FORMATS, load, validate
+from tillgang.registry import CHECKS
+
+from .conftest import FIXTURES, ROOT
+
+FIXTURE_NAME = re.compile(r"^(pass|fail|review|inapplicable)-(docx|pptx|pdf|html)-[a-z0-9-]+\.[a-z]+$")
+
+
+def test_catalogue_is_valid() -> None:
+    assert validate(load()) == []
+
+
+def test_every_rule_has_a_check_and_every_check_a_rule() -> None:
+    import tillgang.checks  # noqa: F401
+
+    cat = load()
+    assert sorted(set(cat.rules) - set(CHECKS)) == []
+    assert sorted(set(CHECKS) - set(cat.rules)) == []
+
+
+def test_every_rule_has_pass_and_fail_fixtures_for_each_format() -> None:
+    missing = []
+    for rule in load():
+        folder = FIXTURES / rule.id
+        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        for fmt in rule.formats:
+            for outcome in ("pass", "fail"):
+                if not any(n.startswith(f"{outcome}-{fmt}-") for n in names):
+                    missing.append(f"{rule.id}: no {outcome}-{fmt}-* fixture")
+    assert missing == []
+
+
+def test_fixture_names_follow_the_convention() -> None:
+    bad = [
+        str(p.relative_to(FIXTURES))
+        for p in FIXTURES.glob("*/*")
+        if p.parent.name != "_make" and p.is_file() and not FIXTURE_NAME.match(p.name)
+    ]
+    assert bad == []
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_")}
+    assert sorted(folders - set(load().rules)) == []
+
+
+def test_catalogue_version_is_stable_and_content_based() -> None:
+    cat = load()
+    assert re.fullmatch(r"[0-9a-f]{64}", cat.version)
+    assert load().version == cat.version
+
+
+def test_every_format_is_known() -> None:
+    assert all(set(r.formats) <= set(FORMATS) for r in load())
+
+
+@pytest.mark.slow
+def test_catalogue_loads_from_an_installed_wheel(tmp_path: Path) -> None:
+    """Build the wheel, unpack it away from the source tree, and load the catalogue from it."""
+    out = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(out.glob("tillgang-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        assert "tillgang/rules/image-alt.toml" in names
+        zf.extractall(tmp_path / "site")
+    code = (
+        "import tillgang.catalogue as c, pathlib; d = c.rules_dir();"
+        "assert 'site' in str(d), d; cat = c.load(); print(len(cat), cat.version)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    count, version = result.stdout.split()
+    assert int(count) == len(load())
+    assert version == load().version

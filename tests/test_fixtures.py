@@ -1,0 +1,29 @@
+"""Every fixture's outcome: fixtures/<rule-id>/<pass|fail|review|inapplicable>-<format>-<what>.<ext>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tillgang.engine import CheckOptions, check_file
+
+from .conftest import FIXTURES
+
+EXPECTED = {"pass": "passed", "fail": "failed", "review": "cantTell", "inapplicable": "inapplicable"}
+CASES = sorted(
+    p for p in FIXTURES.glob("*/*") if p.is_file() and not p.parent.name.startswith("_") and "-" in p.name
+)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+def test_fixture_outcome(path: Path) -> None:
+    rule = path.parent.name
+    expected = EXPECTED[path.name.split("-", 1)[0]]
+    entry = check_file(path, CheckOptions(rules=frozenset({rule})))
+    assert entry["error"] is None, entry["error"]
+    got = entry["rules"].get(rule, "inapplicable")
+    assert got == expected, [f for f in entry["findings"] if f["rule"] == rule]
+    if expected in ("failed", "cantTell"):
+        messages = [f["message"] for f in entry["findings"] if f["rule"] == rule]
+        assert messages and all(messages), "a failing fixture must produce a readable message"
