@@ -10,11 +10,11 @@ import hashlib
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["FORMATS", "Catalogue", "Rule", "load", "rules_dir", "validate"]
