@@ -11,7 +11,8 @@ import hashlib
 import logging
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,6 +216,74 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+class CheckPool:
+    """Warm worker processes that check documents under the hard per-document time limit.
+
+    ``submit`` returns a ``concurrent.futures.Future`` whose result is always a report entry (never an
+    exception): timeouts, worker crashes and memory exhaustion become that document's ``error``. Use it as a
+    context manager; from asyncio, wrap the future with ``asyncio.wrap_future``.
+    """
+
+    def __init__(self, options: CheckOptions = CheckOptions(), jobs: int | None = None) -> None:
+        from pebble import ProcessPool
+
+        self.options = options
+        self._pool = ProcessPool(
+            max_workers=max(1, jobs or default_jobs()),
+            max_tasks=500,
+            initializer=_worker_init,
+            initargs=(options.limits.memory_bytes,),
+        )
+
+    def submit(self, path: str, source: str | None = None) -> Future[dict[str, Any]]:
+        src = source or path
+        result: Future[dict[str, Any]] = Future()
+        inner = self._pool.schedule(
+            _worker_check, args=(path, self.options, src), timeout=self.options.limits.timeout_s
+        )
+
+        def done(f: Future[dict[str, Any]]) -> None:
+            result.set_result(self._entry(f, path, src))
+
+        inner.add_done_callback(done)
+        return result
+
+    def _entry(self, future: Future[dict[str, Any]], path: str, source: str) -> dict[str, Any]:
+        from pebble import ProcessExpired
+
+        lang = self.options.lang
+        timeout = self.options.limits.timeout_s
+        try:
+            return future.result()
+        except FutureTimeout:
+            return _failed_entry(path, source, "timeout", f"more than {timeout:g} s", lang)
+        except ProcessExpired as exc:
+            detail = f"the checking process ended unexpectedly (exit code {exc.exitcode})"
+            code = "too-large" if exc.exitcode in (-9, 137) else "internal"
+            return _failed_entry(path, source, code, detail, lang)
+        except MemoryError:
+            return _failed_entry(path, source, "too-large", "out of memory", lang)
+        except Exception as exc:  # pickling or pool failure: this document only
+            return _failed_entry(path, source, "internal", f"{type(exc).__name__}: {exc}", lang)
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
+
+    def terminate(self) -> None:
+        self._pool.stop()
+        self._pool.join()
+
+    def __enter__(self) -> CheckPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.close()
+        else:
+            self.terminate()
+
+
 def check_files(
     items: Iterable[tuple[str, str]],
     options: CheckOptions = CheckOptions(),
@@ -227,48 +296,17 @@ def check_files(
     become that document's ``error``.
     """
     work = list(items)
-    results: list[dict[str, Any] | None] = [None] * len(work)
-    for index, entry in _iter_pool(work, options, jobs or default_jobs()):
-        results[index] = entry
-        if on_result is not None:
-            on_result(index, entry)
-    return [r for r in results if r is not None]
-
-
-def _iter_pool(
-    work: list[tuple[str, str]], options: CheckOptions, jobs: int
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    from pebble import ProcessExpired, ProcessPool
-
     if not work:
-        return
-    timeout = options.limits.timeout_s
-    workers = max(1, min(jobs, len(work)))
-    with ProcessPool(
-        max_workers=workers,
-        max_tasks=500,
-        initializer=_worker_init,
-        initargs=(options.limits.memory_bytes,),
-    ) as pool:
-        futures = [
-            pool.schedule(_worker_check, args=(path, options, source), timeout=timeout)
-            for path, source in work
-        ]
+        return []
+    results: list[dict[str, Any]] = []
+    with CheckPool(options, jobs=min(jobs or default_jobs(), len(work))) as pool:
+        futures = [pool.submit(path, source) for path, source in work]
         for index, future in enumerate(futures):
-            path, source = work[index]
-            try:
-                entry = future.result()
-            except FutureTimeout:
-                entry = _failed_entry(path, source, "timeout", f"more than {timeout:g} s", options.lang)
-            except ProcessExpired as exc:
-                detail = f"the checking process ended unexpectedly (exit code {exc.exitcode})"
-                code = "too-large" if exc.exitcode in (-9, 137) else "internal"
-                entry = _failed_entry(path, source, code, detail, options.lang)
-            except MemoryError:
-                entry = _failed_entry(path, source, "too-large", "out of memory", options.lang)
-            except Exception as exc:  # pickling or pool failure: this document only
-                entry = _failed_entry(path, source, "internal", f"{type(exc).__name__}: {exc}", options.lang)
-            yield index, entry
+            entry = future.result()
+            results.append(entry)
+            if on_result is not None:
+                on_result(index, entry)
+    return results
 
 
 def report(documents: list[dict[str, Any]], catalogue: Catalogue | None = None) -> dict[str, Any]:
@@ -285,4 +323,4 @@ def exit_status(documents: list[dict[str, Any]]) -> int:
     return 0
 
 
-__all__ += ["default_jobs", "exit_status", "sha256_file"]
+__all__ += ["CheckPool", "default_jobs", "exit_status", "sha256_file"]
