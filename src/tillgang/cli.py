@@ -95,6 +95,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .render import render
 
     items = expand_paths(args.paths)
+    if not items:
+        raise UsageError(
+            "Inga dokument hittades (.docx, .pptx, .pdf, .html)."
+            if args.lang == "sv"
+            else "No documents found (.docx, .pptx, .pdf, .html)."
+        )
     overrides: dict[str, Any] = {"timeout_s": args.timeout}
     if args.max_size is not None:
         overrides["max_file_bytes"] = int(args.max_size * 1024 * 1024)

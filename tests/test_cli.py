@@ -1,0 +1,175 @@
+"""`tillgang check`, `rules` and `rule` as a user and a script use them: output, report contract, exit status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tillgang.cli import main
+from tillgang.engine import CheckOptions, CheckPool, check_file
+from tillgang.limits import DEFAULT_LIMITS
+
+from .conftest import ROOT, SHARED, require
+
+EXAMPLES = ROOT / "examples"
+BAD_DOCX = EXAMPLES / "rapport-med-brister.docx"
+GOOD_DOCX = EXAMPLES / "rapport-tillganglig.docx"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tillgang", *args], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+
+
+def json_report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    status = main(["check", "--format", "json", "--jobs", "1", *args])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def test_the_report_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    status, data = json_report(capsys, str(BAD_DOCX))
+    assert status == 1
+    assert data["tool"]["name"] == "tillgang"
+    assert len(data["tool"]["catalogue"]) == 64
+    (doc,) = data["documents"]
+    assert doc["source"] == str(BAD_DOCX)
+    assert doc["format"] == "docx"
+    assert len(doc["sha256"]) == 64
+    assert doc["error"] is None
+    assert set(doc["rules"].values()) <= {"failed", "cantTell", "passed", "inapplicable"}
+    assert doc["findings"], "the bad example must have findings"
+    for f in doc["findings"]:
+        assert set(f) >= {"rule", "outcome", "severity", "wcag", "location", "message"}
+        assert f["outcome"] in ("failed", "cantTell")
+        assert doc["rules"][f["rule"]] in ("failed", "cantTell")
+        assert f["message"] and "{" not in f["message"]
+    # failures come first, worst first
+    outcomes = [f["outcome"] for f in doc["findings"]]
+    assert outcomes == sorted(outcomes, key=lambda o: o != "failed")
+
+
+def test_the_bad_example_fails_what_is_wrong_with_it(capsys: pytest.CaptureFixture[str]) -> None:
+    _, data = json_report(capsys, str(BAD_DOCX))
+    rules = data["documents"][0]["rules"]
+    for rule in ("document-title", "image-alt", "table-header", "link-name", "docx-fake-heading"):
+        assert rules[rule] == "failed", (rule, rules)
+
+
+def test_the_corrected_example_fails_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    status, data = json_report(capsys, str(GOOD_DOCX))
+    failed = [f for f in data["documents"][0]["findings"] if f["outcome"] == "failed"]
+    assert failed == []
+    assert status == 0
+
+
+def test_text_report_is_swedish_by_default_and_english_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--jobs", "1", str(BAD_DOCX)])
+    sv = capsys.readouterr().out
+    assert "saknar alternativtext" in sv
+    assert "Word:" in sv  # the fix advice for the format
+    main(["check", "--jobs", "1", "--lang", "en", str(BAD_DOCX)])
+    en = capsys.readouterr().out
+    assert "has no alternative text" in en
+    assert "saknar" not in en
+
+
+def test_sarif_output(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--format", "sarif", "--jobs", "1", str(BAD_DOCX)])
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0"
+    (run_,) = sarif["runs"]
+    assert run_["tool"]["driver"]["name"] == "tillgang"
+    assert any(r["ruleId"] == "image-alt" and r["level"] == "error" for r in run_["results"])
+
+
+def test_a_folder_is_walked_and_every_document_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name in ("rapport-med-brister.docx", "lagesrapport.pptx", "blankett.pdf"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    (tmp_path / "notes.txt").write_text("not a document", encoding="utf-8")
+    (tmp_path / "~$rapport.docx").write_bytes(b"Word's lock file")
+    status, data = json_report(capsys, str(tmp_path))
+    assert status == 1
+    assert sorted(Path(d["source"]).name for d in data["documents"]) == [
+        "blankett.pdf",
+        "lagesrapport.pptx",
+        "rapport-med-brister.docx",
+    ]
+    assert {d["format"] for d in data["documents"]} == {"docx", "pptx", "pdf"}
+
+
+def test_the_format_is_sniffed_not_taken_from_the_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    disguised = tmp_path / "rapport.pdf"
+    shutil.copy(BAD_DOCX, disguised)
+    _, data = json_report(capsys, str(disguised))
+    assert data["documents"][0]["format"] == "docx"
+
+
+def test_a_file_that_is_not_a_document_is_an_error_and_exit_3(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = tmp_path / "anteckning.docx"
+    text.write_text("bara text", encoding="utf-8")
+    status, data = json_report(capsys, str(text))
+    assert status == 3
+    (doc,) = data["documents"]
+    assert doc["error"]["code"] == "unsupported-format"
+    assert "rules" not in doc
+
+
+def test_one_bad_file_does_not_stop_the_batch(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "trasig.docx"
+    broken.write_bytes(BAD_DOCX.read_bytes()[:5000])
+    status, data = json_report(capsys, str(broken), str(GOOD_DOCX))
+    assert status == 3
+    first, second = data["documents"]
+    assert first["error"]["code"] == "corrupt"
+    assert second["error"] is None and second["rules"]
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("check", "no/such/file.docx").returncode == 2
+    assert run("check", "--rules", "no-such-rule", str(BAD_DOCX)).returncode == 2
+    assert run("check").returncode == 2
+
+
+def test_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run("check", str(tmp_path))
+    assert proc.returncode == 2
+    assert "Inga dokument" in proc.stderr
+
+
+def test_max_size_refuses_a_large_file(capsys: pytest.CaptureFixture[str]) -> None:
+    status, data = json_report(capsys, "--max-size", "0.001", str(BAD_DOCX))
+    assert status == 3
+    assert data["documents"][0]["error"]["code"] == "too-large"
+
+
+def test_rules_listing_and_one_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    ids = {r["id"] for r in data["rules"]}
+    assert {"image-alt", "document-title", "pdf-tagged", "pptx-slide-title", "docx-fake-heading"} <= ids
+    for r in data["rules"]:
+        assert {"id", "formats", "severity", "automation", "refs"} <= set(r)
+    assert main(["rule", "image-alt"]) == 0
+    text = capsys.readouterr().out
+    assert "Bilder ska ha alternativtext" in text and "1.1.1" in text
+
+
+def test_a_timeout_stops_only_that_document() -> None:
+    """The hard time limit kills the worker on a slow document; the next document in the batch is checked."""
+    big = require(SHARED / "corpora" / "hostile" / "bug65649.docx", "the hostile corpus")
+    options = CheckOptions(limits=DEFAULT_LIMITS.with_overrides(timeout_s=0.05))
+    with CheckPool(options, jobs=1) as pool:
+        slow = pool.submit(str(big), "bug65649.docx")
+        after = pool.submit(str(BAD_DOCX), "after")
+        assert slow.result()["error"]["code"] == "timeout"
+    relaxed = check_file(BAD_DOCX, CheckOptions())
+    assert relaxed["error"] is None
+    # the document after the killed one still gets an entry, never an exception
+    assert after.result()["source"] == "after"
