@@ -89,7 +89,9 @@ def test_sarif_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(r["ruleId"] == "image-alt" and r["level"] == "error" for r in run_["results"])
 
 
-def test_a_folder_is_walked_and_every_document_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_folder_is_walked_and_every_document_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     for name in ("rapport-med-brister.docx", "lagesrapport.pptx", "blankett.pdf"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
     (tmp_path / "notes.txt").write_text("not a document", encoding="utf-8")
@@ -104,14 +106,18 @@ def test_a_folder_is_walked_and_every_document_reported(capsys: pytest.CaptureFi
     assert {d["format"] for d in data["documents"]} == {"docx", "pptx", "pdf"}
 
 
-def test_the_format_is_sniffed_not_taken_from_the_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_the_format_is_sniffed_not_taken_from_the_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     disguised = tmp_path / "rapport.pdf"
     shutil.copy(BAD_DOCX, disguised)
     _, data = json_report(capsys, str(disguised))
     assert data["documents"][0]["format"] == "docx"
 
 
-def test_a_file_that_is_not_a_document_is_an_error_and_exit_3(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_document_is_an_error_and_exit_3(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     text = tmp_path / "anteckning.docx"
     text.write_text("bara text", encoding="utf-8")
     status, data = json_report(capsys, str(text))
@@ -173,3 +179,19 @@ def test_a_timeout_stops_only_that_document() -> None:
     assert relaxed["error"] is None
     # the document after the killed one still gets an entry, never an exception
     assert after.result()["source"] == "after"
+
+
+def test_html_report_is_a_page_that_passes_our_own_html_rules(tmp_path: Path) -> None:
+    out = tmp_path / "rapport.html"
+    status = main(
+        ["check", "--format", "html", "--jobs", "1", "--out", str(out), str(BAD_DOCX), str(GOOD_DOCX)]
+    )
+    assert status == 1
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="sv">' in page and "<title>" in page and '<th scope="col">' in page
+    assert "saknar alternativtext" in page
+    assert "Så rättar du" in page
+    own = check_file(out, CheckOptions())
+    assert own["error"] is None and own["format"] == "html"
+    failed = {r for r, o in own["rules"].items() if o == "failed"}
+    assert failed == set(), [f for f in own["findings"] if f["outcome"] == "failed"]

@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check documents and folders of documents")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked)")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--format", choices=("text", "json", "sarif", "html"), default="text")
     add_lang_argument(p)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per document before it is stopped")

@@ -26,7 +26,18 @@ def _sarif(report: dict[str, Any], lang: str) -> str:
     return render_sarif(report, lang)
 
 
-RENDERERS: dict[str, Callable[[dict[str, Any], str], str]] = {"text": _text, "json": _json, "sarif": _sarif}
+def _html(report: dict[str, Any], lang: str) -> str:
+    from .html import render_html
+
+    return render_html(report, lang)
+
+
+RENDERERS: dict[str, Callable[[dict[str, Any], str], str]] = {
+    "text": _text,
+    "json": _json,
+    "sarif": _sarif,
+    "html": _html,
+}
 
 
 def render(report: dict[str, Any], fmt: str, lang: str = "sv") -> str:

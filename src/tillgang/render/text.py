@@ -7,9 +7,9 @@ from typing import Any
 
 from ..catalogue import load
 
-__all__ = ["describe_location", "render_text"]
+__all__ = ["MAX_PER_RULE", "TEXTS", "describe_location", "doc_rank", "render_text"]
 
-_T: dict[str, dict[str, Any]] = {
+TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
         "failed": "Underkänd",
         "cantTell": "Granska manuellt",
@@ -85,7 +85,7 @@ MAX_PER_RULE = 10
 
 
 def describe_location(loc: dict[str, Any], lang: str = "sv") -> str:
-    t = _T.get(lang, _T["sv"])
+    t = TEXTS.get(lang, TEXTS["sv"])
     bits = []
     for key in ("page", "slide", "table", "row", "paragraph", "element", "selector"):
         if loc.get(key) is not None:
@@ -97,7 +97,7 @@ def describe_location(loc: dict[str, Any], lang: str = "sv") -> str:
     return ", ".join(bits)
 
 
-def _doc_rank(doc: dict[str, Any]) -> tuple[int, int]:
+def doc_rank(doc: dict[str, Any]) -> tuple[int, int]:
     if doc.get("error"):
         return (1, 0)
     outcomes = list((doc.get("rules") or {}).values())
@@ -116,10 +116,10 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
 
 
 def render_text(report: dict[str, Any], lang: str = "sv") -> str:
-    t = _T.get(lang, _T["sv"])
+    t = TEXTS.get(lang, TEXTS["sv"])
     cat = load()
     lines: list[str] = []
-    docs = sorted(report["documents"], key=_doc_rank)
+    docs = sorted(report["documents"], key=doc_rank)
     n_bad = n_review = n_err = 0
     for doc in docs:
         fmt = t["formats"].get(doc.get("format") or "", "")
