@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tillgang.register.cli",
     "tillgang.web.cli",
     "tillgang.distributed.cli",
+    "tillgang.statement",
 )
 
 
