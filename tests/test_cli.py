@@ -195,3 +195,55 @@ def test_html_report_is_a_page_that_passes_our_own_html_rules(tmp_path: Path) ->
     assert own["error"] is None and own["format"] == "html"
     failed = {r for r, o in own["rules"].items() if o == "failed"}
     assert failed == set(), [f for f in own["findings"] if f["outcome"] == "failed"]
+
+
+@pytest.fixture()
+def example_server() -> Any:
+    """The examples folder served over HTTP on 127.0.0.1 (a free port)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(EXAMPLES)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_check_a_document_and_a_page_by_url(capsys: pytest.CaptureFixture[str], example_server: str) -> None:
+    doc_url = f"{example_server}/rapport-med-brister.docx"
+    page_url = f"{example_server}/bygga-nytt.html"
+    status, data = json_report(capsys, "--allow-private", doc_url, page_url, str(GOOD_DOCX))
+    assert status == 1
+    first, second, third = data["documents"]
+    assert (first["source"], first["format"], first["error"]) == (doc_url, "docx", None)
+    assert first["rules"]["image-alt"] == "failed"
+    assert first["sha256"] == __import__("hashlib").sha256(BAD_DOCX.read_bytes()).hexdigest()
+    assert (second["source"], second["format"]) == (page_url, "html")
+    assert third["source"] == str(GOOD_DOCX)
+
+
+def test_loopback_urls_are_refused_unless_allowed(
+    capsys: pytest.CaptureFixture[str], example_server: str
+) -> None:
+    status, data = json_report(capsys, f"{example_server}/blankett.pdf")
+    assert status == 3
+    assert data["documents"][0]["error"]["code"] == "fetch-failed"
+
+
+def test_a_missing_url_is_a_fetch_error_not_a_crash(
+    capsys: pytest.CaptureFixture[str], example_server: str
+) -> None:
+    status, data = json_report(capsys, "--allow-private", f"{example_server}/finns-inte.pdf", str(GOOD_DOCX))
+    assert status == 3
+    missing, good = data["documents"]
+    assert missing["error"]["code"] == "fetch-failed" and "404" in missing["error"]["message"]
+    assert good["error"] is None

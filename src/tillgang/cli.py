@@ -90,18 +90,46 @@ def _progress(total: int) -> Callable[[int, dict[str, Any]], None] | None:
     return show
 
 
+def _is_url(raw: str) -> bool:
+    return raw.lower().startswith(("http://", "https://"))
+
+
+def fetch_urls(
+    urls: Sequence[str], limits: Any, dest: Path, allow_private: bool, lang: str
+) -> dict[str, tuple[str, str] | dict[str, Any]]:
+    """Fetch pages and documents named by URL: url -> (temporary path, source) or a failed report entry."""
+    import asyncio
+
+    from .crawl.fetch import fetch_document
+    from .engine import failed_entry
+    from .errors import DocumentError
+
+    async def one(url: str) -> tuple[str, tuple[str, str] | dict[str, Any]]:
+        try:
+            fetched = await fetch_document(url, dest, limits, allow_private=allow_private)
+        except DocumentError as exc:
+            return url, failed_entry("", url, exc.code, exc.detail, lang)
+        return url, (str(fetched.path), url)
+
+    async def all_of() -> list[tuple[str, tuple[str, str] | dict[str, Any]]]:
+        gate = asyncio.Semaphore(4)
+
+        async def bounded(url: str) -> tuple[str, tuple[str, str] | dict[str, Any]]:
+            async with gate:
+                return await one(url)
+
+        return await asyncio.gather(*(bounded(u) for u in urls))
+
+    return dict(asyncio.run(all_of()))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    import tempfile
+
     from .engine import CheckOptions, check_files, exit_status, report
     from .limits import DEFAULT_LIMITS
     from .render import render
 
-    items = expand_paths(args.paths)
-    if not items:
-        raise UsageError(
-            "Inga dokument hittades (.docx, .pptx, .pdf, .html)."
-            if args.lang == "sv"
-            else "No documents found (.docx, .pptx, .pdf, .html)."
-        )
     overrides: dict[str, Any] = {"timeout_s": args.timeout}
     if args.max_size is not None:
         overrides["max_file_bytes"] = int(args.max_size * 1024 * 1024)
@@ -115,7 +143,26 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown rule id(s): {', '.join(unknown)}")
         rules = frozenset(load().resolve(r) for r in rules)
     options = CheckOptions(lang=args.lang, limits=limits, rules=rules)
-    documents = check_files(items, options, jobs=args.jobs, on_result=_progress(len(items)))
+
+    with tempfile.TemporaryDirectory(prefix="tillgang-") as tmp:
+        urls = [raw for raw in args.paths if _is_url(raw)]
+        fetched = fetch_urls(urls, limits, Path(tmp), args.allow_private, args.lang) if urls else {}
+        # (path, source) to check, or a ready entry (a URL that could not be fetched), in the order given
+        slots: list[tuple[str, str] | dict[str, Any]] = []
+        for raw in args.paths:
+            if _is_url(raw):
+                slots.append(fetched[raw])
+            else:
+                slots.extend(expand_paths([raw]))
+        if not slots:
+            raise UsageError(
+                "Inga dokument hittades (.docx, .pptx, .pdf, .html)."
+                if args.lang == "sv"
+                else "No documents found (.docx, .pptx, .pdf, .html)."
+            )
+        items = [s for s in slots if isinstance(s, tuple)]
+        checked = iter(check_files(items, options, jobs=args.jobs, on_result=_progress(len(items))))
+        documents = [s if isinstance(s, dict) else next(checked) for s in slots]
     result = report(documents)
     output = render(result, args.format, args.lang)
     if args.out:
@@ -223,7 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("check", help="check documents and folders of documents")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked)")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders (walked for documents) or http(s) URLs"
+    )
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow URLs on private and loopback addresses (refused by default)",
+    )
     p.add_argument("--format", choices=("text", "json", "sarif", "html"), default="text")
     add_lang_argument(p)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")

@@ -201,7 +201,7 @@ def _worker_check(path: str, options: CheckOptions, source: str) -> dict[str, An
     return check_file(path, options, source)
 
 
-def _failed_entry(path: str, source: str, code: str, detail: str, lang: str) -> dict[str, Any]:
+def failed_entry(path: str, source: str, code: str, detail: str, lang: str) -> dict[str, Any]:
     entry = _base_entry(source, None, None, None)
     try:
         entry["size"] = os.path.getsize(path)
@@ -256,15 +256,15 @@ class CheckPool:
         try:
             return future.result()
         except FutureTimeout:
-            return _failed_entry(path, source, "timeout", f"more than {timeout:g} s", lang)
+            return failed_entry(path, source, "timeout", f"more than {timeout:g} s", lang)
         except ProcessExpired as exc:
             detail = f"the checking process ended unexpectedly (exit code {exc.exitcode})"
             code = "too-large" if exc.exitcode in (-9, 137) else "internal"
-            return _failed_entry(path, source, code, detail, lang)
+            return failed_entry(path, source, code, detail, lang)
         except MemoryError:
-            return _failed_entry(path, source, "too-large", "out of memory", lang)
+            return failed_entry(path, source, "too-large", "out of memory", lang)
         except Exception as exc:  # pickling or pool failure: this document only
-            return _failed_entry(path, source, "internal", f"{type(exc).__name__}: {exc}", lang)
+            return failed_entry(path, source, "internal", f"{type(exc).__name__}: {exc}", lang)
 
     def close(self) -> None:
         self._pool.close()
@@ -323,4 +323,4 @@ def exit_status(documents: list[dict[str, Any]]) -> int:
     return 0
 
 
-__all__ += ["CheckPool", "default_jobs", "exit_status", "sha256_file"]
+__all__ += ["CheckPool", "default_jobs", "exit_status", "failed_entry", "sha256_file"]
