@@ -637,7 +637,7 @@ def test_table_cell_colours_from_builtin_style(tmp_path: Path) -> None:
     header = ("T", 1, (255, 255, 255), (79, 129, 189), True, None)  # lt1 bold on accent1
     assert got[0] == header and got[1] == header
     assert got[2][:3] == ("T", 2, (0, 0, 0)) and got[2][3] is not None  # dk1 on a light accent1 band
-    assert [g[5] for g in got[4:]] == ["table style"] * 4
+    assert [g[5] for g in got[4:]] == ["table-style"] * 4
 
 
 def test_shape_link_picture_fill_and_font_scale(tmp_path: Path) -> None:

@@ -48,6 +48,9 @@ class Rule:
     notes: dict[str, str] = field(default_factory=dict)
     fix_by_format: dict[str, dict[str, str]] = field(default_factory=dict)
     path: str = ""
+    # [terms.<param>.<value>] sv/en: a parameter value that a check passes as a code ("picture") is shown
+    # in the reader's language ("bakgrunden är en bild").
+    terms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     @property
     def wcag(self) -> tuple[str, ...]:
@@ -64,11 +67,15 @@ class Rule:
             return specific.get(lang) or specific["sv"]
         return self.text("fix", lang)
 
-    def message(self, key: str, lang: str, **params: Any) -> str:
+    def message(self, key: str, lang: str, /, **params: Any) -> str:
         templates = self.messages.get(key)
         if templates is None:
             raise KeyError(f"rule {self.id} has no message {key!r}")
         template = templates.get(lang) or templates["sv"]
+        for name, table in self.terms.items():
+            value = params.get(name)
+            if isinstance(value, str) and value in table:
+                params[name] = table[value].get(lang) or table[value].get("sv", value)
         return template.format_map(_Params(params))
 
     def as_dict(self, lang: str = "sv") -> dict[str, Any]:
@@ -165,6 +172,11 @@ def _parse(path: Path, raw: bytes) -> Rule:
         notes=_texts(data, "notes"),
         fix_by_format=fix_by_format,
         path=str(path),
+        terms={
+            str(name): {str(value): _texts(table, value) for value in table}
+            for name, table in data.get("terms", {}).items()
+            if isinstance(table, dict)
+        },
     )
 
 
@@ -233,6 +245,10 @@ def validate(catalogue: Catalogue) -> list[str]:
                     problems.append(f"{where} {part}.{lang} is missing")
         if not rule.messages:
             problems.append(f"{where} has no [messages.*]")
+        for name, table in rule.terms.items():
+            for value, texts in table.items():
+                if set(texts) != set(LANGS):
+                    problems.append(f"{where} terms.{name}.{value} needs sv and en")
         for key, texts in rule.messages.items():
             for lang in LANGS:
                 if not texts.get(lang):

@@ -91,7 +91,7 @@ class CellStyle:
 
     def fill(self, theme: dict[str, RGB], clr_map: dict[str, str]) -> Fill | None:
         if not self.known:
-            return Fill("unresolved", reason="table style")
+            return Fill("unresolved", reason="table-style")
         return fill_of(self.fill_el, theme, clr_map)
 
 

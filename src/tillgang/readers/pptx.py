@@ -562,7 +562,7 @@ class _SlideReader:
             return fill_of(styles[pos], self.theme, self.clr_map, ph_colour) or NO_FILL
         if ph_colour is not None:
             return Fill("solid", (ph_colour,))
-        return Fill("unresolved", reason="theme fill")
+        return Fill("unresolved", reason="theme-fill")
 
     def underneath(self, box: Box | None) -> Fill:
         if box is not None:
@@ -696,7 +696,9 @@ class _SlideReader:
                 fg = self.colour(fill_el)
                 reason = "" if fg is not None else "colour"
             else:
-                reason = "gradient text" if kind == "gradFill" else kind
+                reason = {"gradFill": "gradient-text", "blipFill": "picture", "pattFill": "pattern"}.get(
+                    kind, "colour"
+                )
         if fg is None:
             return ContrastSample(loc, text, None, None, props.size_pt, props.bold, reason or "colour")
         if bg.kind == "solid":
