@@ -1,0 +1,157 @@
+"""``tillgang register init|import|export``: the register from the command line (a contract, see issue 4)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_commands", "add_db_argument", "database_label", "require_migrated"]
+
+
+def add_db_argument(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS if suppress else None,
+        help="SQLite file for the register (overrides DATABASE_URL; default: the data folder)",
+    )
+
+
+def database_label() -> str:
+    """Where the register is, without any password."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {s['NAME']}"
+    host = s.get("HOST") or "localhost"
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    return f"{connection.vendor} {host}{port}/{s['NAME']}"
+
+
+def require_migrated() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tillgang.cli import UsageError
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise UsageError(
+            f"registret är inte förberett ({database_label()}): kör 'tillgang register init' först"
+        )
+
+
+def _setup(args: argparse.Namespace) -> None:
+    from tillgang.web import setup
+
+    setup(getattr(args, "db", None))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from tillgang.cli import UsageError
+
+    _setup(args)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from .models import recompute_risk_values
+    from .roles import ensure_roles
+
+    call_command("migrate", interactive=False, verbosity=0)
+    ensure_roles()
+    print(f"Registret är klart: {database_label()}")
+    changed = recompute_risk_values()
+    if changed:
+        print(f"Riskmatrisen har ändrats: {changed} riskvärden räknades om (syns i historiken).")
+    username = os.environ.get("TILLGANG_ADMIN_USER") or "admin"
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        print(f"Administratören '{username}' finns redan; lösenordet ändras inte.")
+        return 0
+    password = os.environ.get("TILLGANG_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "ange administratörens lösenord i TILLGANG_ADMIN_PASSWORD (ingen terminal att fråga i)"
+            )
+        password = getpass.getpass(f"Lösenord för '{username}': ")
+        if password != getpass.getpass("Samma lösenord igen: "):
+            raise UsageError("lösenorden är olika")
+    if len(password) < 8:
+        raise UsageError("lösenordet ska ha minst 8 tecken")
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_superuser(username=username, email="", password=password)
+    user.groups.add(Group.objects.get(name="admin"))
+    print(f"Administratören '{username}' är skapad.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tillgang.cli import UsageError
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"filen finns inte: {args.file}")
+    _setup(args)
+    require_migrated()
+    from .importers import PlanImportError, import_file
+
+    try:
+        result = import_file(path, board=args.board, year=args.year)
+    except PlanImportError as exc:
+        raise UsageError(f"{path.name}: {exc}. Inget importerades.") from exc
+    print(result.summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tillgang.cli import UsageError
+
+    _setup(args)
+    require_migrated()
+    from .exports import ExportError, export
+
+    out = Path(args.out)
+    try:
+        count = export(args.format, out, args.plan, args.board, args.period)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"Skrev {out} ({args.format}, {count} rader).")
+    return 0
+
+
+def add_commands(subparsers: Any) -> None:
+    p = subparsers.add_parser("register", help="the internal-control register (init, import, export)")
+    add_db_argument(p)
+    sub = p.add_subparsers(dest="register_command", metavar="COMMAND", required=True)
+
+    q = sub.add_parser("init", help="create or migrate the database and the first admin user")
+    add_db_argument(q, suppress=True)
+    q.set_defaults(func=cmd_init)
+
+    q = sub.add_parser("import", help="import a plan's table (.docx, .xlsx, .csv or the text form)")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--board", default=None, help="the board (nämnd) when the file does not name it")
+    q.add_argument("--year", type=int, default=None, help="the plan's year when the file does not give it")
+    add_db_argument(q, suppress=True)
+    q.set_defaults(func=cmd_import)
+
+    q = sub.add_parser("export", help="export the follow-up report (.docx) or the register (.xlsx, .csv)")
+    q.add_argument("--format", choices=("docx", "xlsx", "csv"), required=True)
+    q.add_argument("--plan", type=int, default=None, metavar="YEAR", help="only the plans of this year")
+    q.add_argument("--board", default=None, help="only this board's plan")
+    q.add_argument(
+        "--period",
+        choices=("delar", "helar"),
+        default=None,
+        help="docx: the follow-up period (default: latest)",
+    )
+    q.add_argument("--out", required=True, metavar="FILE")
+    add_db_argument(q, suppress=True)
+    q.set_defaults(func=cmd_export)

@@ -1,0 +1,38 @@
+"""Roles as Django groups with model permissions, enforced by the views (never only hidden in templates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ROLES", "ensure_roles"]
+
+_MODELS = ("board", "plan", "process", "risk", "controlactivity", "followup")
+_VIEW = tuple(f"view_{m}" for m in _MODELS)
+_EDIT = tuple(f"{a}_{m}" for m in _MODELS for a in ("add", "change", "delete"))
+
+# role -> codenames in the register app
+ROLES: dict[str, tuple[str, ...]] = {
+    "admin": _VIEW + _EDIT + ("triage_findings", "check_documents"),
+    "controller": _VIEW + _EDIT + ("check_documents",),
+    "reviewer": (*_VIEW, "triage_findings", "check_documents"),
+    "web-editor": (*_VIEW, "check_documents"),
+    "reader": _VIEW,
+}
+
+
+def ensure_roles(**_: Any) -> None:
+    """Create or update the groups (idempotent; runs after every migrate)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    config = apps.get_app_config("register")
+    create_contenttypes(config, verbosity=0)
+    create_permissions(config, verbosity=0)
+    perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label="register")}
+    for role, codenames in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = {perms[c] for c in codenames if c in perms}
+        if set(group.permissions.all()) != wanted:
+            group.permissions.set(wanted)

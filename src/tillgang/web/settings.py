@@ -1,0 +1,134 @@
+"""Django settings for the register. Everything that varies comes from the environment or the data folder.
+
+- Database: ``DATABASE_URL`` (``sqlite:///path`` or ``postgresql://...``); else the SQLite file named by
+  ``TILLGANG_DB`` (set by ``--db``); else ``register.sqlite3`` in the data folder.
+- Secret key: ``secret_key`` in the data folder (created with mode 0600 on first use), never in the repository.
+- Risk method and critical threshold: the ``[risk]`` table of ``tillgang.toml`` (``TILLGANG_CONFIG`` or the data
+  folder), see docs/register.md.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from tillgang.web import data_dir, ensure_secret_key
+
+DATA_DIR = data_dir()
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = ensure_secret_key()
+DEBUG = os.environ.get("TILLGANG_DEBUG") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
+    h.strip() for h in os.environ.get("TILLGANG_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "simple_history",
+    "tillgang.register",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "tillgang.web.urls"
+WSGI_APPLICATION = "tillgang.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return dict(dj_database_url.parse(url, conn_max_age=60))
+    path = os.environ.get("TILLGANG_DB") or str(DATA_DIR / "register.sqlite3")
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "sv"  # the pages are Swedish; the admin follows (no per-browser switching)
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+LOGIN_URL = "register:login"
+LOGIN_REDIRECT_URL = "register:home"
+LOGOUT_REDIRECT_URL = "register:login"
+
+# Cookies: secure by default (browsers accept Secure cookies from http://localhost and 127.0.0.1 in current
+# versions); TILLGANG_SECURE_COOKIES=0 turns this off for an old browser on plain HTTP.
+_SECURE = os.environ.get("TILLGANG_SECURE_COOKIES", "1") != "0"
+SESSION_COOKIE_SECURE = _SECURE
+CSRF_COOKIE_SECURE = _SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("TILLGANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+
+def _config() -> dict[str, Any]:
+    path = Path(os.environ.get("TILLGANG_CONFIG") or DATA_DIR / "tillgang.toml")
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+
+
+# The risk matrix (validated by tillgang.register.riskconfig when the app starts).
+TILLGANG_RISK: dict[str, Any] = dict(_config().get("risk", {}))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
