@@ -167,14 +167,15 @@ def test_entity_bomb_and_external_entity_are_refused(tmp_path: Path, caplog: pyt
     assert "root:" not in str(entry)
 
 
-def test_zip_bomb_is_refused(tmp_path: Path) -> None:
-    seed = EXAMPLES / "rapport-tillganglig.docx"
+@pytest.mark.parametrize("seed_name", ["rapport-tillganglig.docx", "lagesrapport.pptx"])
+def test_zip_bomb_is_refused(seed_name: str, tmp_path: Path) -> None:
+    seed = EXAMPLES / seed_name
     out = io.BytesIO()
     with zipfile.ZipFile(seed) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             dst.writestr(info.filename, src.read(info))
         dst.writestr("word/media/padding.xml", b"<a>" + b" " * (140 * 1024 * 1024) + b"</a>")
-    target = tmp_path / "zipbomb.docx"
+    target = tmp_path / f"zipbomb{seed.suffix}"
     target.write_bytes(out.getvalue())
     assert target.stat().st_size < 2 * 1024 * 1024
     entry = check_file(target, OPTIONS)

@@ -18,6 +18,9 @@ def collapse(text: str | None) -> str:
     if not text:
         return ""
     text = text.replace("\x00", "")
+    quick = " ".join(text.split())  # fast path, same result: split() already removes every Zs/Zl/Zp space
+    if quick.isprintable():
+        return quick
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zs", "Zl", "Zp") else c for c in text)
     return " ".join(text.split())
 
@@ -189,11 +192,18 @@ _VAGUE_LINKS = {
 _URL = re.compile(r"^(https?://|ftp://|www\.|mailto:)\S+$|^\S+\.(se|com|org|net|nu|eu|gov|io)(/\S*)?$")
 
 
+_EMAIL = re.compile(r"^[^@\s/:]+@[^@\s/]+\.[a-z]{2,}$")
+
+
 def link_text_problem(text: str) -> str | None:
-    """'empty', 'url' or 'vague' for poor link text, else None."""
+    """'empty', 'url' or 'vague' for poor link text, else None.
+
+    An e-mail address is good link text: it says where the link leads (Word links typed addresses itself)."""
     folded = collapse(text).casefold().strip(" .:!»>›→")
     if not folded:
         return "empty"
+    if _EMAIL.match(folded):
+        return None
     if _URL.match(folded):
         return "url"
     if folded in _VAGUE_LINKS:

@@ -138,10 +138,27 @@ class Package:
             self._names[info.filename.lstrip("/").lower()] = info.filename
         if len(self._names) > limits.max_zip_entries:
             raise DocumentError("too-large", f"{len(self._names)} zip entries")
+        self._check_declared_sizes()
         self._bytes_read = 0
         self._xml: dict[str, etree._Element | None] = {}
         self._rels: dict[str, dict[str, Relationship]] = {}
         self.content_types = self._read_content_types()
+
+    def _check_declared_sizes(self) -> None:
+        """Refuse a zip bomb up front, even in parts no reader would read. The declared sizes are the
+        file's own claim, so this catches honest bombs; the streamed reads below catch the rest."""
+        total = 0
+        for info in self.zf.infolist():
+            size = info.file_size
+            total += size
+            if size > self.limits.max_part_bytes:
+                raise DocumentError("too-large", f"part {info.filename} decompresses to {size} bytes")
+            if size > (1 << 20) and size / max(info.compress_size, 1) > self.limits.max_compression_ratio:
+                raise DocumentError(
+                    "too-large", f"part {info.filename} has a compression ratio above the limit"
+                )
+        if total > self.limits.max_package_bytes:
+            raise DocumentError("too-large", f"the package decompresses to {total} bytes")
 
     # ----------------------------------------------------------------- raw parts
     def has(self, partname: str) -> bool:
@@ -334,6 +351,11 @@ def sniff_package(path: Path, limits: Limits) -> str:
             return "docx"
         if ctype in PPT_MAIN_TYPES:
             return "pptx"
+        if not ctype.endswith(".main+xml"):
+            # e.g. a theme package named .docx (hostile stress025.docx): no document main part at all
+            raise DocumentError(
+                "corrupt", f"the package has no document main part (its main part is {ctype})"
+            )
         raise DocumentError("unsupported-format", f"OOXML package of type {ctype or 'unknown'}")
     finally:
         pkg.close()
