@@ -688,7 +688,7 @@ def test_connectors_hidden_paragraphs_alt_chunks_and_pictures_behind_text(tmp_pa
     assert any("altChunk" in w for w in doc.warnings)
     welcome = [s for s in doc.contrast or [] if s.text == "Välkommen"]
     assert (
-        welcome and welcome[0].background is None and "picture" == (welcome[0].reason or "")
+        welcome and welcome[0].background is None and (welcome[0].reason or "") == "picture"
     )
 
 

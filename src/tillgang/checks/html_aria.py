@@ -1,0 +1,247 @@
+"""HTML rules about WAI-ARIA use: attributes, values, roles, required and permitted states, hidden focus,
+nested interactive content, presentational conflicts and duplicate referenced ids."""
+
+from __future__ import annotations
+
+from .. import _aria
+from ..model import Document
+from ..readers._html_model import Info, Page
+from ..registry import Results, check
+from .html_common import at, offscreen, page_of, short
+
+_ID_REF_ATTRS = (
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+    "aria-owns",
+    "aria-activedescendant",
+    "aria-flowto",
+    "aria-details",
+    "aria-errormessage",
+)
+_NAME_REF_ATTRS = ("aria-labelledby", "aria-describedby")
+
+
+def _with_aria(page: Page) -> list[Info]:
+    return [page.infos[i] for i in sorted(page.aria)]
+
+
+def _aria_attrs(page: Page, info: Info) -> list[tuple[str, str]]:
+    return page.aria.get(info.index, [])
+
+
+@check("aria-valid-attr", formats=("html",))
+def aria_valid_attr(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in _with_aria(page):
+        for name, _ in _aria_attrs(page, info):
+            if name in _aria.ATTRS:
+                out.passed(at(page, info))
+            else:
+                out.failed("unknown", at(page, info), attribute=name)
+
+
+@check("aria-valid-attr-value", formats=("html",))
+def aria_valid_attr_value(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in _with_aria(page):
+        for name, value in _aria_attrs(page, info):
+            if name not in _aria.ATTRS or value == "":
+                continue
+            if not _aria.value_ok(name, value):
+                kind, tokens = _aria.ATTRS[name]
+                allowed = ", ".join(sorted(tokens)) if tokens else kind
+                out.failed("invalid", at(page, info), attribute=name, value=short(value, 40), allowed=allowed)
+            else:
+                out.passed(at(page, info))
+
+
+@check("aria-roles", formats=("html",))
+def aria_roles(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.having("role"):
+        value = info.el.get("role")
+        if value is None or not value.strip() or info.prog_hidden:
+            continue
+        if info.explicit_role is not None:
+            out.passed(at(page, info))
+        else:
+            out.failed("invalid", at(page, info), role=short(value, 40))
+
+
+def _native_provides(info: Info, attr: str) -> bool:
+    """The element's native semantics give the state (``<input type=checkbox role=switch>``)."""
+    kind = (info.el.get("type") or "").strip().lower()
+    if attr == "aria-checked":
+        return info.tag == "input" and kind in ("checkbox", "radio")
+    if attr == "aria-valuenow":
+        return (info.tag == "input" and kind == "range") or info.tag in ("meter", "progress")
+    if attr == "aria-expanded":
+        return info.tag == "select"
+    return False
+
+
+@check("aria-required-attr", formats=("html",))
+def aria_required_attr(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.having("role"):
+        role = info.explicit_role
+        if role is None or role != info.role or not info.in_at or role == info.implicit_role:
+            continue
+        required = list(_aria.required_attrs(role))
+        if role == "heading" or role == "combobox":
+            required = [a for a in required if a not in ("aria-level", "aria-expanded")]  # implicit values
+        if role == "separator" and info.focusable:
+            required.append("aria-valuenow")
+        if role == "scrollbar":
+            required = [a for a in required if a != "aria-controls"] if not info.focusable else required
+        missing = [
+            a for a in required if not (info.el.get(a) or "").strip() and not _native_provides(info, a)
+        ]
+        if missing:
+            out.failed("missing", at(page, info), role=role, attributes=", ".join(missing))
+        else:
+            out.passed(at(page, info))
+
+
+# ARIA in HTML lets some native elements carry attributes their role does not list.
+_HTML_ALLOWED = {
+    "aria-checked": ("input",),
+    "aria-required": ("input", "select", "textarea"),
+    "aria-readonly": ("input", "textarea"),
+    "aria-invalid": ("input", "select", "textarea"),
+    "aria-placeholder": ("input", "textarea"),
+}
+
+
+@check("aria-allowed-attr", formats=("html",))
+def aria_allowed_attr(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in _with_aria(page):
+        attrs = [(n, v) for n, v in _aria_attrs(page, info) if n in _aria.ATTRS]
+        if not attrs or info.prog_hidden:
+            continue
+        role = info.role
+        for name, value in attrs:
+            if name in ("aria-label", "aria-labelledby") and role in _aria.NAME_PROHIBITED and info.in_at:
+                if info.tag in ("body", "html"):
+                    continue
+                out.failed("prohibited", at(page, info), attribute=name, role=role or "")
+                continue
+            if name in _aria.GLOBAL_ATTRS or info.tag in _HTML_ALLOWED.get(name, ()):
+                out.passed(at(page, info))
+                continue
+            if role is None:
+                if info.explicit_role is None and info.tag not in ("div", "span"):
+                    out.cant_tell("unknown-role", at(page, info), attribute=name, element=info.tag)
+                continue
+            if role in ("none", "presentation") or info.in_pres_children:
+                continue
+            if name in _aria.supported_attrs(role) or (
+                name == "aria-required" and value.strip().lower() == "false"
+            ):
+                out.passed(at(page, info))
+            else:
+                out.failed("not-allowed", at(page, info), attribute=name, role=role)
+
+
+def _outermost_hidden(page: Page) -> list[Info]:
+    out = []
+    for info in page.having("aria-hidden"):
+        if (info.el.get("aria-hidden") or "").strip().lower() == "true" and not (
+            info.parent is not None and info.parent.aria_hidden
+        ):
+            out.append(info)
+    return out
+
+
+@check("aria-hidden-focus", formats=("html",))
+def aria_hidden_focus(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in _outermost_hidden(page):
+        tabbable = [d for d in page.subtree(info) if d.tabbable]
+        if not tabbable:
+            out.passed(at(page, info))
+        elif all(d.hint_hidden or offscreen(d) for d in tabbable):
+            out.cant_tell("maybe-hidden", at(page, info), element=page.selector(tabbable[0].el))
+        else:
+            first = next(d for d in tabbable if not (d.hint_hidden or offscreen(d)))
+            out.failed("focusable", at(page, info), element=page.selector(first.el), count=len(tabbable))
+
+
+@check("nested-interactive", formats=("html",))
+def nested_interactive(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.with_role(*_aria.CHILDREN_PRESENTATIONAL):
+        if not info.in_at:
+            continue
+        inner = [d for d in page.subtree(info)[1:] if d.tabbable]
+        if inner:
+            out.failed("nested", at(page, info), role=info.role or "", element=page.selector(inner[0].el))
+        else:
+            out.passed(at(page, info))
+
+
+@check("presentation-role-conflict", formats=("html",))
+def presentation_role_conflict(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in sorted(page.having("role") + page.iter("img"), key=lambda i: i.index):
+        if not info.marked_decorative:
+            continue
+        if info.conflict and not info.prog_hidden:
+            reason = "focusable" if info.focusable else "aria"
+            out.failed(reason, at(page, info), element=info.tag, role=info.role or "")
+        else:
+            out.passed(at(page, info))
+
+
+@check("duplicate-id-aria", formats=("html",))
+def duplicate_id_aria(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    referenced: dict[str, bool] = {}  # id -> referenced by something that makes a name or description
+    candidates = (
+        set(page.aria)
+        | {i.index for i in page.labels}
+        | {i.index for i in page.iter("td", "th") if i.el.get("headers")}
+    )
+    for index in sorted(candidates):
+        info = page.infos[index]
+        el = info.el
+        for attr in _ID_REF_ATTRS:
+            for ident in (el.get(attr) or "").split():
+                referenced[ident] = referenced.get(ident, False) or attr in _NAME_REF_ATTRS
+        if info.tag == "label" and el.get("for"):
+            referenced[el.get("for", "")] = True
+        for ident in (el.get("headers") or "").split():
+            referenced.setdefault(ident, False)
+    for ident, naming in sorted(referenced.items()):
+        holders = page.ids.get(ident)
+        if not holders:
+            continue
+        where = at(page, holders[0])
+        if len(holders) == 1:
+            out.passed(where)
+            continue
+        texts = {page.text(h.el) for h in holders}
+        if naming and len(texts) > 1:
+            out.failed("duplicate", where, id=short(ident, 40), count=len(holders))
+        else:
+            out.cant_tell("duplicate-same", where, id=short(ident, 40), count=len(holders))

@@ -1,0 +1,169 @@
+"""ARIA context rules (aria-required-parent, aria-required-children) and summary-name."""
+
+from __future__ import annotations
+
+from ..model import Document
+from ..readers._html_model import Info, Page
+from ..registry import Results, check
+from .html_common import at, page_of
+
+# role -> the context roles it needs (WAI-ARIA 1.2 "Required Context Role")
+REQUIRED_PARENT: dict[str, frozenset[str]] = {
+    "listitem": frozenset({"list", "directory"}),
+    "menuitem": frozenset({"menu", "menubar", "group"}),
+    "menuitemcheckbox": frozenset({"menu", "menubar", "group"}),
+    "menuitemradio": frozenset({"menu", "menubar", "group"}),
+    "option": frozenset({"listbox", "group"}),
+    "row": frozenset({"table", "grid", "treegrid", "rowgroup"}),
+    "rowgroup": frozenset({"table", "grid", "treegrid"}),
+    "cell": frozenset({"row"}),
+    "gridcell": frozenset({"row"}),
+    "columnheader": frozenset({"row"}),
+    "rowheader": frozenset({"row"}),
+    "tab": frozenset({"tablist"}),
+    "treeitem": frozenset({"tree", "group"}),
+}
+# role -> the roles it may own (WAI-ARIA 1.2 "Required Owned Elements"); "group" is followed into
+REQUIRED_CHILDREN: dict[str, frozenset[str]] = {
+    "list": frozenset({"listitem"}),
+    "directory": frozenset({"listitem"}),
+    "menu": frozenset({"menuitem", "menuitemcheckbox", "menuitemradio", "group"}),
+    "menubar": frozenset({"menuitem", "menuitemcheckbox", "menuitemradio", "group"}),
+    "listbox": frozenset({"option", "group"}),
+    "grid": frozenset({"row", "rowgroup"}),
+    "table": frozenset({"row", "rowgroup"}),
+    "treegrid": frozenset({"row", "rowgroup"}),
+    "row": frozenset({"cell", "columnheader", "gridcell", "rowheader"}),
+    "rowgroup": frozenset({"row"}),
+    "tablist": frozenset({"tab"}),
+    "tree": frozenset({"treeitem", "group"}),
+    "feed": frozenset({"article"}),
+}
+_TRANSPARENT = frozenset({"none", "presentation", "generic", None})
+
+
+def _owner(page: Page, info: Info, owned_by: dict[int, Info]) -> Info | None:
+    """The nearest ancestor (or aria-owns owner) with a role of its own."""
+    if info.index in owned_by:
+        return owned_by[info.index]
+    p = info.parent
+    while p is not None:
+        if p.index in owned_by:
+            return owned_by[p.index] if p.role in _TRANSPARENT else p
+        if p.role not in _TRANSPARENT and not p.prog_hidden:
+            return p
+        p = p.parent
+    return None
+
+
+def _owns_map(page: Page) -> dict[int, Info]:
+    owned_by: dict[int, Info] = {}
+    for index in page.aria:
+        info = page.infos[index]
+        for ident in (info.attrs.get("aria-owns") or "").split():
+            target = page.by_id(ident)
+            if target is not None:
+                owned_by.setdefault(target.index, info)
+    return owned_by
+
+
+@check("aria-required-parent", formats=("html",))
+def aria_required_parent(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    owned_by = _owns_map(page)
+    for info in page.having("role"):
+        role = info.explicit_role
+        if role is None or role not in REQUIRED_PARENT or info.role != role or not info.in_at:
+            continue
+        if role == info.implicit_role:
+            continue
+        owner = _owner(page, info, owned_by)
+        allowed = REQUIRED_PARENT[role]
+        if owner is not None and owner.role in allowed:
+            out.passed(at(page, info))
+        else:
+            out.failed(
+                "no-parent",
+                at(page, info),
+                role=role,
+                parents=", ".join(sorted(allowed)),
+                parent=(owner.role or owner.tag) if owner is not None else "",
+            )
+
+
+def _owned(page: Page, info: Info, owned_ids: list[Info]) -> list[Info] | None:
+    """The elements ``info`` owns in the accessibility tree; None when it holds its own text (a wrong child)."""
+    result: list[Info] = []
+    todo = [page.info(child) for child in info.el if isinstance(child.tag, str)]
+    todo.reverse()
+    while todo:
+        child = todo.pop()
+        if child.prog_hidden:
+            continue
+        if child.role in _TRANSPARENT:
+            if child.role == "generic" and child.el.text and child.el.text.strip():
+                result.append(child)
+                continue
+            todo.extend(reversed([page.info(c) for c in child.el if isinstance(c.tag, str)]))
+            continue
+        result.append(child)
+    result.extend(o for o in owned_ids if not o.prog_hidden)
+    return result
+
+
+@check("aria-required-children", formats=("html",))
+def aria_required_children(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    owns: dict[int, list[Info]] = {}
+    for target_index, owner in _owns_map(page).items():
+        owns.setdefault(owner.index, []).append(page.infos[target_index])
+    for info in page.having("role"):
+        role = info.explicit_role
+        if role is None or role not in REQUIRED_CHILDREN or info.role != role or not info.in_at:
+            continue
+        if (info.attrs.get("aria-busy") or "").strip().lower() == "true":
+            continue
+        allowed = REQUIRED_CHILDREN[role]
+        wrong = _wrong_children(page, info, allowed, owns)
+        if wrong is None:
+            out.passed(at(page, info))
+        else:
+            out.failed(
+                "wrong-child", at(page, info), role=role, child=wrong, allowed=", ".join(sorted(allowed))
+            )
+
+
+def _wrong_children(
+    page: Page, info: Info, allowed: frozenset[str], owns: dict[int, list[Info]]
+) -> str | None:
+    for child in _owned(page, info, owns.get(info.index, [])) or ():
+        if child.role == "group" and "group" in allowed:
+            inner = _wrong_children(page, child, allowed, owns)
+            if inner is not None:
+                return inner
+            continue
+        if child.role not in allowed:
+            return child.role or child.tag
+    return None
+
+
+@check("summary-name", formats=("html",))
+def summary_name(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.iter("summary"):
+        parent = info.parent
+        if parent is None or parent.tag != "details" or info.prog_hidden or info.explicit_role is not None:
+            continue
+        first = next((c for c in parent.el if isinstance(c.tag, str) and c.tag.lower() == "summary"), None)
+        if first is not info.el:
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info))

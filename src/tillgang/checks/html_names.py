@@ -1,0 +1,371 @@
+"""HTML rules about accessible names: images, buttons, form fields, frames, headings, menu items."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Document
+from ..readers._html_model import BLOCK_TAGS, Info, Page, style_declarations
+from ..registry import Results, check
+from .html_common import at, page_of, short
+
+IMAGE_ROLES = frozenset({"img", "graphics-document", "graphics-symbol"})
+_IMAGE_EXT = frozenset(
+    ["png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "tif", "tiff", "avif", "ico", "apng"]
+)
+_AUDIO_EXT = frozenset(["mp3", "wav", "ogg", "oga", "m4a", "aac", "flac", "opus", "weba"])
+_VIDEO_EXT = frozenset(["mp4", "webm", "ogv", "mov", "avi", "mkv", "m4v", "mpg", "mpeg", "wmv"])
+
+
+def _input_type(info: Info) -> str:
+    return (info.el.get("type") or "text").strip().lower()
+
+
+def _describe(page: Page, info: Info) -> str:
+    el = info.el
+    for attr in ("id", "name", "src", "href", "data"):
+        value = el.get(attr)
+        if value:
+            return short(f"{info.tag} {attr}={value}", 60)
+    return info.tag
+
+
+@check("input-image-alt", formats=("html",))
+def input_image_alt(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.iter("input"):
+        if _input_type(info) != "image" or info.prog_hidden:
+            continue
+        el = info.el
+        name = page.labelledby_name(el) or (el.get("aria-label") or "").strip()
+        name = name or (el.get("alt") or "").strip() or (el.get("title") or "").strip()
+        if name:
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+@check("area-alt", formats=("html",))
+def area_alt(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.iter("area"):
+        if info.el.get("href") is None or info.aria_hidden or info.inert:
+            continue
+        p = info.parent
+        while p is not None and p.tag != "map":
+            p = p.parent
+        if p is None:
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+@check("svg-img-alt", formats=("html",))
+def svg_img_alt(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.having("role"):
+        if not info.in_svg or info.explicit_role not in IMAGE_ROLES or info.prog_hidden:
+            continue
+        if info.role != info.explicit_role:
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+@check("role-img-alt", formats=("html",))
+def role_img_alt(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.having("role"):
+        if info.explicit_role != "img" or info.in_svg or info.tag in ("img", "area", "input", "object"):
+            continue
+        if info.prog_hidden:
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+def _object_kind(info: Info) -> str | None:
+    """'media' (image, audio, video), 'other' (PDF, HTML ...) or None (cannot tell statically)."""
+    mime = (info.el.get("type") or "").strip().lower()
+    if mime:
+        if mime.split("/")[0] in ("image", "audio", "video"):
+            return "media"
+        return "other"
+    data = (info.el.get("data") or "").split("?")[0].split("#")[0]
+    ext = data.rsplit(".", 1)[-1].lower() if "." in data.rsplit("/", 1)[-1] else ""
+    if ext in _IMAGE_EXT or ext in _AUDIO_EXT or ext in _VIDEO_EXT:
+        return "media"
+    if ext:
+        return "other"
+    return None
+
+
+@check("object-alt", formats=("html",))
+def object_alt(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.iter("object"):
+        el = info.el
+        if el.get("data") is None or info.explicit_role is not None or info.prog_hidden:
+            continue
+        if any(p.tag == "object" for p in _ancestors(info)):
+            continue
+        kind = _object_kind(info)
+        if kind == "other":
+            continue
+        name = (
+            page.labelledby_name(el)
+            or (el.get("aria-label") or "").strip()
+            or (el.get("title") or "").strip()
+        )
+        if name:
+            out.passed(at(page, info))
+        elif kind is None:
+            out.cant_tell("unknown-type", at(page, info), element=_describe(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+def _ancestors(info: Info) -> list[Info]:
+    out = []
+    p = info.parent
+    while p is not None:
+        out.append(p)
+        p = p.parent
+    return out
+
+
+@check("button-name", formats=("html",))
+def button_name(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.with_role("button"):
+        if not info.in_at:
+            continue
+        if info.tag == "input" and _input_type(info) == "image":
+            continue  # input-image-alt
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+@check("aria-command-name", formats=("html",))
+def aria_command_name(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.with_role("menuitem"):
+        if not info.in_at:
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+_NOT_FIELDS = frozenset({"hidden", "image", "button", "submit", "reset"})
+FIELD_ROLES = frozenset(
+    [
+        "checkbox",
+        "combobox",
+        "listbox",
+        "menuitemcheckbox",
+        "menuitemradio",
+        "radio",
+        "searchbox",
+        "slider",
+        "spinbutton",
+        "switch",
+        "textbox",
+    ]
+)
+
+
+@check("label", formats=("html",))
+def label(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.iter("input", "textarea"):
+        if info.tag == "input" and _input_type(info) in _NOT_FIELDS:
+            continue
+        if info.prog_hidden or info.role in ("none", "presentation"):
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+@check("select-name", formats=("html",))
+def select_name(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.iter("select"):
+        if info.prog_hidden:
+            continue
+        el = info.el
+        name = page.labelledby_name(el) or (el.get("aria-label") or "").strip()
+        name = name or page.native_name(info, {el}, False).strip() or (el.get("title") or "").strip()
+        if name:
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+@check("aria-input-field-name", formats=("html",))
+def aria_input_field_name(doc: Document, out: Results) -> None:
+    """Fields made with ARIA roles (the native input, textarea and select are label and select-name)."""
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.with_role(*FIELD_ROLES):
+        if not info.in_at or info.tag in ("input", "textarea", "select"):
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info), role=info.role or "")
+
+
+@check("frame-title", formats=("html",))
+def frame_title(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.iter("iframe", "frame"):
+        if not info.in_at or info.explicit_role in ("none", "presentation"):
+            continue
+        tabindex = info.el.get("tabindex")
+        if tabindex is not None and tabindex.strip().startswith("-") and tabindex.strip()[1:2].isdigit():
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("missing", at(page, info), element=_describe(page, info))
+
+
+@check("empty-heading", formats=("html",))
+def empty_heading(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.with_role("heading"):
+        if not info.in_at:
+            continue
+        if page.name(info.el):
+            out.passed(at(page, info))
+        else:
+            out.failed("empty", at(page, info), element=_describe(page, info))
+
+
+# ---------------------------------------------------------------- label-content-name-mismatch
+
+NAME_FROM_CONTENT_WIDGETS = frozenset(
+    [
+        "button",
+        "checkbox",
+        "gridcell",
+        "link",
+        "menuitem",
+        "menuitemcheckbox",
+        "menuitemradio",
+        "option",
+        "radio",
+        "switch",
+        "tab",
+        "treeitem",
+    ]
+)
+_SR_ONLY = frozenset(
+    {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "element-invisible"}
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _inline(info: Info) -> bool:
+    style = info.attrs.get("style")
+    if not style or "display" not in style:
+        return info.tag not in BLOCK_TAGS
+    value = next((v for n, v, _ in style_declarations(style) if n == "display"), "")
+    return value.startswith("inline") or (not value and info.tag not in BLOCK_TAGS)
+
+
+def visible_text(page: Page, info: Info) -> str:
+    """The text a sighted user sees in the element: rendered, not in an "sr-only" style class."""
+    parts: list[str] = []
+
+    def walk(node: Info) -> None:
+        el = node.el
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                c = page.info(child)
+                classes = set((c.attrs.get("class") or "").lower().split())
+                if (
+                    c.visible
+                    and _SR_ONLY.isdisjoint(classes)
+                    and c.tag not in ("script", "style", "template")
+                ):
+                    block = not _inline(c)
+                    parts.append(" " if block else "")
+                    walk(c)
+                    parts.append(" " if block else "")
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(info)
+    return "".join(parts)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _contains(label: list[str], words: list[str]) -> bool:
+    n = len(words)
+    return any(label[i : i + n] == words for i in range(len(label) - n + 1))
+
+
+@check("label-content-name-mismatch", formats=("html",))
+def label_content_name_mismatch(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    if page is None:
+        return
+    for info in page.with_role(*NAME_FROM_CONTENT_WIDGETS):
+        attrs = info.attrs
+        if not info.in_at or not (attrs.get("aria-label") or attrs.get("aria-labelledby")):
+            continue
+        text = visible_text(page, info)
+        words = _words(text)
+        if not words:
+            continue  # only symbols, images or no text: nothing visible to compare
+        name = page.name(info.el)
+        if _contains(_words(name), words):
+            out.passed(at(page, info))
+        elif len(words) == 1 and len(words[0]) == 1 and words[0].isalpha():
+            # a single letter ("X", "i") is usually an icon, not text: a person decides
+            out.cant_tell("symbol", at(page, info), text=short(text, 60), name=short(name, 60))
+        elif re.search(r"\w\.(\s|$)", text):
+            out.cant_tell("abbreviation", at(page, info), text=short(text, 60), name=short(name, 60))
+        else:
+            out.failed("mismatch", at(page, info), text=short(text, 60), name=short(name, 60))
