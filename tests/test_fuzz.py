@@ -65,7 +65,11 @@ def assert_clean(path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.clear()
     with caplog.at_level(logging.ERROR, logger="tillgang"), time_guard(GUARD_S):
         entry = check_file(path, OPTIONS)
-    unexpected = [r.getMessage()[:2000] for r in caplog.records if r.levelno >= logging.ERROR]
+    unexpected = [
+        r.getMessage()[:2000]
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and r.name.startswith("tillgang")  # not qpdf's repair warnings
+    ]
     assert unexpected == [], "an exception escaped a reader or a check"
     if entry["error"] is None:
         assert isinstance(entry["rules"], dict)
@@ -147,7 +151,9 @@ def test_mutated_bytes(suffix: str, tmp_path: Path, caplog: pytest.LogCaptureFix
     run()
 
 
-def test_entity_bomb_and_external_entity_are_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_entity_bomb_and_external_entity_are_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A billion-laughs DTD and an external entity in document.xml: refused, nothing expanded or fetched."""
     seed = EXAMPLES / "rapport-tillganglig.docx"
     bomb = (

@@ -99,11 +99,12 @@ def test_a_broken_xmp_is_reported_not_fatal(hostile_results: dict[str, dict[str,
 
 
 def test_headings_are_found_by_style_name_not_id(hostile_results: dict[str, dict[str, Any]]) -> None:
-    # bug65649.docx: headings use style ids "11"/"20" named "heading 1/2"; Bug64561.docx: German ids.
-    for name in ("bug65649.docx", "Bug64561.docx"):
-        entry = hostile_results[name]
-        assert entry["error"] is None
-        assert entry["rules"].get("heading-order") in ("passed", "failed"), (name, entry["rules"])
+    # bug65649.docx: headings use style ids "11"/"20" named "heading 1/2". (Bug64561.docx defines German
+    # ids "berschrift1-3" but applies none in its body: test_reader_docx checks that those ids resolve.)
+    entry = hostile_results["bug65649.docx"]
+    assert entry["error"] is None
+    assert entry["rules"].get("heading-order") in ("passed", "failed"), entry["rules"]
+    assert entry["rules"].get("headings-present") == "passed"
 
 
 def test_the_hostile_batch_through_the_cli(tmp_path: Path) -> None:
