@@ -293,20 +293,33 @@ def check_files(
     """Check many files (path, source) in worker processes; results in input order.
 
     Every document gets an entry, whatever happens to its worker: timeouts, crashes and memory exhaustion
-    become that document's ``error``.
+    become that document's ``error``. The largest files are started first, so that one big document does
+    not leave the other workers idle at the end of a batch. ``on_result(index, entry)`` is called as each
+    document finishes (in completion order), for progress displays.
     """
+    from concurrent.futures import as_completed
+
     work = list(items)
     if not work:
         return []
-    results: list[dict[str, Any]] = []
+
+    def size(path: str) -> int:
+        try:
+            return os.path.getsize(path)
+        except OSError:
+            return 0
+
+    order = sorted(range(len(work)), key=lambda i: size(work[i][0]), reverse=True)
+    results: list[dict[str, Any] | None] = [None] * len(work)
     with CheckPool(options, jobs=min(jobs or default_jobs(), len(work))) as pool:
-        futures = [pool.submit(path, source) for path, source in work]
-        for index, future in enumerate(futures):
+        futures = {pool.submit(*work[i]): i for i in order}
+        for future in as_completed(futures):
+            index = futures[future]
             entry = future.result()
-            results.append(entry)
+            results[index] = entry
             if on_result is not None:
                 on_result(index, entry)
-    return results
+    return [entry for entry in results if entry is not None]
 
 
 def report(documents: list[dict[str, Any]], catalogue: Catalogue | None = None) -> dict[str, Any]:
