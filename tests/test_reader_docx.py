@@ -687,9 +687,7 @@ def test_connectors_hidden_paragraphs_alt_chunks_and_pictures_behind_text(tmp_pa
     assert rules_of(doc, "docx-empty-paragraphs") == {"docx-empty-paragraphs": "passed"}
     assert any("altChunk" in w for w in doc.warnings)
     welcome = [s for s in doc.contrast or [] if s.text == "Välkommen"]
-    assert (
-        welcome and welcome[0].background is None and (welcome[0].reason or "") == "picture"
-    )
+    assert welcome and welcome[0].background is None and (welcome[0].reason or "") == "picture"
 
 
 def test_declared_part_sizes_over_the_limits_are_refused(tmp_path: Path) -> None:

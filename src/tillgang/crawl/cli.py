@@ -1,0 +1,133 @@
+"""``tillgang crawl``: added to the command line by ``tillgang.cli`` through ``add_commands``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_commands", "cmd_crawl"]
+
+
+def add_commands(subparsers: Any) -> None:
+    from ..cli import add_lang_argument
+
+    p = subparsers.add_parser(
+        "crawl",
+        help="crawl a web site and check every page and linked document",
+        description=(
+            "Crawl a web site (robots.txt, sitemaps, politeness), check every page and linked document with the "
+            "same engine as 'check', and store the run. Exit status: 0 nothing failed, 1 some rule failed or "
+            "some link is broken, 2 usage error, 3 some URL could not be fetched or checked or the run was "
+            "partial (and nothing failed), 130 interrupted."
+        ),
+    )
+    p.add_argument("urls", nargs="*", metavar="URL", help="start URLs (default: start_urls in the config)")
+    p.add_argument("--config", default=None, help="tillgang.toml with the crawl settings")
+    p.add_argument("--max-pages", type=int, default=None, metavar="N")
+    p.add_argument("--max-documents", type=int, default=None, metavar="N")
+    p.add_argument("--max-depth", type=int, default=None, metavar="D")
+    p.add_argument("--concurrency", type=int, default=None, metavar="C", help="requests in flight overall")
+    p.add_argument("--per-host", type=int, default=None, metavar="C", help="requests in flight per host")
+    p.add_argument(
+        "--delay", type=float, default=None, metavar="S", help="seconds between requests to a host"
+    )
+    p.add_argument("--allow-host", action="append", default=None, metavar="HOST", help="an allowed host")
+    p.add_argument(
+        "--no-robots", action="store_true", help="do not obey robots.txt (only for your own sites)"
+    )
+    p.add_argument("--no-sitemaps", action="store_true", help="do not use sitemaps as seeds")
+    p.add_argument("--jobs", type=int, default=None, help="checking worker processes (default: cores)")
+    p.add_argument("--max-duration", type=float, default=None, metavar="S", help="wall-clock cap in seconds")
+    p.add_argument("--out", default=None, help="write the run (JSON) here; '-' for standard output")
+    p.add_argument("--state", default=None, metavar="FILE", help="the state file (SQLite)")
+    p.add_argument("--resume", action="store_true", help="continue the last interrupted run of this site")
+    p.add_argument("--quiet", action="store_true", help="no progress and no summary")
+    add_lang_argument(p)
+    p.set_defaults(func=cmd_crawl)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from ..cli import UsageError
+    from .config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+        overrides: dict[str, Any] = {
+            "max_pages": args.max_pages,
+            "max_documents": args.max_documents,
+            "max_depth": args.max_depth,
+            "concurrency": args.concurrency,
+            "per_host_concurrency": args.per_host,
+            "delay": args.delay,
+            "allowed_hosts": args.allow_host,
+            "state_file": args.state,
+            "check_jobs": args.jobs,
+            "max_duration_s": args.max_duration,
+            "lang": args.lang,
+        }
+        if args.urls:
+            overrides["start_urls"] = args.urls
+        if args.no_robots:
+            overrides["obey_robots"] = False
+        if args.no_sitemaps:
+            overrides["use_sitemaps"] = False
+        config = config.with_overrides(**overrides)
+        config.validate()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    return config
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from .progress import summary_text
+    from .run import Crawl, exit_status
+
+    config = _config(args)
+    crawler = Crawl(config, resume=args.resume, progress=not args.quiet)
+
+    async def main() -> dict[str, Any]:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        if task is not None:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        return await crawler.run()
+
+    interrupted = False
+    try:
+        output = asyncio.run(main())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        interrupted = True
+        saved: dict[str, Any] | None = getattr(crawler, "output", None)
+        if saved is None:
+            raise KeyboardInterrupt from None
+        output = saved
+    text = json.dumps(output, ensure_ascii=False, indent=1) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    elif args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    if args.resume and not crawler.resumed:
+        note = (
+            "Ingen avbruten körning att fortsätta: en ny körning gjordes."
+            if args.lang == "sv"
+            else "No unfinished run to resume: a new run was made."
+        )
+        print(note, file=sys.stderr)
+    if not args.quiet:
+        stream = sys.stderr if args.out == "-" else sys.stdout
+        stream.write(summary_text(output, args.lang))
+        if interrupted:
+            note = (
+                "Avbruten: fortsätt med --resume."
+                if args.lang == "sv"
+                else "Interrupted: continue with --resume."
+            )
+            stream.write(note + "\n")
+    return 130 if interrupted else exit_status(output)

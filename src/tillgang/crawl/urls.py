@@ -1,0 +1,183 @@
+"""Canonical URLs, scope and trap guards (notes §8.6, §8.7).
+
+The canonical form is for deduplication and finding identity; the original URL is what is requested and
+reported. Canonical: lowercase scheme and host, IDNA host, no default port, no fragment, dot segments
+resolved, percent-encoding normalised, query sorted, tracking and session parameters (and ``;jsessionid=``
+path parameters) removed. Path case and the trailing slash are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+__all__ = ["TrapGuard", "canonicalize", "host_in_scope", "normalise_host", "url_host"]
+
+_UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PCT = re.compile(r"%([0-9A-Fa-f]{2})")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = "/:@!$'()*,;-._~?"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalise_host(host: str) -> str:
+    """Lowercase, IDNA (punycode), no trailing dot. Empty string for a host that cannot be encoded."""
+    host = host.strip().rstrip(".").lower()
+    if not host:
+        return ""
+    if host.startswith("["):
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label too long or empty, or characters IDNA 2003 refuses
+        return host if host.isascii() else ""
+
+
+def _norm_pct(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        value = int(m.group(1), 16)
+        return chr(value) if value in _UNRESERVED else "%" + m.group(1).upper()
+
+    return _PCT.sub(repl, text)
+
+
+def _strip_match(name: str, strip: Iterable[str]) -> bool:
+    lower = name.lower()
+    for pattern in strip:
+        p = pattern.lower()
+        if (p.endswith("*") and lower.startswith(p[:-1])) or lower == p:
+            return True
+    return False
+
+
+def _resolve_dots(path: str) -> str:
+    if not path:
+        return "/"
+    trailing = path.endswith("/") or path.endswith("/.") or path.endswith("/..")
+    resolved = posixpath.normpath(path)
+    if resolved.startswith("//"):
+        resolved = "/" + resolved.lstrip("/")
+    if resolved == ".":
+        resolved = "/"
+    if trailing and not resolved.endswith("/"):
+        resolved += "/"
+    return resolved
+
+
+def canonicalize(url: str, strip_params: Iterable[str] = ()) -> str | None:
+    """The canonical form of an absolute http(s) URL, or None if it is not one."""
+    return _canonicalize(url, tuple(strip_params))
+
+
+@functools.lru_cache(maxsize=32768)  # navigation links repeat on every page of a site
+def _canonicalize(url: str, strip: tuple[str, ...]) -> str | None:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return None
+    host = normalise_host(parts.hostname or "")
+    if not host:
+        return None
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    segments = []
+    for segment in parts.path.split("/"):
+        if ";" in segment:  # ;jsessionid=… path parameters added by servlet containers
+            head, *params = segment.split(";")
+            kept = [p for p in params if not _strip_match(p.split("=", 1)[0], strip)]
+            segment = ";".join([head, *kept])
+        segments.append(segment)
+    path = quote(_norm_pct("/".join(segments)), safe=_PATH_SAFE)
+    path = _resolve_dots(path)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _strip_match(k, strip)]
+    query = urlencode(sorted(pairs), quote_via=quote, safe=_QUERY_SAFE)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def url_host(url: str) -> str:
+    try:
+        return normalise_host(urlsplit(url).hostname or "")
+    except ValueError:
+        return ""
+
+
+def host_in_scope(host: str, allowed: Iterable[str], subdomains: bool = False) -> bool:
+    """Exact host match after IDNA normalisation (http and https are one site)."""
+    host = normalise_host(host)
+    return any(host == h or (subdomains and host.endswith("." + h)) for h in allowed)
+
+
+_YEAR_SEGMENT = re.compile(r"^(1[89]\d\d|2[01]\d\d)(?:[-_./](\d{1,2}))?(?:[-_./](\d{1,2}))?$")
+
+
+class TrapGuard:
+    """Decides whether a canonical URL looks like a crawler trap. ``reason(url)`` is None when it is fine."""
+
+    def __init__(
+        self,
+        *,
+        max_url_length: int = 2048,
+        max_query_params: int = 5,
+        max_query_variants: int = 50,
+        max_repeated_segment: int = 3,
+        date_window_years: int = 2,
+        exclude: Iterable[str] = (),
+        today: _dt.date | None = None,
+    ) -> None:
+        self.max_url_length = max_url_length
+        self.max_query_params = max_query_params
+        self.max_query_variants = max_query_variants
+        self.max_repeated_segment = max_repeated_segment
+        self.date_window_years = date_window_years
+        self.exclude = [re.compile(p, re.IGNORECASE) for p in exclude]
+        self.today = today or _dt.date.today()
+        self._variants: dict[str, int] = defaultdict(int)
+
+    def _date_out_of_window(self, value: str) -> bool:
+        m = _YEAR_SEGMENT.match(value)
+        if not m or self.date_window_years <= 0:
+            return False
+        year = int(m.group(1))
+        month = int(m.group(2)) if m.group(2) else 6
+        if not 1 <= month <= 12:
+            return False
+        months = (year - self.today.year) * 12 + (month - self.today.month)
+        return abs(months) > self.date_window_years * 12
+
+    def reason(self, url: str, *, record: bool = True) -> str | None:
+        if self.max_url_length and len(url) > self.max_url_length:
+            return "url-too-long"
+        parts = urlsplit(url)
+        target = parts.path + ("?" + parts.query if parts.query else "")
+        for pattern in self.exclude:
+            if pattern.search(target):
+                return "excluded"
+        segments = [s for s in parts.path.split("/") if s]
+        if self.max_repeated_segment and segments:
+            counts: dict[str, int] = defaultdict(int)
+            for s in segments:
+                counts[s] += 1
+            if max(counts.values()) >= self.max_repeated_segment:
+                return "trap-repeated-segment"
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if self.max_query_params and len(pairs) > self.max_query_params:
+            return "trap-query-params"
+        path_date = "/".join(segments[-3:]) if segments else ""
+        values = [*segments, path_date, *(v for _, v in pairs)]
+        if any(self._date_out_of_window(v) for v in values):
+            return "trap-calendar"
+        if pairs and self.max_query_variants:
+            key = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+            if self._variants[key] >= self.max_query_variants:
+                return "trap-query-variants"
+            if record:
+                self._variants[key] += 1
+        return None
