@@ -195,9 +195,12 @@ def test_html_has_digg_headings_in_order_and_passes_our_html_rules(tmp_path: Pat
     assert [f for f in entry["findings"] if f["outcome"] == "failed"] == []
 
 
-def test_docx_passes_tillgang_check(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "info", [INFO, StatementInput("Knivsta kommun", "knivsta.se")], ids=["complete", "gaps"]
+)
+def test_docx_passes_tillgang_check(info: StatementInput, tmp_path: Path) -> None:
     out = tmp_path / "redogorelse.docx"
-    out.write_bytes(render_statement(build_statement(RUN, INFO), "docx"))
+    out.write_bytes(render_statement(build_statement(RUN, info), "docx"))
     entry = check_file(out, CheckOptions())
     assert entry["error"] is None
     assert entry["title"] == "Tillgänglighet för knivsta.se"

@@ -331,8 +331,6 @@ def _sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
     status = model["status"]
     service = model["service"] or "webbplatsen"
     out: list[tuple[int, str, list[Any]]] = []
-    if model["gaps"]:
-        out.append((2, HEADINGS["gaps"], [list(model["gaps"])]))
     how = (
         f"{model['organisation']} står bakom den här webbplatsen. Vi vill att så många som möjligt ska kunna "
         f"använda den. Det här dokumentet beskriver hur {service} uppfyller lagen om tillgänglighet till digital "
@@ -340,6 +338,8 @@ def _sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
         "att vi kan åtgärda dem."
     )
     out.append((1, _TITLE.format(service=service), [how]))
+    if model["gaps"]:
+        out.append((2, HEADINGS["gaps"], [list(model["gaps"])]))
     blocks: list[Any] = []
     if model["nonconformities"]:
         blocks.append(
@@ -529,12 +529,7 @@ def render_statement(model: dict[str, Any], fmt: str = "html") -> bytes:
                     f"<table><caption>Brister per kriterium</caption><thead><tr>{head}</tr></thead>"
                     f"<tbody>{rows}</tbody></table>"
                 )
-    # The first section may be the gaps (level 2) before the level-1 title: put the title first.
     html_body = "\n".join(body)
-    first_h1 = html_body.find("<h1>")
-    if first_h1 > 0:
-        end = html_body.find("</h1>") + 5
-        html_body = html_body[first_h1:end] + "\n" + html_body[:first_h1] + html_body[end:]
     page = (
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

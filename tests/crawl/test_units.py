@@ -178,6 +178,20 @@ def test_config_file(tmp_path: Path) -> None:
         CrawlConfig(start_urls=("ftp://k.se/",)).validate()
 
 
+def test_one_config_file_serves_every_part(tmp_path: Path) -> None:
+    """tillgang.toml also holds the register's [risk] and the statement's [statement]: the crawler skips them,
+    but still refuses a misspelt table of its own."""
+    path = tmp_path / "tillgang.toml"
+    path.write_text(
+        '[site]\nstart_urls = ["https://k.se/"]\n[statement]\norganisation = "K"\n[risk]\nmethod = "product"\n',
+        encoding="utf-8",
+    )
+    assert load_config(path).start_urls == ("https://k.se/",)
+    path.write_text('[sitee]\nstart_urls = ["https://k.se/"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="sitee"):
+        load_config(path)
+
+
 def test_example_config_loads() -> None:
     root = Path(__file__).resolve().parents[2]
     cfg = load_config(root / "examples" / "tillgang.toml")

@@ -174,12 +174,16 @@ def _is_ip(host: str) -> bool:
 
 _TUPLES = {"start_urls", "allowed_hosts", "sitemaps", "exclude", "strip_params"}
 _SECTIONS = {"site", "limits", "politeness", "http", "documents", "state", "check", "crawl"}
+# Tables of tillgang.toml that other parts read (the register's risk matrix, the statement draft, ...).
+OTHER_SECTIONS = {"risk", "register", "statement", "evidence", "worker", "web", "api"}
 
 
 def _flatten(data: dict[str, Any], where: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, dict):
+            if not where and key in OTHER_SECTIONS:
+                continue
             if key not in _SECTIONS:
                 raise ConfigError(f"unknown table [{key}] in the config")
             flat.update(_flatten(value, key))
