@@ -9,7 +9,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
-SHARED = Path(os.environ.get("TILLGANG_SHARED", ROOT.parent / "shared"))
+
+
+def _find_shared() -> Path:
+    """The project's shared folder: $TILLGANG_SHARED, else ``shared`` next to the repository (or next to
+    one of its parents, for a checkout in a subfolder), else the workplace's /work/shared."""
+    if os.environ.get("TILLGANG_SHARED"):
+        return Path(os.environ["TILLGANG_SHARED"])
+    candidates = [parent / "shared" for parent in ROOT.parents] + [Path("/work/shared")]
+    for candidate in candidates:
+        if (candidate / "corpora").is_dir() or (candidate / "seed").is_dir():
+            return candidate
+    return ROOT.parent / "shared"
+
+
+SHARED = _find_shared()
 IN_CI = bool(os.environ.get("CI"))
 
 
