@@ -11,6 +11,9 @@ from typing import Any
 
 __all__ = ["add_commands", "add_db_argument", "database_label", "require_migrated"]
 
+# Modules with ``add_register_commands(subparsers)`` adding sub-commands under ``tillgang register``.
+EXTRA_COMMAND_MODULES = ("tillgang.register.cli_evidence", "tillgang.register.cli_api")
+
 
 def add_db_argument(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
     parser.add_argument(
@@ -155,3 +158,11 @@ def add_commands(subparsers: Any) -> None:
     q.add_argument("--out", required=True, metavar="FILE")
     add_db_argument(q, suppress=True)
     q.set_defaults(func=cmd_export)
+
+    # More register commands live beside their features: evidence (store, verify), the API (token).
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for name in EXTRA_COMMAND_MODULES:
+        if find_spec(name) is not None:
+            import_module(name).add_register_commands(sub)

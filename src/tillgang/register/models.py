@@ -1,6 +1,7 @@
 """Models of the register (design §6). Every change is kept by django-simple-history (who, when, what).
 
-Evidence and findings (issue 5) will hang off ``ControlActivity``; nothing here needs to change for that.
+Crawl runs, findings across runs, evidence records, API tokens and statement decisions (issue 5) hang off
+``ControlActivity`` at the end of this module.
 """
 
 from __future__ import annotations
@@ -204,3 +205,283 @@ def recompute_risk_values(reason: str = "ny riskmatris i konfigurationen") -> in
             risk.save()
             changed += 1
     return changed
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence from crawls, findings across runs, triage, API tokens and statement decisions (issue 5).
+
+
+class RunStatus(models.TextChoices):
+    COMPLETE = "complete", "Klar"
+    PARTIAL = "partial", "Ofullständig"
+    INTERRUPTED = "interrupted", "Avbruten"
+
+
+class CrawlRun(models.Model):
+    """One stored crawl run: scope, method (tool and catalogue versions, configuration), counts."""
+
+    run_id = models.CharField("körning", max_length=100, unique=True)
+    site = models.CharField("webbplats", max_length=300)
+    start_urls = models.JSONField("start-URL:er", default=list)
+    started = models.DateTimeField("startad")
+    finished = models.DateTimeField("avslutad", null=True, blank=True)
+    status = models.CharField("status", max_length=12, choices=RunStatus.choices, default=RunStatus.COMPLETE)
+    tool_version = models.CharField("verktygsversion", max_length=40)
+    catalogue = models.CharField("regelkatalog (sha256)", max_length=64)
+    config = models.JSONField("konfiguration", default=dict)
+    summary = models.JSONField("sammanfattning", default=dict)
+    activity = models.ForeignKey(
+        ControlActivity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name="kontrollaktivitet",
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="förra körningen",
+    )
+    stored_at = models.DateTimeField("sparad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "genomsökning"
+        verbose_name_plural = "genomsökningar"
+        ordering = ("-started",)
+        indexes = (models.Index(fields=["site", "started"]),)
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.started:%Y-%m-%d %H:%M}"
+
+
+class ItemKind(models.TextChoices):
+    PAGE = "page", "Sida"
+    DOCUMENT = "document", "Dokument"
+
+
+class Item(models.Model):
+    """A page or document as fetched and checked in one run (its report entry, as the engine produced it)."""
+
+    run = models.ForeignKey(CrawlRun, on_delete=models.CASCADE, related_name="items", verbose_name="körning")
+    url = models.URLField("URL", max_length=2048)
+    final_url = models.URLField("slutlig URL", max_length=2048, blank=True)
+    kind = models.CharField("typ", max_length=8, choices=ItemKind.choices)
+    format = models.CharField("format", max_length=8, blank=True)
+    title = models.CharField("titel", max_length=500, blank=True)
+    sha256 = models.CharField("sha256", max_length=64, blank=True)
+    http_status = models.PositiveSmallIntegerField("HTTP-status", null=True, blank=True)
+    fetched_at = models.DateTimeField("hämtad", null=True, blank=True)
+    error_code = models.CharField("fel", max_length=40, blank=True)
+    error_message = models.TextField("felmeddelande", blank=True)
+    rules = models.JSONField("regler", default=dict)  # rule id -> outcome
+    reused = models.BooleanField("återanvänt resultat", default=False)
+
+    class Meta:
+        verbose_name = "granskad sida eller dokument"
+        verbose_name_plural = "granskade sidor och dokument"
+        ordering = ("run", "url")
+        constraints = (models.UniqueConstraint(fields=["run", "url"], name="item_run_url"),)
+        indexes = (models.Index(fields=["url"]), models.Index(fields=["sha256"]))
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "Öppen"
+    CONFIRMED = "confirmed", "Bekräftad"
+    FALSE_POSITIVE = "false-positive", "Falskt larm"
+    ACCEPTED = "accepted", "Accepterad"
+    FIXED = "fixed", "Åtgärdad"
+
+
+class Finding(models.Model):
+    """A rule failure (or a cantTell) on one URL at one location: the same finding across runs.
+
+    Identity is (url, rule, location_key), stored as its sha256 in ``identity`` (an index on long URLs would
+    break PostgreSQL's row limit); first and last seen name runs. A later run that checks the URL
+    without finding it marks it fixed. Triage (status, reason, assignee) is kept in history."""
+
+    identity = models.CharField("identitet (sha256)", max_length=64, unique=True)
+    url = models.URLField("URL", max_length=2048)
+    rule = models.CharField("regel", max_length=100)
+    location_key = models.CharField("plats (nyckel)", max_length=500)  # canonical JSON of the location
+    location = models.JSONField("plats", default=dict)
+    outcome = models.CharField("utfall", max_length=10)  # failed | cantTell
+    severity = models.CharField("allvarlighet", max_length=10, blank=True)
+    wcag = models.JSONField("WCAG", default=list)
+    message = models.TextField("meddelande")
+    format = models.CharField("format", max_length=8, blank=True)
+    first_seen = models.ForeignKey(
+        CrawlRun, on_delete=models.PROTECT, related_name="+", verbose_name="först sedd"
+    )
+    last_seen = models.ForeignKey(
+        CrawlRun, on_delete=models.PROTECT, related_name="+", verbose_name="senast sedd"
+    )
+    fixed_in = models.ForeignKey(
+        CrawlRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="åtgärdad i",
+    )
+    status = models.CharField(
+        "status", max_length=15, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    reason = models.TextField("motivering", blank=True)
+    assigned_to = models.CharField("tilldelad", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avvikelse"
+        verbose_name_plural = "avvikelser"
+        ordering = ("url", "rule")
+        indexes = (models.Index(fields=["rule"]), models.Index(fields=["status"]))
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.url}"
+
+    @staticmethod
+    def identity_of(url: str, rule: str, location_key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256("\x1f".join((url, rule, location_key)).encode("utf-8")).hexdigest()
+
+
+class EvidenceStatus(models.TextChoices):
+    DRAFT = "draft", "Utkast"
+    SEALED = "sealed", "Förseglad"
+
+
+class SealedError(Exception):
+    """A sealed evidence record never changes: corrections are new versions."""
+
+
+class Evidence(models.Model):
+    """Underlag: an immutable record attached to a control activity (design §6, notes §5).
+
+    ``manifest`` holds the canonical JSON (RFC 8785) of the record; ``seal`` is its sha256, chained to the
+    previous sealed record of the same activity. Once sealed, ``save()`` and ``delete()`` refuse."""
+
+    activity = models.ForeignKey(
+        ControlActivity, on_delete=models.PROTECT, related_name="evidence", verbose_name="kontrollaktivitet"
+    )
+    run = models.ForeignKey(
+        CrawlRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name="körning",
+    )
+    title = models.CharField("rubrik", max_length=300)
+    version = models.PositiveIntegerField("version", default=1)
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="ersätter"
+    )
+    partial = models.BooleanField("ofullständig körning", default=False)
+    manifest = models.BinaryField("manifest (kanonisk JSON)")
+    file_name = models.CharField("filnamn", max_length=300, blank=True)  # an uploaded file, if any
+    file_content = models.BinaryField("fil", null=True, blank=True)
+    file_sha256 = models.CharField("filens sha256", max_length=64, blank=True)
+    status = models.CharField(
+        "status", max_length=6, choices=EvidenceStatus.choices, default=EvidenceStatus.DRAFT
+    )
+    seal = models.CharField("sigill (sha256)", max_length=64, blank=True)
+    previous_seal = models.CharField("föregående sigill", max_length=64, blank=True)
+    sealed_at = models.DateTimeField("förseglad", null=True, blank=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="förseglad av",
+    )
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "underlag"
+        verbose_name_plural = "underlag"
+        ordering = ("activity", "-created_at")
+        permissions = (("seal_evidence", "Kan godkänna och försegla underlag"),)
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            stored = Evidence.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == EvidenceStatus.SEALED:
+                raise SealedError("ett förseglat underlag kan inte ändras; skapa en ny version")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        if self.status == EvidenceStatus.SEALED:
+            raise SealedError("ett förseglat underlag kan inte tas bort")
+        return super().delete(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API. Only its sha256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="användare",
+    )
+    key_sha256 = models.CharField("nyckel (sha256)", max_length=64, unique=True)
+    name = models.CharField("namn", max_length=200, blank=True)
+    created = models.DateTimeField("skapad", auto_now_add=True)
+    last_used = models.DateTimeField("senast använd", null=True, blank=True)
+    revoked = models.BooleanField("återkallad", default=False)
+
+    class Meta:
+        verbose_name = "API-nyckel"
+        verbose_name_plural = "API-nycklar"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name}".strip()
+
+
+class DecisionKind(models.TextChoices):
+    STATUS = "status", "Förenlighetsstatus"
+    EXEMPT = "9", "Omfattas inte av lagen (9 §)"
+    BURDEN = "12", "Oskäligt betungande anpassning (12 §)"
+
+
+class StatementDecision(models.Model):
+    """A named person's decision for the accessibility statement: the status, an exemption, a burden claim.
+
+    An exemption is tied to a file's sha256: a changed or republished file makes it lapse."""
+
+    kind = models.CharField("typ", max_length=6, choices=DecisionKind.choices)
+    subject = models.CharField("gäller", max_length=500)  # title or URL; for the status: delvis | inte
+    url = models.URLField("URL", max_length=2048, blank=True)
+    sha256 = models.CharField("sha256", max_length=64, blank=True)
+    reason = models.TextField("skäl")
+    decided_by = models.CharField("beslutad av", max_length=200)
+    decided_on = models.DateField("beslutsdatum")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="registrerad av",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "beslut för tillgänglighetsredogörelsen"
+        verbose_name_plural = "beslut för tillgänglighetsredogörelsen"
+        ordering = ("-decided_on",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
