@@ -240,12 +240,19 @@ def test_matrix_change_recomputes_values_with_history(settings: Any, imported: A
         "grid": [[1, 1, 2, 2], [1, 2, 2, 3], [2, 2, 3, 3], [2, 3, 3, 3]],
         "critical_from": 3,
     }
-    assert recompute_risk_values() == 1
+    # all six now have scores: five 9s were imported as 3 × 3 (the only cell giving 9), and this one by hand
+    assert recompute_risk_values() == 6
     risk.refresh_from_db()
     assert risk.value == 3 and risk.critical
     assert risk.history.first().history_change_reason == "ny riskmatris i konfigurationen"
-    assert Risk.objects.get(order=1).value == 9  # imported without scores: the value is kept
+    assert Risk.objects.get(order=1).value == 3
     assert recompute_risk_values() == 0
+
+
+def test_scores_follow_from_a_value_only_one_cell_gives(imported: Any) -> None:
+    """9 is only 3 × 3 on the 1-4 scales, so the seed's 9s get their scores; 8 (2 × 4 or 4 × 2) does not."""
+    scores = [(r.value, r.likelihood, r.consequence) for r in Risk.objects.order_by("order")]
+    assert scores == [(9, 3, 3), (9, 3, 3), (9, 3, 3), (9, 3, 3), (8, None, None), (9, 3, 3)]
 
 
 def test_risk_added_by_hand_goes_last(imported: Any) -> None:

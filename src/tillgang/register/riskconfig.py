@@ -94,6 +94,10 @@ class RiskConfig:
             return self.grid[likelihood - 1][consequence - 1]
         return likelihood * consequence
 
+    def cells_for(self, value: int) -> list[tuple[int, int]]:
+        """Every (likelihood, consequence) that gives ``value``: one cell means the scores follow from it."""
+        return [(s, k) for s in SCALE for k in SCALE if self.value(s, k) == value]
+
     @property
     def possible_values(self) -> frozenset[int]:
         return self._possible

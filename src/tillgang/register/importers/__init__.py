@@ -161,6 +161,10 @@ def _validate(plan: ParsedPlan, board: str | None, year: int | None) -> list[_Ri
             raise PlanImportError(
                 f"{value} är inget möjligt riskvärde (möjliga: {possible})", row.row, row.column("risk_value")
             )
+        else:
+            cells = config.cells_for(value)
+            if len(cells) == 1:  # e.g. 9 = 3 × 3 is the only way: the scores follow from the value
+                s, k = cells[0]
         planning = row.get("planning")
         values = {
             "description": description,
