@@ -230,7 +230,7 @@ class CheckPool:
         self.options = options
         self._pool = ProcessPool(
             max_workers=max(1, jobs or default_jobs()),
-            max_tasks=500,
+            max_tasks=5000,
             initializer=_worker_init,
             initargs=(options.limits.memory_bytes,),
         )
