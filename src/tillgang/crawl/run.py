@@ -77,6 +77,18 @@ def finding_key(url: str, finding: dict[str, Any]) -> tuple[str, str | None]:
     return primary, secondary
 
 
+
+def _make_pool(options: CheckOptions, jobs: int, run_id: str) -> Any:
+    """This machine's worker pool, or Celery workers when a broker is configured (TILLGANG_BROKER_URL)."""
+    from ..distributed import broker_url
+
+    broker = broker_url()
+    if broker:
+        from ..distributed.pool import DistributedCheckPool
+
+        return DistributedCheckPool(options, broker=broker, run_id=run_id, waiters=max(4 * jobs, 32))
+    return CheckPool(options, jobs)
+
 class Crawl:
     def __init__(
         self,
@@ -603,7 +615,7 @@ class Crawl:
         status = "interrupted"
         progress = Progress(self.counters, cfg.lang, force=False) if self.show_progress else None
         self.options = options
-        self.pool = CheckPool(options, jobs)
+        self.pool: Any = _make_pool(options, jobs, self.run_id)
         client = make_client(settings, max(cfg.concurrency * 2, 10))
         self.fetcher = Fetcher(client, self.scheduler, settings, self.tmpdir)
         workers: list[asyncio.Task[None]] = []

@@ -485,3 +485,27 @@ class StatementDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+class CheckResult(models.Model):
+    """A check done by a distributed worker (issue 6), stored in the shared database.
+
+    Keyed by (run, URL, sha256): a task delivered twice (a worker died after checking, before acknowledging)
+    writes the same row again, never a second one."""
+
+    run_id = models.CharField("körning", max_length=100)
+    url = models.URLField("URL", max_length=2048)
+    sha256 = models.CharField("sha256", max_length=64)
+    entry = models.JSONField("rapport")
+    worker = models.CharField("arbetare", max_length=200, blank=True)
+    checked_at = models.DateTimeField("kontrollerad", auto_now=True)
+
+    class Meta:
+        verbose_name = "kontrollresultat från arbetare"
+        verbose_name_plural = "kontrollresultat från arbetare"
+        constraints = (
+            models.UniqueConstraint(fields=["run_id", "url", "sha256"], name="checkresult_run_url_sha"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.url}"
