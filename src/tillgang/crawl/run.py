@@ -77,7 +77,6 @@ def finding_key(url: str, finding: dict[str, Any]) -> tuple[str, str | None]:
     return primary, secondary
 
 
-
 def _make_pool(options: CheckOptions, jobs: int, run_id: str) -> Any:
     """This machine's worker pool, or Celery workers when a broker is configured (TILLGANG_BROKER_URL)."""
     from ..distributed import broker_url
@@ -88,6 +87,7 @@ def _make_pool(options: CheckOptions, jobs: int, run_id: str) -> Any:
 
         return DistributedCheckPool(options, broker=broker, run_id=run_id, waiters=max(4 * jobs, 32))
     return CheckPool(options, jobs)
+
 
 class Crawl:
     def __init__(
