@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tillgang.web.ratelimit.LoginRateLimitMiddleware",  # login attempts per IP and user name (issue 6)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -71,10 +72,29 @@ TEMPLATES = [
 
 def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
+    if url and url.startswith(("postgres://", "postgresql://")):
+        # A connection pool (psycopg_pool through Django) shared by the server's threads; a crawl storing a run
+        # and many users reading never wait for a new connection.
+        db = dict(dj_database_url.parse(url, conn_max_age=0))
+        db["OPTIONS"] = {**db.get("OPTIONS", {}), "pool": {"min_size": 1, "max_size": 20, "timeout": 30}}
+        return db
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
-    path = os.environ.get("TILLGANG_DB") or str(DATA_DIR / "register.sqlite3")
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        db = dict(dj_database_url.parse(url, conn_max_age=60))
+    else:
+        db = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("TILLGANG_DB") or str(DATA_DIR / "register.sqlite3"),
+        }
+    if db["ENGINE"].endswith("sqlite3"):
+        # WAL: readers never block the writer (a crawl storing a run) nor the writer them; a busy writer is
+        # waited for (20 s) instead of failing with "database is locked"; write transactions start as
+        # IMMEDIATE so two writers queue rather than deadlock.
+        db["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return db
 
 
 DATABASES = {"default": _database()}
@@ -125,6 +145,20 @@ def _config() -> dict[str, Any]:
 
 # The risk matrix (validated by tillgang.register.riskconfig when the app starts).
 TILLGANG_RISK: dict[str, Any] = dict(_config().get("risk", {}))
+
+# The upload page and POST /api/v1/checks (issue 5): largest accepted file, and checks running at a time.
+TILLGANG_UPLOAD_MAX_BYTES = int(float(os.environ.get("TILLGANG_UPLOAD_MAX_MB", "50")) * 1024 * 1024)
+TILLGANG_UPLOAD_CONCURRENCY = int(os.environ.get("TILLGANG_UPLOAD_CONCURRENCY", "2"))
+# Checking by URL fetches from private, loopback and link-local addresses only when this is set (an intranet).
+TILLGANG_UPLOAD_ALLOW_PRIVATE = os.environ.get("TILLGANG_UPLOAD_ALLOW_PRIVATE") == "1"
+FILE_UPLOAD_HANDLERS = [  # a body over the upload limit keeps no file (see views_upload)
+    "tillgang.register.views_upload.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Login rate limit (tillgang.web.ratelimit): failures per IP address or user name within the window.
+TILLGANG_LOGIN_MAX_FAILURES = 5
+TILLGANG_LOGIN_WINDOW_S = 300
 
 LOGGING = {
     "version": 1,
