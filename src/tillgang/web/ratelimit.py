@@ -1,0 +1,129 @@
+"""Rate limiting of logins (issue 6): failed logins are counted per client IP and per user name.
+
+After ``TILLGANG_LOGIN_MAX_FAILURES`` (default 5) failures within ``TILLGANG_LOGIN_WINDOW_S`` (default 300 s)
+from one IP address, or for one user name, further login attempts (POST to the register's or the admin's login
+page) get 429 with a Swedish message until the window has passed; the password is not even checked. A
+successful login clears that user name's count. The counts live in Django's cache (the default is per-process
+local memory, which suits ``tillgang serve``; several server processes need a shared cache such as Redis).
+
+The client IP is ``REMOTE_ADDR``. Behind a proxy every request has the proxy's address: then the per-IP limit
+applies to all users together, and the per-user-name limit still protects each account.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.urls import NoReverseMatch, reverse
+
+__all__ = ["LoginRateLimitMiddleware", "is_blocked", "record_failure", "reset"]
+
+PREFIX = "tillgang:login:"
+
+_PAGE = """{% extends "register/base.html" %}
+{% block title %}För många inloggningsförsök{% endblock %}
+{% block content %}
+<h1>För många inloggningsförsök</h1>
+<div class="error" role="alert"><p>{{ message }}</p></div>
+<p><a href="{% url 'register:login' %}">Till inloggningen</a></p>
+{% endblock %}
+"""
+
+
+def _max_failures() -> int:
+    return int(getattr(settings, "TILLGANG_LOGIN_MAX_FAILURES", 5))
+
+
+def _window() -> int:
+    return int(getattr(settings, "TILLGANG_LOGIN_WINDOW_S", 300))
+
+
+def _keys(ip: str | None, username: str | None) -> list[str]:
+    keys = []
+    if ip:
+        keys.append(PREFIX + "ip:" + ip)
+    if username:
+        digest = hashlib.sha256(username.strip().lower().encode("utf-8")).hexdigest()
+        keys.append(PREFIX + "user:" + digest)
+    return keys
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return str(request.META.get("REMOTE_ADDR") or "") or None
+
+
+def record_failure(ip: str | None, username: str | None) -> None:
+    for key in _keys(ip, username):
+        if cache.add(key, 1, _window()):  # the window starts at the first failure
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, _window())
+
+
+def is_blocked(ip: str | None, username: str | None) -> bool:
+    limit = _max_failures()
+    return any(int(cache.get(key) or 0) >= limit for key in _keys(ip, username))
+
+
+def reset(username: str | None) -> None:
+    for key in _keys(None, username):
+        cache.delete(key)
+
+
+@receiver(user_login_failed, dispatch_uid="tillgang-login-failed")
+def _on_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **_: Any
+) -> None:
+    record_failure(client_ip(request), credentials.get("username"))
+
+
+@receiver(user_logged_in, dispatch_uid="tillgang-logged-in")
+def _on_login(sender: Any, request: HttpRequest | None, user: Any, **_: Any) -> None:
+    reset(user.get_username())
+
+
+def _login_paths() -> set[str]:
+    paths = set()
+    for name in ("register:login", "admin:login"):
+        with contextlib.suppress(NoReverseMatch):
+            paths.add(reverse(name))
+    return paths
+
+
+def blocked_response(request: HttpRequest) -> HttpResponse:
+    minutes = max(1, round(_window() / 60))
+    message = (
+        "För många misslyckade inloggningsförsök. Av säkerhetsskäl är inloggningen spärrad en stund. "
+        f"Vänta {minutes} minuter och försök igen, eller kontakta registrets administratör."
+    )
+    html = engines["django"].from_string(_PAGE).render({"message": message}, request)
+    response = HttpResponse(html, status=429)
+    response["Retry-After"] = str(_window())
+    return response
+
+
+class LoginRateLimitMiddleware:
+    """Refuses login POSTs (429) while the client's IP or the given user name is over the failure limit."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path_info in _login_paths():
+            username = request.POST.get("username")
+            if is_blocked(client_ip(request), username):
+                return blocked_response(request)
+        return self.get_response(request)
