@@ -206,6 +206,16 @@ def test_workers_store_what_a_local_crawl_finds_and_survive_a_killed_worker(
 
     workers = [start_worker(database, f"w{i}", tmp_path / f"w{i}.log") for i in (1, 2)]
     try:
+        # both workers consume before the crawl starts, so that w1 gets tasks to be killed with
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            logs = [(tmp_path / f"w{i}.log").read_text(errors="replace") for i in (1, 2)]
+            if all(" ready." in text for text in logs):
+                break
+            assert all(w.poll() is None for w in workers), logs
+            time.sleep(0.1)
+        else:
+            pytest.fail("the workers did not start within 90 s")
         for key in (
             "TILLGANG_BROKER_URL",
             "TILLGANG_VISIBILITY_TIMEOUT",

@@ -24,7 +24,8 @@ def add_commands(subparsers: Any) -> None:
             "Crawl a web site (robots.txt, sitemaps, politeness), check every page and linked document with the "
             "same engine as 'check', and store the run. Exit status: 0 nothing failed, 1 some rule failed or "
             "some link is broken, 2 usage error, 3 some URL could not be fetched or checked or the run was "
-            "partial (and nothing failed), 130 interrupted."
+            "partial (and nothing failed), 4 the run could not be stored in the register (--store), "
+            "130 interrupted."
         ),
     )
     p.add_argument("urls", nargs="*", metavar="URL", help="start URLs (default: start_urls in the config)")
@@ -48,6 +49,18 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--state", default=None, metavar="FILE", help="the state file (SQLite)")
     p.add_argument("--resume", action="store_true", help="continue the last interrupted run of this site")
     p.add_argument("--quiet", action="store_true", help="no progress and no summary")
+    p.add_argument(
+        "--store",
+        action="store_true",
+        help="write the run into the register (also when partial or interrupted); config: [register] store",
+    )
+    p.add_argument(
+        "--activity",
+        default=None,
+        metavar="ID",
+        help="the control activity that gets a draft evidence record (id or text of its 'kontrollmoment'); "
+        "implies --store; config: [register] activity",
+    )
     add_lang_argument(p)
     p.set_defaults(func=cmd_crawl)
 
@@ -84,11 +97,58 @@ def _config(args: argparse.Namespace) -> Any:
     return config
 
 
+def _register_target(args: argparse.Namespace) -> tuple[bool, str | None]:
+    """Whether to store the run, and the control activity; checked before crawling so that a wrong setting
+    fails at once, not after a night's crawl."""
+    from ..cli import UsageError
+    from .config import ConfigError, load_register_options
+
+    try:
+        options = load_register_options(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    activity = getattr(args, "activity", None) or options["activity"]
+    store = bool(getattr(args, "store", False) or options["store"] or getattr(args, "activity", None))
+    if not store:
+        return False, None
+    from tillgang.web import setup
+
+    setup(None)
+    from django.db import connection
+
+    from tillgang.register.cli import require_migrated
+    from tillgang.register.store import ActivityError, resolve_activity
+
+    require_migrated()
+    try:
+        found = resolve_activity(activity, on_risk=True)
+    except ActivityError as exc:
+        raise UsageError(str(exc)) from exc
+    if not connection.in_atomic_block:
+        connection.close()  # a night's crawl outlives a server's idle timeout; Django reconnects
+    return True, str(found.pk) if found is not None else None
+
+
+def _store(output: dict[str, Any], activity: str | None, quiet: bool, stream: Any) -> bool:
+    """Write the run into the register; False (with a message on stderr) when that failed."""
+    from tillgang.register.cli_evidence import describe, store_output
+
+    try:
+        run, evidence = store_output(output, activity)
+    except Exception as exc:  # the run is in the state file and --out; say so and fail visibly
+        print(f"Körningen kunde inte sparas i registret: {exc}", file=sys.stderr)
+        return False
+    if not quiet:
+        stream.write(describe(run, evidence) + "\n")
+    return True
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from .progress import summary_text
     from .run import Crawl, exit_status
 
     config = _config(args)
+    store, activity = _register_target(args)
     crawler = Crawl(config, resume=args.resume, progress=not args.quiet)
 
     async def main() -> dict[str, Any]:
@@ -130,4 +190,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 else "Interrupted: continue with --resume."
             )
             stream.write(note + "\n")
+    if store and not _store(output, activity, args.quiet, sys.stderr if args.out == "-" else sys.stdout):
+        return 4
     return 130 if interrupted else exit_status(output)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 
-__all__ = ["ConfigError", "CrawlConfig", "load_config"]
+__all__ = ["ConfigError", "CrawlConfig", "load_config", "load_register_options"]
 
 MiB = 1024 * 1024
 
@@ -237,3 +237,33 @@ def load_config(path: str | Path | None, base: CrawlConfig | None = None) -> Cra
     if "state_file" in values and not Path(values["state_file"]).is_absolute():
         values["state_file"] = str(p.parent / values["state_file"])
     return replace(config, **values)
+
+
+def load_register_options(path: str | Path | None) -> dict[str, Any]:
+    """The crawl's keys of the ``[register]`` table: ``store`` (write each run into the register) and
+    ``activity`` (the control activity's id, or text of its "kontrollmoment"). Other keys of the table belong to
+    the register and are left alone here."""
+    options: dict[str, Any] = {"store": False, "activity": None}
+    if path is None:
+        return options
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"no such config file: {p}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: {exc}") from exc
+    table = data.get("register")
+    if table is None:
+        return options
+    if not isinstance(table, dict):
+        raise ConfigError(f"{p}: register must be a table")
+    store = table.get("store", False)
+    if not isinstance(store, bool):
+        raise ConfigError(f"{p}: register.store must be true or false")
+    activity = table.get("activity")
+    if activity is not None and (isinstance(activity, bool) or not isinstance(activity, int | str)):
+        raise ConfigError(f"{p}: register.activity must be an id or a text")
+    options["store"] = store
+    options["activity"] = str(activity) if activity is not None and str(activity).strip() else None
+    return options

@@ -10,11 +10,19 @@ _MODELS = ("board", "plan", "process", "risk", "controlactivity", "followup")
 _VIEW = tuple(f"view_{m}" for m in _MODELS)
 _EDIT = tuple(f"{a}_{m}" for m in _MODELS for a in ("add", "change", "delete"))
 
+# Evidence from crawls (issue 5): every role reads them; reviewers triage findings and seal evidence; the
+# controller records the statement's decisions. Evidence and tokens are never edited through permissions.
+_EVIDENCE_MODELS = ("crawlrun", "item", "finding", "evidence", "apitoken", "statementdecision")
+_VIEW = _VIEW + tuple(f"view_{m}" for m in _EVIDENCE_MODELS)
+_TRIAGE = ("triage_findings", "change_finding")
+_SEAL = ("seal_evidence",)
+_DECIDE = ("add_statementdecision", "change_statementdecision")
+
 # role -> codenames in the register app
 ROLES: dict[str, tuple[str, ...]] = {
-    "admin": _VIEW + _EDIT + ("triage_findings", "check_documents"),
-    "controller": _VIEW + _EDIT + ("check_documents",),
-    "reviewer": (*_VIEW, "triage_findings", "check_documents"),
+    "admin": _VIEW + _EDIT + _TRIAGE + _SEAL + _DECIDE + ("check_documents",),
+    "controller": _VIEW + _EDIT + _DECIDE + ("check_documents",),
+    "reviewer": (*_VIEW, *_TRIAGE, *_SEAL, "check_documents"),
     "web-editor": (*_VIEW, "check_documents"),
     "reader": _VIEW,
 }

@@ -76,7 +76,10 @@ def _database() -> dict[str, Any]:
         # A connection pool (psycopg_pool through Django) shared by the server's threads; a crawl storing a run
         # and many users reading never wait for a new connection.
         pooled: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
-        pooled["OPTIONS"] = {**pooled.get("OPTIONS", {}), "pool": {"min_size": 1, "max_size": 20, "timeout": 30}}
+        pooled["OPTIONS"] = {
+            **pooled.get("OPTIONS", {}),
+            "pool": {"min_size": 1, "max_size": 20, "timeout": 30},
+        }
         return pooled
     db: dict[str, Any]
     if url:

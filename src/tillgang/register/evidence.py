@@ -1,0 +1,613 @@
+"""Evidence records (underlag) for a control activity: manifest, sign-off and seal, versions, verification.
+
+The manifest is the record as canonical JSON (RFC 8785, ``rfc8785.dumps``) holding the fields of notes §5.1:
+control link, scope, population, method and versions, every item with its sha256, results per rule and WCAG
+criterion, the comparison with the previous run, and the seal of the previous sealed record of the same
+activity (a chain). Sealing stores the exact bytes and ``seal = sha256(bytes)``; a sealed record never changes
+(``Evidence.save``/``delete`` raise ``SealedError``), a correction is a new version that points to the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from importlib import metadata
+from typing import Any
+
+import rfc8785
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models.signals import pre_delete
+from django.utils import timezone
+
+from .models import (
+    ControlActivity,
+    CrawlRun,
+    DecisionKind,
+    Evidence,
+    EvidenceStatus,
+    ItemKind,
+    RunStatus,
+    SealedError,
+    StatementDecision,
+)
+from .store import findings_of_run
+
+__all__ = [
+    "SCHEMA",
+    "build_manifest",
+    "create_evidence",
+    "manifest_of",
+    "new_version",
+    "seal",
+    "summary_by_rule",
+    "verify",
+    "verify_all",
+]
+
+SCHEMA = "tillgang-evidence/1"
+SEAL_PERMISSION = "register.seal_evidence"
+LIBRARIES = ("django", "pikepdf", "python-docx", "python-pptx", "lxml", "beautifulsoup4", "httpx", "rfc8785")
+LIMIT_KEYS = (
+    "max_pages",
+    "max_documents",
+    "max_depth",
+    "max_url_length",
+    "max_query_params",
+    "max_query_variants",
+    "max_repeated_segment",
+    "date_window_years",
+    "max_duration_s",
+    "max_html_bytes",
+    "max_document_bytes",
+    "check_timeout",
+)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    text: str = value.isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def canonical(manifest: dict[str, Any]) -> bytes:
+    """RFC 8785 canonical JSON bytes."""
+    return bytes(rfc8785.dumps(manifest))
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_of(evidence: Evidence) -> dict[str, Any]:
+    """The stored manifest as a dict (``{}`` when empty or unreadable)."""
+    raw = bytes(evidence.manifest or b"")
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# ------------------------------------------------------------------------------------------------ results
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _counts() -> dict[str, Any]:
+    return {"checked": 0, "failed": 0, "cant_tell": 0, "share": 0.0}
+
+
+def summary_by_rule(run: CrawlRun) -> dict[str, Any]:
+    """Results per rule and per WCAG criterion over the run's items checked without error.
+
+    ``{"items_checked": {"page": n, "document": n, "total": n},
+       "items_failed": {"page": n, "document": n, "total": n},   # items with at least one failed rule
+       "rules": {rule: {"wcag": [...], "en301549": [...], "severity": s, "title": sv,
+                        "checked": n, "failed": n, "cant_tell": n, "share": pct,
+                        "by_kind": {"page": {...same counts}, "document": {...}}}},
+       "wcag": {sc: {"rules": [...], "checked": n, "failed": n, "cant_tell": n, "share": pct, "by_kind": {...}}}}``
+
+    ``checked`` = items the rule applied to (outcome passed, failed or cantTell; not inapplicable); ``failed``
+    = items where it failed; ``cant_tell`` = items where a person must judge (and it did not fail); ``share`` =
+    failed / checked in per cent, one decimal. For a criterion an item counts once: failed when any of its
+    rules failed. Keys are sorted (rule ids; criteria numerically)."""
+    from tillgang.catalogue import load
+
+    catalogue = load()
+    items_checked = {"page": 0, "document": 0}
+    items_failed = {"page": 0, "document": 0}
+    rules: dict[str, dict[str, Any]] = {}
+    criteria: dict[str, dict[str, Any]] = {}
+
+    def bump(bucket: dict[str, Any], kind: str, outcome: str) -> None:
+        by_kind = bucket.setdefault("by_kind", {})
+        for target in (bucket, by_kind.setdefault(kind, _counts())):
+            target["checked"] += 1
+            if outcome == "failed":
+                target["failed"] += 1
+            elif outcome == "cantTell":
+                target["cant_tell"] += 1
+
+    for kind, outcomes in run.items.filter(error_code="").values_list("kind", "rules").iterator():
+        kind = "page" if kind == ItemKind.PAGE else "document"
+        items_checked[kind] += 1
+        items_failed[kind] += "failed" in (outcomes or {}).values()
+        per_sc: dict[str, str] = {}
+        for rule_id, outcome in sorted((outcomes or {}).items()):
+            if outcome not in ("passed", "failed", "cantTell"):
+                continue
+            rule = catalogue.rules.get(catalogue.resolve(rule_id))
+            wcag = list(rule.wcag) if rule is not None else []
+            bucket = rules.get(rule_id)
+            if bucket is None:
+                bucket = rules[rule_id] = {
+                    "wcag": wcag,
+                    "en301549": list(rule.refs.get("en301549", ())) if rule is not None else [],
+                    "severity": rule.severity if rule is not None else "",
+                    "title": rule.text("title", "sv") if rule is not None else rule_id,
+                    **_counts(),
+                }
+            bump(bucket, kind, outcome)
+            for sc in wcag:
+                before = per_sc.get(sc)
+                if before is None or outcome == "failed" or (outcome == "cantTell" and before == "passed"):
+                    per_sc[sc] = outcome
+                criteria.setdefault(sc, {"rules": [], **_counts()})
+                if rule_id not in criteria[sc]["rules"]:
+                    criteria[sc]["rules"].append(rule_id)
+        for sc, outcome in per_sc.items():
+            bump(criteria[sc], kind, outcome)
+
+    def finish(bucket: dict[str, Any]) -> dict[str, Any]:
+        bucket["share"] = _pct(bucket["failed"], bucket["checked"])
+        for counts in bucket.get("by_kind", {}).values():
+            counts["share"] = _pct(counts["failed"], counts["checked"])
+        bucket.setdefault("by_kind", {})
+        return bucket
+
+    def sc_key(sc: str) -> tuple[int, ...]:
+        return tuple(int(x) if x.isdigit() else 0 for x in sc.split("."))
+
+    return {
+        "items_checked": {**items_checked, "total": items_checked["page"] + items_checked["document"]},
+        "items_failed": {**items_failed, "total": items_failed["page"] + items_failed["document"]},
+        "rules": {rule_id: finish(rules[rule_id]) for rule_id in sorted(rules)},
+        "wcag": {sc: finish(criteria[sc]) for sc in sorted(criteria, key=sc_key)},
+    }
+
+
+# ------------------------------------------------------------------------------------------------ manifest
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def _rule_set() -> str:
+    try:
+        from tillgang.statement import criteria_data
+
+        return str(criteria_data().get("rule_set") or "EN301549-V3.2.1")
+    except Exception:  # the statement data is optional here
+        return "EN301549-V3.2.1"
+
+
+def _control(activity: ControlActivity, run: CrawlRun) -> dict[str, Any]:
+    risk = activity.risk
+    plan = risk.plan
+    return {
+        "board": plan.board.name,
+        "plan_year": plan.year,
+        "plan": str(plan),
+        "process": str(risk.process),
+        "risk": {"id": risk.pk, "description": risk.description, "value": risk.value},
+        "activity": {
+            "id": activity.pk,
+            "what": activity.what,
+            "method": activity.method,
+            "frequency": activity.frequency,
+            "performed_by_tillgang": activity.performed_by_tillgang,
+            "crawl_profile": activity.crawl_profile,
+        },
+        "responsible": activity.responsible,
+        "period": {"from": _iso(run.started), "to": _iso(run.finished)},
+        "actual_date": run.started.date().isoformat(),
+    }
+
+
+def _scope(run: CrawlRun) -> dict[str, Any]:
+    from tillgang.readers import READERS
+
+    config = run.config or {}
+    exemptions = [
+        {"id": d.pk, "subject": d.subject, "sha256": d.sha256, "decided_by": d.decided_by, "reason": d.reason}
+        for d in StatementDecision.objects.filter(kind=DecisionKind.EXEMPT).order_by("pk")
+    ]
+    return {
+        "site": run.site,
+        "start_urls": list(run.start_urls),
+        "allowed_hosts": list(config.get("allowed_hosts") or []),
+        "include_subdomains": bool(config.get("include_subdomains", False)),
+        "exclude": list(config.get("exclude") or []),
+        "obey_robots": config.get("obey_robots", True),
+        "use_sitemaps": config.get("use_sitemaps", True),
+        "limits": {key: config[key] for key in LIMIT_KEYS if key in config},
+        "file_types": sorted(READERS),
+        "date_rule": None,
+        "exemptions": exemptions,
+    }
+
+
+def _population(run: CrawlRun) -> dict[str, Any]:
+    by_kind = {"page": 0, "document": 0}
+    by_format: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    reused = 0
+    for kind, fmt, code, was_reused in run.items.values_list("kind", "format", "error_code", "reused"):
+        by_kind["page" if kind == ItemKind.PAGE else "document"] += 1
+        by_format[fmt or "unknown"] = by_format.get(fmt or "unknown", 0) + 1
+        if code:
+            errors[code] = errors.get(code, 0) + 1
+        reused += bool(was_reused)
+    summary = run.summary or {}
+    return {
+        "items": {**by_kind, "total": by_kind["page"] + by_kind["document"]},
+        "by_format": dict(sorted(by_format.items())),
+        "errors": dict(sorted(errors.items())),
+        "not_checked": sum(errors.values()),
+        "reused": reused,
+        "skipped": summary.get("skipped") or {},
+        "broken_links": summary.get("broken_links", 0),
+        "sampling": {"method": "full", "seed": None, "size": by_kind["page"] + by_kind["document"]},
+    }
+
+
+def _method(run: CrawlRun) -> dict[str, Any]:
+    from tillgang.catalogue import load
+
+    catalogue = load()
+    rules = [
+        {
+            "id": rule.id,
+            "version": rule.version,
+            "automation": rule.automation,
+            "wcag": list(rule.wcag),
+            "en301549": list(rule.refs.get("en301549", ())),
+        }
+        for rule in catalogue
+    ]
+    return {
+        "tool": "tillgang",
+        "tool_version": run.tool_version,
+        "commit": None,
+        "catalogue_sha256": run.catalogue,
+        "catalogue_matches_installed": catalogue.version == run.catalogue,
+        "rule_set": _rule_set(),
+        "wcag": "2.1 AA",
+        "config_sha256": sha256_hex(canonical(_jsonable(run.config or {}))),
+        "config": _jsonable(run.config or {}),
+        "rules": rules,
+        "environment": {"platform": platform.platform(terse=True), "versions": _versions()},
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON values only (RFC 8785 has no NaN/Infinity and no integers beyond 2**53)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else str(value)
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    return str(value)
+
+
+def _items(run: CrawlRun) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": item.url,
+            "final_url": item.final_url or item.url,
+            "kind": item.kind,
+            "format": item.format,
+            "fetched_at": _iso(item.fetched_at),
+            "http_status": item.http_status,
+            "sha256": item.sha256,
+            "reused": item.reused,
+            "error": item.error_code or None,
+            "rules": dict(sorted((item.rules or {}).items())),
+        }
+        for item in run.items.order_by("url")
+    ]
+
+
+def _findings(run: CrawlRun) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.pk,
+            "url": f.url,
+            "rule": f.rule,
+            "outcome": f.outcome,
+            "wcag": list(f.wcag or []),
+            "location": f.location,
+            "message": f.message,
+        }
+        for f in sorted(findings_of_run(run), key=lambda f: f.pk)
+    ]
+
+
+def _comparison(run: CrawlRun) -> dict[str, Any]:
+    data = (run.summary or {}).get("register") or {}
+    new = list(data.get("new") or [])
+    fixed = list(data.get("fixed") or [])
+    return {
+        "previous_run": data.get("previous_run") or (run.previous.run_id if run.previous else None),
+        "new": len(new),
+        "fixed": len(fixed),
+        "persisting": int(data.get("persisting") or 0),
+        "new_ids": new,
+        "fixed_ids": fixed,
+        "fixed_rule": "fixed only for items checked in both runs",
+    }
+
+
+def _conclusion(run: CrawlRun, results: dict[str, Any]) -> dict[str, Any]:
+    documents = results["items_checked"]["document"]
+    pages = results["items_checked"]["page"]
+    n_docs = results["items_failed"]["document"]
+    n_pages = results["items_failed"]["page"]
+    return {
+        "run_status": run.status,
+        "partial": run.status != RunStatus.COMPLETE,
+        "partial_reasons": list((run.summary or {}).get("partial_reasons") or []),
+        "documents_checked": documents,
+        "documents_with_failed_rule": n_docs,
+        "documents_with_failed_rule_share": _pct(n_docs, documents),
+        "pages_checked": pages,
+        "pages_with_failed_rule": n_pages,
+        "pages_with_failed_rule_share": _pct(n_pages, pages),
+    }
+
+
+def build_manifest(run: CrawlRun, activity: ControlActivity, previous_seal: str) -> dict[str, Any]:
+    """The record's content (notes §5.1) as a dict of JSON values, ready for ``rfc8785.dumps``."""
+    results = summary_by_rule(run)
+    items = _items(run)
+    summary = run.summary or {}
+    manifest = {
+        "schema": SCHEMA,
+        "control": _control(activity, run),
+        "run": {
+            "id": run.run_id,
+            "site": run.site,
+            "started": _iso(run.started),
+            "finished": _iso(run.finished),
+            "status": run.status,
+            "partial_reasons": list(summary.get("partial_reasons") or []),
+            "requests": summary.get("requests"),
+            "duration_s": summary.get("duration_s"),
+        },
+        "scope": _scope(run),
+        "population": _population(run),
+        "method": _method(run),
+        "items": items,
+        "items_sha256": sha256_hex(canonical(_jsonable(items))),
+        "results": results,
+        "findings": _findings(run),
+        "comparison": _comparison(run),
+        "conclusion": _conclusion(run, results),
+        "manual": None,
+        "sign_off": {"performed_by": activity.responsible, "sealed_by": None, "sealed_at": None},
+        "records": {
+            "confidentiality": "Underlaget namnger bara titlar och URL:er, inga kopior av dokumenten.",
+        },
+        "previous_seal": previous_seal,
+    }
+    result: dict[str, Any] = _jsonable(manifest)
+    return result
+
+
+def _default_title(run: CrawlRun) -> str:
+    when = timezone.localtime(run.started).strftime("%Y-%m-%d")
+    partial = " (ofullständig körning)" if run.status != RunStatus.COMPLETE else ""
+    return f"Automatisk granskning av {run.site} {when}{partial}"[:300]
+
+
+def _record_part(evidence: Evidence, reason: str | None = None) -> dict[str, Any]:
+    old = evidence.supersedes
+    part: dict[str, Any] = {
+        "id": evidence.pk,
+        "title": evidence.title,
+        "version": evidence.version,
+        "supersedes": old.pk if old else None,
+        "supersedes_seal": old.seal if old else None,
+    }
+    if reason is not None:
+        part["correction_reason"] = reason
+    return part
+
+
+def _write_manifest(evidence: Evidence, manifest: dict[str, Any]) -> None:
+    evidence.manifest = canonical(manifest)
+    evidence.save(update_fields=["manifest"])
+
+
+def create_evidence(run: CrawlRun, activity: ControlActivity, title: str | None = None) -> Evidence:
+    """A draft record for ``run`` on ``activity``, its manifest built (``previous_seal`` is set at sealing)."""
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            activity=activity,
+            run=run,
+            title=(title or _default_title(run))[:300],
+            partial=run.status != RunStatus.COMPLETE,
+            manifest=b"",
+        )
+        manifest = build_manifest(run, activity, "")
+        manifest["record"] = _record_part(evidence)
+        _write_manifest(evidence, manifest)
+    return evidence
+
+
+def _previous_sealed(activity_id: int, exclude: int | None = None) -> Evidence | None:
+    records = Evidence.objects.filter(activity_id=activity_id, status=EvidenceStatus.SEALED)
+    if exclude is not None:
+        records = records.exclude(pk=exclude)
+    return records.order_by("-sealed_at", "-pk").first()
+
+
+def seal(evidence: Evidence, user: Any) -> Evidence:
+    """Sign off and seal a draft: the manifest gets the sign-off and the previous seal of the same activity,
+    is stored as RFC 8785 bytes, and ``seal = sha256(bytes)``. A run that stopped half-way is sealed as
+    ``partial``. Raises ``PermissionDenied`` without ``register.seal_evidence`` and ``SealedError`` when the
+    record is already sealed."""
+    if user is None or not user.has_perm(SEAL_PERMISSION):
+        raise PermissionDenied("du får inte godkänna och försegla underlag")
+    with transaction.atomic():
+        ControlActivity.objects.select_for_update().filter(pk=evidence.activity_id).first()  # one sealer
+        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if current.status == EvidenceStatus.SEALED:
+            raise SealedError("underlaget är redan förseglat")
+        manifest = manifest_of(current)
+        if not manifest:
+            if current.run is None:
+                raise ValueError("underlaget saknar manifest")
+            manifest = build_manifest(current.run, current.activity, "")
+            manifest["record"] = _record_part(current)
+        previous = _previous_sealed(current.activity_id, exclude=current.pk)
+        previous_seal = previous.seal if previous else ""
+        now = timezone.now()
+        partial = current.partial or (current.run is not None and current.run.status != RunStatus.COMPLETE)
+        manifest["previous_seal"] = previous_seal
+        manifest["partial"] = partial
+        manifest.setdefault("sign_off", {})
+        manifest["sign_off"].update(
+            {"sealed_by": user.get_username(), "sealed_at": _iso(now), "approved": True}
+        )
+        if current.file_sha256:
+            manifest["file"] = {"name": current.file_name, "sha256": current.file_sha256}
+        data = canonical(_jsonable(manifest))
+        current.manifest = data
+        current.seal = sha256_hex(data)
+        current.previous_seal = previous_seal
+        current.partial = partial
+        current.sealed_at = now
+        current.sealed_by = user
+        current.status = EvidenceStatus.SEALED
+        current.save()
+    return current
+
+
+def new_version(evidence: Evidence, reason: str) -> Evidence:
+    """A correction: a new draft record (version + 1) that supersedes ``evidence``, which stays as it is."""
+    if not reason or not reason.strip():
+        raise ValueError("ange varför en ny version behövs")
+    with transaction.atomic():
+        if Evidence.objects.filter(supersedes=evidence).exists():
+            raise ValueError("det finns redan en nyare version av underlaget")
+        new = Evidence.objects.create(
+            activity=evidence.activity,
+            run=evidence.run,
+            title=evidence.title,
+            version=evidence.version + 1,
+            supersedes=evidence,
+            partial=evidence.partial,
+            manifest=b"",
+            file_name=evidence.file_name,
+            file_content=evidence.file_content,
+            file_sha256=evidence.file_sha256,
+        )
+        if evidence.run is not None:
+            manifest = build_manifest(evidence.run, evidence.activity, "")
+        else:
+            manifest = {k: v for k, v in manifest_of(evidence).items() if k not in ("sign_off", "record")}
+            manifest["previous_seal"] = ""
+        manifest["record"] = _record_part(new, reason.strip())
+        _write_manifest(new, manifest)
+    return new
+
+
+# ------------------------------------------------------------------------------------------------ verify
+def verify(evidence: Evidence) -> list[str]:
+    """Recompute the seal and the chain; ``[]`` when intact, else problems in Swedish. A draft has no seal
+    to check and gives ``[]``."""
+    fresh = Evidence.objects.filter(pk=evidence.pk).first()
+    if fresh is None:
+        return [f"underlag {evidence.pk} finns inte längre"]
+    if fresh.status != EvidenceStatus.SEALED:
+        return []
+    problems: list[str] = []
+    name = f"underlag {fresh.pk} (version {fresh.version})"
+    data = bytes(fresh.manifest or b"")
+    if sha256_hex(data) != fresh.seal:
+        problems.append(f"{name}: sigillet stämmer inte med innehållet (manifestet har ändrats)")
+    manifest = manifest_of(fresh)
+    if not manifest:
+        problems.append(f"{name}: manifestet går inte att läsa")
+    else:
+        try:
+            if canonical(manifest) != data:
+                problems.append(f"{name}: manifestet är inte kanonisk JSON (RFC 8785)")
+        except Exception:  # any value rfc8785 refuses
+            problems.append(f"{name}: manifestet är inte kanonisk JSON (RFC 8785)")
+        if manifest.get("previous_seal", "") != fresh.previous_seal:
+            problems.append(f"{name}: föregående sigill i manifestet skiljer sig från det lagrade")
+        record = manifest.get("record") or {}
+        if record.get("id") not in (None, fresh.pk) or record.get("version") not in (None, fresh.version):
+            problems.append(f"{name}: manifestet hör till ett annat underlag")
+    content = fresh.file_content
+    if content is not None and fresh.file_sha256 and sha256_hex(bytes(content)) != fresh.file_sha256:
+        problems.append(f"{name}: den sparade filen stämmer inte med sin sha256")
+    previous = (
+        Evidence.objects.filter(activity_id=fresh.activity_id, status=EvidenceStatus.SEALED)
+        .exclude(pk=fresh.pk)
+        .filter(sealed_at__lte=fresh.sealed_at)
+        .exclude(sealed_at=fresh.sealed_at, pk__gt=fresh.pk)
+        .order_by("-sealed_at", "-pk")
+        .first()
+    )
+    expected = previous.seal if previous else ""
+    if fresh.previous_seal != expected:
+        if previous is None:
+            problems.append(
+                f"{name}: kedjan är bruten: det pekar på ett föregående underlag som inte längre finns"
+            )
+        else:
+            problems.append(
+                f"{name}: kedjan är bruten: föregående förseglade underlag ({previous.pk}) har ett annat sigill"
+            )
+    return problems
+
+
+def verify_all(activity: ControlActivity | None = None) -> dict[int, list[str]]:
+    """``verify`` for every sealed record (of one activity): record id -> problems (``[]`` when intact)."""
+    records = Evidence.objects.filter(status=EvidenceStatus.SEALED)
+    if activity is not None:
+        records = records.filter(activity=activity)
+    return {e.pk: verify(e) for e in records.order_by("activity_id", "sealed_at", "pk")}
+
+
+def refuse_sealed_delete(sender: Any, instance: Evidence, **kwargs: Any) -> None:
+    """``pre_delete`` guard: a queryset ``delete()`` bypasses ``Evidence.delete()``, but not this signal."""
+    if instance.status == EvidenceStatus.SEALED:
+        raise SealedError("ett förseglat underlag kan inte tas bort")
+
+
+pre_delete.connect(refuse_sealed_delete, sender=Evidence, dispatch_uid="tillgang.register.evidence.sealed")
+
+
+def refuse_change(evidence: Evidence) -> None:
+    """Raise ``SealedError`` when the record is sealed (for callers that change drafts)."""
+    if evidence.status == EvidenceStatus.SEALED:
+        raise SealedError("ett förseglat underlag kan inte ändras; skapa en ny version")
