@@ -216,43 +216,60 @@ def main() -> int:
             f"requests or {args.seconds:g} s per measurement"
         )
         alone = measure(base, args)
-        crawl = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tillgang",
-                "crawl",
-                f"{site_base}/sida/0",
-                "--store",
-                "--quiet",
-                "--delay",
-                "0",
-                "--concurrency",
-                "8",
-                "--max-pages",
-                str(args.pages + 10),
-                "--state",
-                str(tmp / "crawl.sqlite"),
-                "--out",
-                str(tmp / "run.json"),
-                "--no-robots",
-                "--no-sitemaps",
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        time.sleep(1.0)  # the crawl is under way before the clients start
+        stop = threading.Event()
+        crawls: list[str] = []
+
+        def keep_crawling() -> None:
+            # crawl and store runs back to back for as long as the clients measure
+            n = 0
+            while not stop.is_set():
+                n += 1
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "tillgang",
+                        "crawl",
+                        f"{site_base}/sida/0",
+                        "--store",
+                        "--quiet",
+                        "--delay",
+                        "0",
+                        "--concurrency",
+                        "8",
+                        "--max-pages",
+                        str(args.pages + 10),
+                        "--state",
+                        str(tmp / f"crawl-{n}.sqlite"),
+                        "--no-robots",
+                        "--no-sitemaps",
+                    ],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=1800,
+                )
+                crawls.append(
+                    "stored"
+                    if proc.returncode in (0, 1, 3)
+                    else f"exit {proc.returncode}: {proc.stderr[-300:]}"
+                )
+
+        writer = threading.Thread(target=keep_crawling, daemon=True)
+        writer.start()
+        time.sleep(2.0)  # the first crawl is under way before the clients start
         during = measure(base, args)
-        _, crawl_err = crawl.communicate(timeout=1800)
+        stop.set()
+        writer.join(timeout=1800)
         print("register pages, alone and while a crawl stores a run:")
         rate_alone = report("alone", alone)
         rate_during = report("during tillgang crawl --store", during)
         if rate_alone:
             print(f"ratio during/alone: {rate_during / rate_alone:.2f}")
-        stored = "stored" if crawl.returncode in (0, 1, 3) else f"exit {crawl.returncode}: {crawl_err[-500:]}"
-        print(f"crawl: {stored}")
+        bad = [c for c in crawls if c != "stored"]
+        print(f"crawls stored during the measurement: {len(crawls) - len(bad)} of {len(crawls)}")
+        for c in bad[:3]:
+            print(f"      {c}")
     finally:
         if server is not None:
             server.terminate()
