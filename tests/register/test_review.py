@@ -559,6 +559,9 @@ def test_statement_draft_downloads(
     assert entry["error"] is None
     assert [f for f in entry["findings"] if f["outcome"] == "failed"] == []
     assert client.get("/redogorelse/utkast/?webbplats=https://annan.example&format=html").status_code == 404
+    # without a site: the latest run's site
+    latest = client.get("/redogorelse/utkast/")
+    assert latest.status_code == 200 and "Tillgänglighet för" in latest.content.decode()
     assert client.get(urls["draft"].replace("format=html", "format=pdf")).status_code == 404
 
 

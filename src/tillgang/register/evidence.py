@@ -220,7 +220,7 @@ def _control(activity: ControlActivity, run: CrawlRun) -> dict[str, Any]:
         },
         "responsible": activity.responsible,
         "period": {"from": _iso(run.started), "to": _iso(run.finished)},
-        "actual_date": run.started.date().isoformat(),
+        "actual_date": timezone.localtime(run.started).date().isoformat(),
     }
 
 

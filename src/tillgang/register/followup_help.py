@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import ControlActivity, CrawlRun, Evidence, EvidenceStatus, Item, Period, Risk
 
@@ -190,7 +191,7 @@ def propose_comment(activity_or_risk: ControlActivity | Risk, period: str, year:
             else f"{fixed} avvikelser åtgärdade sedan förra genomsökningen"
         )
     sentence = "; ".join(parts) + "."
-    date = latest.run.started.date().isoformat()
+    date = timezone.localtime(latest.run.started).date().isoformat()
     source = f"Källa: automatiserad granskning {date}, {_record_ref(latest)}"
     if before is not None:
         source += f" (jämfört med {_record_ref(before)})"

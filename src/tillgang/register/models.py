@@ -255,7 +255,10 @@ class CrawlRun(models.Model):
         indexes = (models.Index(fields=["site", "started"]),)
 
     def __str__(self) -> str:
-        return f"{self.site} {self.started:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        started = timezone.localtime(self.started) if timezone.is_aware(self.started) else self.started
+        return f"{self.site} {started:%Y-%m-%d %H:%M}"
 
 
 class ItemKind(models.TextChoices):

@@ -32,6 +32,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -415,7 +416,10 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         return c["top"] + plot_h * (1 - p / ymax)
 
     ticks = [{"y": round(y(v), 1), "label": f"{v} %"} for v in range(0, ymax + 1, max(10, ymax // 5))]
-    xlabels = [{"x": round(x(i), 1), "label": f"{run.started:%Y-%m-%d}"} for i, run in enumerate(runs)]
+    xlabels = [
+        {"x": round(x(i), 1), "label": f"{timezone.localtime(run.started):%Y-%m-%d}"}
+        for i, run in enumerate(runs)
+    ]
     lines = []
     for n, rule in enumerate(chosen):
         points = [
@@ -458,8 +462,8 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         "tick_x": c["left"] - 6,
         "xlabel_y": c["height"] - c["bottom"] + 18,
         "caption_y": c["height"] - 8,
-        "first": f"{runs[0].started:%Y-%m-%d}",
-        "last": f"{runs[-1].started:%Y-%m-%d}",
+        "first": f"{timezone.localtime(runs[0].started):%Y-%m-%d}",
+        "last": f"{timezone.localtime(runs[-1].started):%Y-%m-%d}",
     }
 
 
@@ -730,9 +734,11 @@ def statement_draft(request: HttpRequest) -> HttpResponse:
     if fmt not in ("html", "docx", "json"):
         raise Http404("okänt format")
     site = request.GET.get("webbplats", "")
-    run = CrawlRun.objects.filter(site=site).order_by("-started").first()
+    runs = CrawlRun.objects.filter(site=site) if site else CrawlRun.objects.all()  # default: the latest run
+    run = runs.order_by("-started").first()
     if run is None:
         raise Http404("ingen genomsökning av webbplatsen")
+    site = run.site
     store = _module("store")
     if store is None:
         raise Http404("lagringen av genomsökningar saknas i den här installationen")
