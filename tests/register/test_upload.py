@@ -22,11 +22,12 @@ from django.test import Client
 from tillgang.catalogue import load
 from tillgang.engine import check_file
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, ROOT
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 URL = "/granska/"
+ROOT_EXAMPLES = ROOT / "examples"
 DOCX = FIXTURES / "image-alt" / "fail-docx-picture-without-descr.docx"
 HTML_FAIL = FIXTURES / "image-alt" / "fail-html-no-alt.html"
 
@@ -420,3 +421,51 @@ def test_the_hard_time_limit_applies(make_user: Callable[..., Any], monkeypatch:
     doc = _downloaded_report(response.content.decode())["documents"][0]
     assert doc["error"]["code"] == "timeout"
     assert "Kontrollen tog för lång tid och avbröts." in response.content.decode()
+
+
+def test_nothing_is_stored_unless_the_editor_chooses_to_save(
+    make_user: Callable[..., Any], imported: Any, private_tmp: Path
+) -> None:
+    from tillgang.register.evidence import seal, verify
+    from tillgang.register.models import ControlActivity, Evidence, EvidenceStatus, Risk
+
+    activity = ControlActivity.objects.create(
+        risk=Risk.objects.get(order=4), what="Granskning före publicering"
+    )
+    data = (ROOT_EXAMPLES / "rapport-med-brister.docx").read_bytes()
+    editor = _client(make_user, "web-editor")
+    page = editor.get(URL).content.decode()
+    assert 'name="save_activity"' in page and "Spara inte" in page
+    own = private_tmp / "upload-page.html"
+    own.write_text(page, encoding="utf-8")
+    assert [f for f in check_file(own)["findings"] if f["outcome"] == "failed"] == []
+
+    assert _upload(editor, "rapport.docx", data).status_code == 200
+    assert Evidence.objects.count() == 0  # checked and deleted: nothing kept
+
+    response = editor.post(
+        URL,
+        {
+            "file": SimpleUploadedFile("rapport.docx", data, content_type="application/octet-stream"),
+            "save_activity": str(activity.pk),
+        },
+    )
+    assert response.status_code == 200
+    evidence = Evidence.objects.get()
+    assert "sparad som" in response.content.decode()
+    assert (evidence.activity, evidence.run, evidence.status) == (activity, None, EvidenceStatus.DRAFT)
+    assert evidence.file_name == "rapport.docx" and bytes(evidence.file_content) == data
+    assert evidence.file_sha256 == __import__("hashlib").sha256(data).hexdigest()
+    manifest = json.loads(bytes(evidence.manifest))
+    assert manifest["items"][0]["rules"]["image-alt"] == "failed"
+    assert manifest["control"]["activity"]["id"] == activity.pk
+
+    reviewer = make_user("reviewer")
+    sealed = seal(evidence, reviewer)
+    assert sealed.status == EvidenceStatus.SEALED and verify(sealed) == []
+
+
+def test_a_reader_cannot_save_a_check(make_user: Callable[..., Any], imported: Any) -> None:
+    reader = _client(make_user, "reader")
+    page = reader.post(URL, {"file": SimpleUploadedFile("a.docx", b"x"), "save_activity": "1"})
+    assert page.status_code == 403

@@ -611,3 +611,70 @@ def refuse_change(evidence: Evidence) -> None:
     """Raise ``SealedError`` when the record is sealed (for callers that change drafts)."""
     if evidence.status == EvidenceStatus.SEALED:
         raise SealedError("ett förseglat underlag kan inte ändras; skapa en ny version")
+
+
+# ------------------------------------------------------------------------------------------------ uploads
+def create_upload_evidence(
+    activity: ControlActivity, file_name: str, content: bytes, report: dict[str, Any], user: Any
+) -> Evidence:
+    """A draft record holding an uploaded file and its report, for a web editor who chose to save a check.
+
+    The file itself is kept (content-addressed by its sha256), so the sealed record proves what was checked."""
+    import hashlib
+
+    from tillgang import __version__
+
+    digest = hashlib.sha256(content).hexdigest()
+    entry = (report.get("documents") or [{}])[0]
+    risk = activity.risk
+    now = timezone.now()
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            activity=activity,
+            run=None,
+            title=f"Granskat dokument: {file_name}"[:300],
+            manifest=b"",
+            file_name=file_name[:300],
+            file_content=content,
+            file_sha256=digest,
+        )
+        manifest: dict[str, Any] = {
+            "schema": SCHEMA,
+            "control": {
+                "board": risk.plan.board.name,
+                "plan_year": risk.plan.year,
+                "plan": str(risk.plan),
+                "process": str(risk.process),
+                "risk": {"id": risk.pk, "description": risk.description, "value": risk.value},
+                "activity": {"id": activity.pk, "what": activity.what},
+                "responsible": activity.responsible,
+                "actual_date": timezone.localtime(now).date().isoformat(),
+            },
+            "scope": {
+                "kind": "upload",
+                "file": file_name,
+                "saved_by": getattr(user, "get_username", lambda: "")(),
+            },
+            "method": {
+                "tool": "tillgang",
+                "version": __version__,
+                "catalogue": (report.get("tool") or {}).get("catalogue"),
+                "rule_set": "EN301549-V3.2.1",
+            },
+            "items": [
+                {
+                    "file": file_name,
+                    "sha256": digest,
+                    "size": len(content),
+                    "format": entry.get("format"),
+                    "checked_at": _iso(now),
+                    "error": entry.get("error"),
+                    "rules": entry.get("rules") or {},
+                }
+            ],
+            "findings": entry.get("findings") or [],
+            "previous_seal": "",
+        }
+        manifest["record"] = _record_part(evidence)
+        _write_manifest(evidence, _jsonable(manifest))
+    return evidence

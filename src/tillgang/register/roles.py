@@ -17,13 +17,14 @@ _VIEW = _VIEW + tuple(f"view_{m}" for m in _EVIDENCE_MODELS)
 _TRIAGE = ("triage_findings", "change_finding")
 _SEAL = ("seal_evidence",)
 _DECIDE = ("add_statementdecision", "change_statementdecision")
+_SAVE_CHECK = ("add_evidence",)  # save an uploaded file and its report as a draft evidence record
 
 # role -> codenames in the register app
 ROLES: dict[str, tuple[str, ...]] = {
-    "admin": _VIEW + _EDIT + _TRIAGE + _SEAL + _DECIDE + ("check_documents",),
-    "controller": _VIEW + _EDIT + _DECIDE + ("check_documents",),
-    "reviewer": (*_VIEW, *_TRIAGE, *_SEAL, "check_documents"),
-    "web-editor": (*_VIEW, "check_documents"),
+    "admin": _VIEW + _EDIT + _TRIAGE + _SEAL + _DECIDE + _SAVE_CHECK + ("check_documents",),
+    "controller": _VIEW + _EDIT + _DECIDE + _SAVE_CHECK + ("check_documents",),
+    "reviewer": (*_VIEW, *_TRIAGE, *_SEAL, *_SAVE_CHECK, "check_documents"),
+    "web-editor": (*_VIEW, *_SAVE_CHECK, "check_documents"),
     "reader": _VIEW,
 }
 

@@ -317,6 +317,38 @@ def _download_href(result: dict[str, Any]) -> str:
     return "data:application/json;base64," + base64.b64encode(data).decode("ascii")
 
 
+def _activities(request: HttpRequest) -> list[Any]:
+    """Control activities a user who may save a check can attach it to (the tillgang ones first)."""
+    if not request.user.has_perm("register.add_evidence"):
+        return []
+    from .models import ControlActivity
+
+    return list(
+        ControlActivity.objects.select_related("risk", "risk__plan").order_by(
+            "-performed_by_tillgang", "-risk__plan__year", "id"
+        )
+    )
+
+
+def _save_as_evidence(request: HttpRequest, upload: UploadedFile | None, result: dict[str, Any]) -> Any:
+    """Only when the user chose a control activity: the file and its report become a draft evidence record."""
+    raw = request.POST.get("save_activity", "")
+    if not raw or upload is None:
+        return None
+    if not request.user.has_perm("register.add_evidence"):
+        raise UploadRefused(403, "forbidden", "Du har inte behörighet att spara granskningar som underlag.")
+    from .evidence import create_upload_evidence
+    from .models import ControlActivity
+
+    activity = ControlActivity.objects.filter(pk=int(raw) if raw.isdigit() else -1).first()
+    if activity is None:
+        raise UploadRefused(400, "bad-request", "Den valda kontrollaktiviteten finns inte.")
+    upload.seek(0)
+    content = upload.read()
+    name = result["documents"][0]["source"]
+    return create_upload_evidence(activity, name, content, result, request.user)
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("register.check_documents", raise_exception=True)
 def upload(request: HttpRequest) -> HttpResponse:
@@ -326,6 +358,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         "accept": ACCEPT_ATTR,
         "error": None,
         "url": "",
+        "activities": _activities(request),
     }
     status = 200
     if request.method == "POST":
@@ -338,6 +371,9 @@ def upload(request: HttpRequest) -> HttpResponse:
                 result = check_url(request.POST["url"], "sv")
             else:
                 result = check_upload(upload, "sv")
+                saved = _save_as_evidence(request, upload, result)
+                if saved is not None:
+                    context["saved"] = saved
         except UploadRefused as exc:
             context["error"] = exc.message
             status = exc.status
