@@ -247,3 +247,21 @@ def test_a_missing_url_is_a_fetch_error_not_a_crash(
     missing, good = data["documents"]
     assert missing["error"]["code"] == "fetch-failed" and "404" in missing["error"]["message"]
     assert good["error"] is None
+
+
+@pytest.mark.parametrize(
+    ("location", "lang", "expected"),
+    [
+        ({"page": 3, "element": "Document/Figure[1]"}, "sv", "sida 3, element Document/Figure[1]"),
+        ({"slide": 2, "name": "Picture 1"}, "sv", "bild 2"),
+        ({"paragraph": 4, "part": "header2"}, "sv", "stycke 4, sidhuvud"),
+        ({"part": "catalog"}, "sv", "dokumentinställningar"),
+        ({"part": "catalog"}, "en", "document settings"),
+        ({"table": 1, "row": 2}, "en", "table 1, row 2"),
+        ({"part": "body"}, "sv", ""),
+    ],
+)
+def test_locations_are_described_in_words(location: dict[str, Any], lang: str, expected: str) -> None:
+    from tillgang.render.text import describe_location
+
+    assert describe_location(location, lang) == expected

@@ -43,6 +43,10 @@ TEXTS: dict[str, dict[str, Any]] = {
             "body": "brödtext",
             "layout": "layout",
             "master": "bildbakgrund",
+            "catalog": "dokumentinställningar",
+            "structure": "taggstruktur",
+            "content": "sidinnehåll",
+            "textbox": "textruta",
         },
     },
     "en": {
@@ -78,6 +82,10 @@ TEXTS: dict[str, dict[str, Any]] = {
             "body": "body",
             "layout": "layout",
             "master": "slide master",
+            "catalog": "document settings",
+            "structure": "tag structure",
+            "content": "page content",
+            "textbox": "text box",
         },
     },
 }
