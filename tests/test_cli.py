@@ -265,3 +265,19 @@ def test_locations_are_described_in_words(location: dict[str, Any], lang: str, e
     from tillgang.render.text import describe_location
 
     assert describe_location(location, lang) == expected
+
+
+def test_exit_zero_reports_without_failing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--jobs", "1", "--exit-zero", str(BAD_DOCX)]) == 0
+    assert "saknar alternativtext" in capsys.readouterr().out
+    assert run("check", "--exit-zero", "no/such/file.docx").returncode == 2
+
+
+def test_the_readme_quick_start_command_is_the_one_tested() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert (
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/tillgang check examples/ --exit-zero"
+        in readme
+    )
+    proc = run("check", "examples/", "--exit-zero")
+    assert proc.returncode == 0 and "Sammanfattning: 5 dokument kontrollerade" in proc.stdout
