@@ -202,3 +202,35 @@ def test_path_traversal_names_in_a_zip_are_harmless(tmp_path: Path) -> None:
     entry = check_file(target, OPTIONS)
     assert entry["error"] is None or entry["error"]["code"] == "corrupt"
     assert not (tmp_path / "evil.txt").exists() and not Path("/abs/evil.txt").exists()
+
+
+def test_mutated_documents_in_workers_stay_within_memory_and_time(tmp_path: Path) -> None:
+    """The same kind of mutations, checked as `tillgang check` does: in the worker pool with a 1 GB
+    address-space limit and the hard time limit. No document may need more (no `internal`, no `timeout`)."""
+    import random
+
+    from tillgang.engine import check_files
+
+    rng = random.Random(20261201)
+    items = []
+    for suffix in (".docx", ".pptx", ".pdf", ".html"):
+        for i, seed in enumerate(seeds(suffix)[:6]):
+            data = seed.read_bytes()
+            ops = [
+                (rng.randrange(4), rng.randrange(1 << 30), rng.randrange(256))
+                for _ in range(rng.randint(1, 6))
+            ]
+            if suffix in (".docx", ".pptx") and i % 2:
+                data = mutate_ooxml(data, rng.randrange(1000), ops)
+            else:
+                data = mutate(data, ops)
+            path = tmp_path / f"m{len(items)}{suffix}"
+            path.write_bytes(data)
+            items.append((str(path), path.name))
+    limits = DEFAULT_LIMITS.with_overrides(memory_bytes=1024 * 1024 * 1024, timeout_s=GUARD_S)
+    entries = check_files(items, CheckOptions(limits=limits), jobs=2)
+    assert len(entries) == len(items)
+    bad = {
+        e["source"]: e["error"] for e in entries if e["error"] and e["error"]["code"] not in ALLOWED_ERRORS
+    }
+    assert bad == {}
