@@ -1,4 +1,4 @@
-"""Distributed checking on the real Redis and PostgreSQL: workers check, store, survive a killed worker.
+"""Distributed checking on the real Redis or RabbitMQ and PostgreSQL: workers check, store, survive a killed worker.
 
 Two `tillgang worker` processes (Celery, Redis broker) check every page and document of a crawl of a local
 site and store the results in a fresh PostgreSQL database. One worker is killed (SIGKILL, its whole process
@@ -42,10 +42,17 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
-def need_services() -> None:
-    missing = [
-        name for name, addr in (("Redis", REDIS), ("PostgreSQL", ("127.0.0.1", 5432))) if not reachable(*addr)
-    ]
+RABBITMQ = ("127.0.0.1", 5672)
+BROKERS = {
+    "redis": (f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}", "Redis", REDIS),
+    "rabbitmq": (f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}//", "RabbitMQ", RABBITMQ),
+}
+
+
+def need_services(broker: str) -> None:
+    _, name, address = BROKERS[broker]
+    wanted = ((name, address), ("PostgreSQL", ("127.0.0.1", 5432)))
+    missing = [n for n, addr in wanted if not reachable(*addr)]
     if missing:
         message = f"{' and '.join(missing)} not reachable on 127.0.0.1: the distributed test needs both"
         if IN_CI:
@@ -105,14 +112,24 @@ def build(site: Site, documents: int = 24) -> None:
     site.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A fresh PostgreSQL database, migrated by `tillgang register init`, and the workers' environment."""
-    need_services()
+@pytest.fixture(params=sorted(BROKERS))
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A fresh PostgreSQL database, migrated by `tillgang register init`, and the workers' environment, for
+    each broker: Redis (redelivery after the visibility timeout) and RabbitMQ (redelivery when the dead
+    worker's connection closes)."""
+    broker = request.param
+    need_services(broker)
     import psycopg
-    import redis
 
-    redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB).flushdb()
+    url = BROKERS[broker][0]
+    if broker == "redis":
+        import redis
+
+        redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB).flushdb()
+    else:
+        from tillgang.distributed.app import make_app
+
+        make_app(url).control.purge()  # tasks left by an earlier, interrupted run
     name = f"tillgang_dist_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -121,7 +138,7 @@ def database(tmp_path: Path) -> Iterator[dict[str, str]]:
         DATABASE_URL=PG_URL.rsplit("/", 1)[0] + "/" + name,
         TILLGANG_DATA_DIR=str(tmp_path / "data"),
         TILLGANG_ADMIN_PASSWORD="ett-bra-lösenord-123",
-        TILLGANG_BROKER_URL=f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}",
+        TILLGANG_BROKER_URL=url,
         TILLGANG_VISIBILITY_TIMEOUT="6",
         TILLGANG_TASK_TIME_LIMIT="30",
         PYTHONUNBUFFERED="1",
