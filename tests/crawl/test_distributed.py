@@ -289,3 +289,53 @@ def test_workers_store_what_a_local_crawl_finds_and_survive_a_killed_worker(
     for url, entry in local_entries.items():
         assert essence(rows[url]) == essence(entry), url
         assert essence(entries[url]) == essence(entry), url
+
+
+def test_a_poison_document_ends_as_an_error_not_an_endless_retry(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document whose check outlives the task time limit kills its checking process: it ends as that
+    document's error, is not handed out again, and the worker goes on with the next one."""
+    from ..conftest import SHARED, require
+
+    slow = require(SHARED / "corpora" / "hostile" / "bug1978317.pdf", "the hostile corpus").read_bytes()
+    need_services("redis")
+    import redis
+
+    redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB).flushdb()
+    site.page(
+        "/",
+        '<!doctype html><html lang="sv"><head><title>Start</title></head><body><main><h1>Start</h1>'
+        '<a href="/tung.pdf">Tung</a> <a href="/latt.pdf">Lätt</a></main></body></html>',
+    )
+    site.add("/tung.pdf", Resource(slow, "application/pdf"))
+    site.add("/latt.pdf", Resource(pdf(1), "application/pdf"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env.update(
+        TILLGANG_BROKER_URL=BROKERS["redis"][0],
+        TILLGANG_TASK_TIME_LIMIT="1",  # the heavy PDF needs a few seconds
+        TILLGANG_VISIBILITY_TIMEOUT="4",
+        TILLGANG_DATA_DIR=str(tmp_path / "data"),
+        PYTHONUNBUFFERED="1",
+    )
+    log = tmp_path / "w.log"
+    worker = start_worker(env, "poison", log)
+    try:
+        deadline = time.monotonic() + 90
+        while " ready." not in (log.read_text(errors="replace") if log.exists() else ""):
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.1)
+        for key in ("TILLGANG_BROKER_URL", "TILLGANG_TASK_TIME_LIMIT", "TILLGANG_VISIBILITY_TIMEOUT"):
+            monkeypatch.setenv(key, env[key])
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        out = crawl(site, tmp_path, "poison")
+        time.sleep(6)  # longer than the visibility timeout: a redelivery would show in the log now
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    docs = {e["url"].rsplit("/", 1)[-1]: e for e in out["documents"]}
+    assert docs["tung.pdf"]["error"]["code"] in ("timeout", "internal"), docs["tung.pdf"]
+    assert docs["latt.pdf"]["error"] is None and docs["latt.pdf"]["rules"]
+    text = log.read_text(errors="replace")
+    received = re.findall(r"Task tillgang\.check_document\[([0-9a-f-]+)\] received", text)
+    assert len(received) == len(set(received)), "a task was handed out twice"

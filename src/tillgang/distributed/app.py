@@ -60,8 +60,9 @@ def make_app(broker: str | None = None) -> Celery:
 
 
 @worker_process_init.connect
-def _limit_memory(**_: Any) -> None:
-    """Each worker child gets the same address-space limit as a local check worker."""
+def _prepare_child(**_: Any) -> None:
+    """Each worker child gets the same address-space limit as a local check worker, and loads the readers,
+    checks and catalogue before its first task (so that no task's time limit pays for the imports)."""
     try:
         import resource
 
@@ -69,6 +70,14 @@ def _limit_memory(**_: Any) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass
+    from importlib import import_module
+
+    from ..engine import _load_checks
+    from ..readers import READERS
+
+    _load_checks()
+    for module in READERS.values():
+        import_module(module)
 
 
 def check_task(self: Any, payload: dict[str, Any]) -> dict[str, Any]:
