@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -281,3 +283,22 @@ def test_the_readme_quick_start_command_is_the_one_tested() -> None:
     )
     proc = run("check", "examples/", "--exit-zero")
     assert proc.returncode == 0 and "Sammanfattning: 5 dokument kontrollerade" in proc.stdout
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tillgang rule bypass | head -1`: the reader goes away while tillgang still writes."""
+
+    class ClosedPipe(io.StringIO):
+        def __init__(self, fd: int) -> None:
+            super().__init__()
+            self.fd = fd
+
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return self.fd
+
+    with open(tmp_path / "stdout", "w") as real:
+        monkeypatch.setattr(sys, "stdout", ClosedPipe(os.dup(real.fileno())))
+        assert main(["rule", "bypass"]) == 1

@@ -324,6 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tillgang: avbrutet / interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`tillgang rules | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
