@@ -313,7 +313,7 @@ def test_a_poison_document_ends_as_an_error_not_an_endless_retry(
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     env.update(
         TILLGANG_BROKER_URL=BROKERS["redis"][0],
-        TILLGANG_TASK_TIME_LIMIT="1",  # the heavy PDF needs a few seconds
+        TILLGANG_TASK_TIME_LIMIT="0.5",  # the heavy PDF needs a few seconds, the light one milliseconds
         TILLGANG_VISIBILITY_TIMEOUT="4",
         TILLGANG_DATA_DIR=str(tmp_path / "data"),
         PYTHONUNBUFFERED="1",
