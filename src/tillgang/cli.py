@@ -16,7 +16,9 @@ from . import __version__
 
 __all__ = ["main"]
 
-DOCUMENT_SUFFIXES = {
+# The file names tillgang checks (the content decides the format): folders are walked for these, and the
+# upload page and the API accept them.
+DOCUMENT_SUFFIXES = (
     ".docx",
     ".docm",
     ".dotx",
@@ -29,7 +31,7 @@ DOCUMENT_SUFFIXES = {
     ".html",
     ".htm",
     ".xhtml",
-}
+)
 
 # Modules that add their own sub-commands, each with ``add_commands(subparsers)``: crawl, register, serve ...
 COMMAND_MODULES: tuple[str, ...] = (

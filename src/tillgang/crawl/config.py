@@ -194,18 +194,22 @@ def _flatten(data: dict[str, Any], where: str = "") -> dict[str, Any]:
     return flat
 
 
+def _read_toml(p: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"no such config file: {p}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: {exc}") from exc
+
+
 def load_config(path: str | Path | None, base: CrawlConfig | None = None) -> CrawlConfig:
     """Read ``tillgang.toml``. Size keys may be given in MB: ``max_document_mb = 100``."""
     config = base or CrawlConfig()
     if path is None:
         return config
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"no such config file: {p}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: {exc}") from exc
+    data = _read_toml(p)
     flat = _flatten(data)
     types = {f.name: f.type for f in fields(CrawlConfig)}
     values: dict[str, Any] = {}
@@ -247,12 +251,7 @@ def load_register_options(path: str | Path | None) -> dict[str, Any]:
     if path is None:
         return options
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"no such config file: {p}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: {exc}") from exc
+    data = _read_toml(p)
     table = data.get("register")
     if table is None:
         return options

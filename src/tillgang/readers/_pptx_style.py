@@ -131,9 +131,12 @@ def first_fill_child(parent: etree._Element | None) -> etree._Element | None:
 
 
 def xfrm_box(sp_pr: etree._Element | None) -> Box | None:
-    if sp_pr is None:
-        return None
-    xfrm = sp_pr.find(A + "xfrm")
+    """A shape's position from its spPr's a:xfrm."""
+    return None if sp_pr is None else xfrm_box_p(sp_pr.find(A + "xfrm"))
+
+
+def xfrm_box_p(xfrm: etree._Element | None) -> Box | None:
+    """The box of an a:xfrm or a graphic frame's p:xfrm (both have a:off/a:ext children)."""
     if xfrm is None:
         return None
     off, ext = xfrm.find(A + "off"), xfrm.find(A + "ext")

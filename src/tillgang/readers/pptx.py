@@ -41,6 +41,7 @@ from ._pptx_style import (
     shape_children,
     tx_category,
     xfrm_box,
+    xfrm_box_p,
 )
 from ._pptx_tables import CellStyle, TableStyles, cell_parts, table_cell_style
 
@@ -769,19 +770,6 @@ def _font_scale(*holders: etree._Element | None) -> float:
             except ValueError:
                 return 1.0
     return 1.0
-
-
-def xfrm_box_p(xfrm: etree._Element | None) -> Box | None:
-    """A graphic frame's p:xfrm (a:off/a:ext children)."""
-    if xfrm is None:
-        return None
-    off, ext = xfrm.find(A + "off"), xfrm.find(A + "ext")
-    if off is None or ext is None:
-        return None
-    x, y, cx, cy = emu(off.get("x")), emu(off.get("y")), emu(ext.get("cx")), emu(ext.get("cy"))
-    if x is None or y is None or cx is None or cy is None:
-        return None
-    return Box(x, y, cx, cy)
 
 
 def _group_transform(gsppr: etree._Element | None, outer: Transform) -> Transform:

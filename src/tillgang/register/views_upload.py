@@ -32,6 +32,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from ..cli import DOCUMENT_SUFFIXES
 from ..engine import CheckOptions, check_files, report
 from ..limits import DEFAULT_LIMITS
 from ..render.html import render_html_fragment
@@ -48,21 +49,7 @@ __all__ = [
 
 MiB = 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 50 * MiB
-# Suffixes the page and the API take (the formats tillgang checks; the content decides the format).
-ACCEPTED_SUFFIXES = (
-    ".docx",
-    ".docm",
-    ".dotx",
-    ".dotm",
-    ".pptx",
-    ".pptm",
-    ".ppsx",
-    ".potx",
-    ".pdf",
-    ".html",
-    ".htm",
-    ".xhtml",
-)
+ACCEPTED_SUFFIXES = DOCUMENT_SUFFIXES  # the formats tillgang checks; the content decides the format
 ACCEPT_ATTR = ",".join(ACCEPTED_SUFFIXES)
 # Multipart overhead allowed on top of the file when the request's Content-Length is compared with the limit.
 MULTIPART_SLACK = 64 * 1024

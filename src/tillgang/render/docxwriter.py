@@ -18,7 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-__all__ = ["AccessibleDocx"]
+__all__ = ["AccessibleDocx", "repeat_header_row", "set_default_language"]
 
 
 class AccessibleDocx:
@@ -38,39 +38,8 @@ class AccessibleDocx:
         props.modified = stamp
         props.last_modified_by = author
         props.revision = 1
-        self._set_language(lang)
+        set_default_language(self.doc, lang)
         self._dark_headings()
-
-    def _set_language(self, tag: str) -> None:
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        styles = self.doc.styles.element
-        defaults = styles.find(qn("w:docDefaults"))
-        if defaults is None:
-            defaults = OxmlElement("w:docDefaults")
-            styles.insert(0, defaults)
-        rpr_default = defaults.find(qn("w:rPrDefault"))
-        if rpr_default is None:
-            rpr_default = OxmlElement("w:rPrDefault")
-            defaults.insert(0, rpr_default)
-        rpr = rpr_default.find(qn("w:rPr"))
-        if rpr is None:
-            rpr = OxmlElement("w:rPr")
-            rpr_default.append(rpr)
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), tag)
-        lang.set(qn("w:eastAsia"), tag)
-        # settings.xml: the proofing language Word shows for new text
-        settings = self.doc.settings.element
-        theme = settings.find(qn("w:themeFontLang"))
-        if theme is None:
-            theme = OxmlElement("w:themeFontLang")
-            settings.append(theme)
-        theme.set(qn("w:val"), tag)
 
     def _dark_headings(self) -> None:
         """The default template colours headings and captions #4F81BD: 4.0:1 on white, below 4.5:1 for their
@@ -139,9 +108,6 @@ class AccessibleDocx:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], caption: str | None = None) -> None:
         """A data table whose first row is a header row that repeats on every page (w:tblHeader)."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
         if caption:
             self.doc.add_paragraph(caption, style="Caption")
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
@@ -157,12 +123,7 @@ class AccessibleDocx:
                 cell.text = blocks[0]
                 for block in blocks[1:]:
                     cell.add_paragraph(block)
-        trpr = table.rows[0]._tr.get_or_add_trPr()
-        header_flag = OxmlElement("w:tblHeader")
-        header_flag.set(qn("w:val"), "true")
-        trpr.append(header_flag)
-        cant_split = OxmlElement("w:cantSplit")
-        trpr.append(cant_split)
+        repeat_header_row(table.rows[0])
 
     def to_bytes(self) -> bytes:
         buf = BytesIO()
@@ -171,3 +132,49 @@ class AccessibleDocx:
 
     def save(self, path: str | Path) -> None:
         Path(path).write_bytes(self.to_bytes())
+
+
+def set_default_language(document: Any, tag: str, bidi: str = "ar-SA") -> None:
+    """The document's default language (styles.xml docDefaults) and Word's proofing language for new text
+    (settings.xml themeFontLang): what the docx reader reads as the document's language."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+    lang.set(qn("w:bidi"), bidi)
+    settings = document.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        settings.append(theme)
+    theme.set(qn("w:val"), tag)
+
+
+def repeat_header_row(row: Any) -> None:
+    """Mark a table row as its header row, repeated on every page (w:tblHeader), and never split."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    trpr.insert(0, OxmlElement("w:cantSplit"))
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)

@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from ...render.docxwriter import repeat_header_row, set_default_language
 from . import ExportError, select_plans
 
 LANG = "sv-SE"
@@ -61,29 +62,6 @@ def _set_lang(element: Any) -> None:
     lang.set(qn("w:bidi"), "ar-SA")
 
 
-def _doc_defaults_lang(document: Any) -> None:
-    styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), LANG)
-    lang.set(qn("w:eastAsia"), LANG)
-    lang.set(qn("w:bidi"), "ar-SA")
-
-
 def _paragraph(container: Any, text: str, style: str | None = None, bold: bool = False) -> Any:
     paragraph = container.add_paragraph(style=style)
     run = paragraph.add_run(text)
@@ -102,17 +80,8 @@ def _cell_text(cell: Any, text: str, bold: bool = False) -> None:
         _set_lang(run._element)
 
 
-def _repeat_header(row: Any) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    trpr.append(header)
-    cant_split = OxmlElement("w:cantSplit")
-    trpr.insert(0, cant_split)
-
-
 def _style_document(document: Any) -> None:
-    _doc_defaults_lang(document)
+    set_default_language(document, LANG)
     black = RGBColor(0, 0, 0)
     dark = RGBColor(0x1F, 0x38, 0x64)
     normal = document.styles["Normal"]
@@ -207,7 +176,7 @@ def build_report(plan: Any, period: str | None = None) -> Any:
     table = document.add_table(rows=1, cols=len(HEADERS))
     table.style = document.styles["Table Grid"]
     header = table.rows[0]
-    _repeat_header(header)
+    repeat_header_row(header)
     for cell, text in zip(header.cells, HEADERS, strict=True):
         _cell_text(cell, text, bold=True)
     for risk in critical:
