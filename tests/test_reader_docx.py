@@ -153,6 +153,38 @@ def test_heading_level_follows_style_names_and_basedon_never_ids(tmp_path: Path)
     assert [h.location.paragraph for h in doc.headings or []] == [1, 2, 5, 6]
 
 
+def test_style_sheets_are_shared_only_between_identical_styles_parts(tmp_path: Path) -> None:
+    # a template-sized styles part (over the cache's 32 KB threshold): many styles no paragraph uses
+    padding = "".join(
+        f'<w:style w:type="paragraph" w:styleId="Oanvand{i}"><w:name w:val="Oanvänd {i}"/>'
+        f'<w:rPr><w:sz w:val="{20 + i % 8}"/></w:rPr></w:style>'
+        for i in range(600)
+    )
+    template = STYLES + padding
+    reader._STYLE_MAPS.clear()
+    first = read(make_docx(tmp_path, p("Inledning", "Rubrik1") + p("Text"), styles=template, name="a.docx"))
+    second = read(
+        make_docx(tmp_path, p("Bakgrund", "Rubrik2") + p("Mer text"), styles=template, name="b.docx")
+    )
+    assert len(reader._STYLE_MAPS) == 1  # parsed once, used by both documents
+    assert [(h.level, h.text) for h in first.headings or []] == [(1, "Inledning")]
+    assert [(h.level, h.text) for h in second.headings or []] == [(2, "Bakgrund")]
+    # another template where "Rubrik1" is body text: its own style sheet, not the cached one
+    other = template.replace(
+        'w:styleId="Rubrik1"><w:name w:val="heading 1"/>', 'w:styleId="Rubrik1"><w:name w:val="Body Text"/>'
+    )
+    third = read(make_docx(tmp_path, p("Inledning", "Rubrik1") + p("Text"), styles=other, name="c.docx"))
+    assert len(reader._STYLE_MAPS) == 2
+    assert not third.headings
+    # the first template again, after the other one: still right
+    fourth = read(make_docx(tmp_path, p("Inledning", "Rubrik1") + p("Text"), styles=template, name="d.docx"))
+    assert [(h.level, h.text) for h in fourth.headings or []] == [(1, "Inledning")]
+    # small styles parts are not kept
+    reader._STYLE_MAPS.clear()
+    read(make_docx(tmp_path, p("Inledning", "Rubrik1"), name="e.docx"))
+    assert not reader._STYLE_MAPS
+
+
 def test_style_map_german_ids_cycles_and_localised_names() -> None:
     xml = f"""<w:styles {NSDECL}>
     <w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style>

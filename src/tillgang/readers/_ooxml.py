@@ -213,12 +213,19 @@ class Package:
         if key not in self._names:
             self._xml[key] = None
             return None
-        data = self.read_bytes(partname)
+        return self.parse_part(partname, self.read_bytes(partname))
+
+    def parse_part(self, partname: str, data: bytes) -> etree._Element:
+        """A part's bytes (from ``read_bytes``) parsed and kept like ``xml``'s."""
         root = parse_xml(data, partname)
-        if root is not None and self._map_strict_needed(data):
-            self.strict = True
-        self._xml[key] = root
+        self.note_strict(data)
+        self._xml[partname.lstrip("/").lower()] = root
         return root
+
+    def note_strict(self, data: bytes) -> None:
+        """Remember that the package uses Strict OOXML names when this part does."""
+        if self._map_strict_needed(data):
+            self.strict = True
 
     @staticmethod
     def _map_strict_needed(data: bytes) -> bool:

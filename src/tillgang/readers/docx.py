@@ -9,8 +9,9 @@ content language. ``Document.native`` is a ``DocxNative`` with the paragraph lis
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,11 @@ WPS = "{%s}" % NS["wps"]
 WPG = "{%s}" % NS["wpg"]
 M = "{%s}" % NS["m"]
 WPC = "{http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas}"
+
+# Style sheets shared between documents with the same styles part (``_Reader._style_map``).
+_STYLE_MAPS: OrderedDict[bytes, StyleMap] = OrderedDict()
+_STYLE_CACHE_ENTRIES = 8
+_STYLE_CACHE_MIN_BYTES = 32 * 1024
 
 MAX_DEPTH = 48  # nested block containers (tables in text boxes in tables ...)
 MAX_PARAGRAPHS = 2_000_000
@@ -273,9 +279,32 @@ class _Reader:
             return None
         return self.pkg.xml(part)
 
+    def _style_map(self, part: str | None) -> StyleMap:
+        """The style sheet, shared with earlier documents whose styles part has the same bytes.
+
+        Documents made from one template usually carry the same styles part, often hundreds of KB (Word's
+        default one is 350 KB), and parsing it was most of the time spent on a short document. A StyleMap
+        depends on nothing but that part and is only memoised into, so one per distinct part is kept, keyed
+        by the part's sha256 (a few per worker process, least recently used dropped)."""
+        if not part:
+            return StyleMap(None)
+        data = self.pkg.read_bytes(part)
+        if len(data) < _STYLE_CACHE_MIN_BYTES:
+            return StyleMap(self.pkg.parse_part(part, data))
+        key = hashlib.sha256(data).digest()
+        styles = _STYLE_MAPS.get(key)
+        if styles is not None:
+            _STYLE_MAPS.move_to_end(key)
+            self.pkg.note_strict(data)
+            return styles
+        styles = StyleMap(self.pkg.parse_part(part, data))
+        _STYLE_MAPS[key] = styles
+        if len(_STYLE_MAPS) > _STYLE_CACHE_ENTRIES:
+            _STYLE_MAPS.popitem(last=False)
+        return styles
+
     def load_context(self) -> None:
-        styles_part = self._related("styles", "word/styles.xml")
-        self.styles = StyleMap(self._xml(styles_part))
+        self.styles = self._style_map(self._related("styles", "word/styles.xml"))
         theme_root = self._xml(self._related("theme"))
         self.scheme = ColorScheme(theme=theme_colors(theme_root))
         settings = self._xml(self._related("settings"))
