@@ -105,6 +105,7 @@ class Catalogue:
     rules: dict[str, Rule]
     version: str  # sha256 over the catalogue's files
     directory: str
+    _by_format: dict[str, list[Rule]] = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, rule_id: str) -> Rule:
         return self.rules[self.resolve(rule_id)]
@@ -127,7 +128,11 @@ class Catalogue:
         return rule_id
 
     def for_format(self, fmt: str) -> list[Rule]:
-        return [r for r in self if fmt in r.formats]
+        """The rules for one format, by id (worked out once per format: every document asks)."""
+        cached = self._by_format.get(fmt)
+        if cached is None:
+            cached = self._by_format[fmt] = [r for r in self if fmt in r.formats]
+        return list(cached)
 
 
 def rules_dir() -> Path:
@@ -135,6 +140,11 @@ def rules_dir() -> Path:
     env = os.environ.get("TILLGANG_RULES_DIR")
     if env:
         return Path(env)
+    return _installed_rules_dir()
+
+
+@lru_cache(maxsize=1)
+def _installed_rules_dir() -> Path:  # looked up once: every checked document asks for the catalogue
     packaged = resources.files("tillgang") / "rules"
     if packaged.is_dir():
         return Path(str(packaged))
