@@ -7,6 +7,7 @@ interrupted from Python) is killed and replaced, and only that document gets a `
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -185,7 +186,10 @@ def check_file(
 # ------------------------------------------------------------------ worker pool
 
 
-def _worker_init(memory_bytes: int) -> None:
+def _worker_init(memory_bytes: int, nice: int = 0) -> None:
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     if memory_bytes > 0:
         try:
             import resource
@@ -199,6 +203,14 @@ def _worker_init(memory_bytes: int) -> None:
 
 def _worker_check(path: str, options: CheckOptions, source: str) -> dict[str, Any]:
     return check_file(path, options, source)
+
+
+def _worker_check_page(
+    data: bytes, options: CheckOptions, source: str, content_type: str | None, sha256: str | None, base: str
+) -> dict[str, Any]:
+    from .crawl.inline import check_page_bytes
+
+    return check_page_bytes(data, source, content_type, options, sha256, base)
 
 
 def failed_entry(path: str, source: str, code: str, detail: str, lang: str) -> dict[str, Any]:
@@ -224,7 +236,11 @@ class CheckPool:
     context manager; from asyncio, wrap the future with ``asyncio.wrap_future``.
     """
 
-    def __init__(self, options: CheckOptions = CheckOptions(), jobs: int | None = None) -> None:
+    def __init__(
+        self, options: CheckOptions = CheckOptions(), jobs: int | None = None, nice: int = 0
+    ) -> None:
+        """``nice``: the workers' niceness (added to this process's), for a caller that has its own work to do
+        meanwhile (the crawler)."""
         from pebble import ProcessPool
 
         self.options = options
@@ -232,39 +248,63 @@ class CheckPool:
             max_workers=max(1, jobs or default_jobs()),
             max_tasks=5000,
             initializer=_worker_init,
-            initargs=(options.limits.memory_bytes,),
+            initargs=(options.limits.memory_bytes, nice),
         )
 
     def submit(self, path: str, source: str | None = None) -> Future[dict[str, Any]]:
         src = source or path
-        result: Future[dict[str, Any]] = Future()
-        inner = self._pool.schedule(
-            _worker_check, args=(path, self.options, src), timeout=self.options.limits.timeout_s
+        return self._schedule(
+            _worker_check,
+            (path, self.options, src),
+            lambda code, detail: failed_entry(path, src, code, detail, self.options.lang),
         )
 
+    def submit_page(
+        self, data: bytes, source: str, content_type: str | None, sha256: str | None, base_url: str
+    ) -> Future[dict[str, Any]]:
+        """Check a fetched page from its bytes (no temporary file). The entry also carries the page's links,
+        taken from the checker's tree (``crawl.inline.links_of``), unless the check failed in the pool."""
+
+        def failed(code: str, detail: str) -> dict[str, Any]:
+            entry = _base_entry(source, sha256, None, len(data))
+            entry["error"] = {"code": code, "message": error_message(code, detail, self.options.lang)}
+            return entry
+
+        args = (data, self.options, source, content_type, sha256, base_url)
+        return self._schedule(_worker_check_page, args, failed)
+
+    def _schedule(
+        self,
+        fn: Callable[..., dict[str, Any]],
+        args: tuple[Any, ...],
+        failed: Callable[[str, str], dict[str, Any]],
+    ) -> Future[dict[str, Any]]:
+        result: Future[dict[str, Any]] = Future()
+        inner = self._pool.schedule(fn, args=args, timeout=self.options.limits.timeout_s)
+
         def done(f: Future[dict[str, Any]]) -> None:
-            result.set_result(self._entry(f, path, src))
+            result.set_result(self._entry(f, failed))
 
         inner.add_done_callback(done)
         return result
 
-    def _entry(self, future: Future[dict[str, Any]], path: str, source: str) -> dict[str, Any]:
+    def _entry(
+        self, future: Future[dict[str, Any]], failed: Callable[[str, str], dict[str, Any]]
+    ) -> dict[str, Any]:
         from pebble import ProcessExpired
 
-        lang = self.options.lang
         timeout = self.options.limits.timeout_s
         try:
             return future.result()
         except FutureTimeout:
-            return failed_entry(path, source, "timeout", f"more than {timeout:g} s", lang)
+            return failed("timeout", f"more than {timeout:g} s")
         except ProcessExpired as exc:
             detail = f"the checking process ended unexpectedly (exit code {exc.exitcode})"
-            code = "too-large" if exc.exitcode in (-9, 137) else "internal"
-            return failed_entry(path, source, code, detail, lang)
+            return failed("too-large" if exc.exitcode in (-9, 137) else "internal", detail)
         except MemoryError:
-            return failed_entry(path, source, "too-large", "out of memory", lang)
+            return failed("too-large", "out of memory")
         except Exception as exc:  # pickling or pool failure: this document only
-            return failed_entry(path, source, "internal", f"{type(exc).__name__}: {exc}", lang)
+            return failed("internal", f"{type(exc).__name__}: {exc}")
 
     def close(self) -> None:
         self._pool.close()

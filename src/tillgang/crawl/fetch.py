@@ -252,12 +252,15 @@ class FetchSettings:
 
 
 def make_client(settings: FetchSettings, max_connections: int = 100) -> httpx.AsyncClient:
+    from .transport import CrawlTransport
+
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
     return httpx.AsyncClient(
         follow_redirects=False,
         timeout=httpx.Timeout(
             settings.read_timeout, connect=settings.connect_timeout, pool=settings.request_timeout
         ),
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        transport=CrawlTransport(limits),
         headers={"User-Agent": settings.user_agent},
         trust_env=False,
     )

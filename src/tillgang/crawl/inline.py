@@ -1,8 +1,11 @@
-"""Checking a small page in the crawl process, from its bytes (no temporary file, no worker round trip).
+"""Checking a fetched page from its bytes: no temporary file, and one parse for the checks and the links.
 
 The same engine as ``tillgang check`` (``engine.check_document``) on the HTML reader's ``read_bytes``, which
-also gets the HTTP charset. Used for pages up to ``inline_page_max_bytes``; larger pages and every document go
-to the worker pool, which has the hard time limit. Never raises: errors go into the entry.
+also gets the HTTP charset. The crawler runs it in the worker pool (``CheckPool.submit_page``, under the hard
+time limit), or in its own process for pages up to ``inline_page_max_bytes``. With ``base_url`` the page's
+links are taken from the checker's tree and returned under ``PAGE_LINKS`` (the crawler removes the key), so
+the crawl process never parses the page itself; a page the checker cannot read gets its links from
+``extract_links``'s forgiving parse. Never raises: errors go into the entry.
 """
 
 from __future__ import annotations
@@ -11,19 +14,30 @@ import logging
 import traceback
 from typing import Any
 
+from lxml import etree
+
 from ..engine import CheckOptions, check_document
 from ..errors import DocumentError
 from ..model import Document
+from .links import PageLinks
 
-__all__ = ["check_page_bytes"]
+__all__ = ["PAGE_LINKS", "check_page_bytes", "links_of"]
+
+PAGE_LINKS = "_page_links"  # the entry key carrying the links back to the crawler
 
 log = logging.getLogger(__name__)
 
 
 def check_page_bytes(
-    data: bytes, source: str, content_type: str | None, options: CheckOptions, sha256: str | None = None
+    data: bytes,
+    source: str,
+    content_type: str | None,
+    options: CheckOptions,
+    sha256: str | None = None,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
-    from ..readers.html import read_bytes
+    from ..readers.html import http_charset, read_bytes
+    from .links import extract_links, links_from_tree
 
     entry: dict[str, Any] = {
         "source": source,
@@ -37,6 +51,8 @@ def check_page_bytes(
         doc = read_bytes(data, source, options.limits, content_type=content_type)
         entry["format"] = doc.format
         entry.update({"title": doc.title, "lang": doc.lang, "pages": doc.page_count})
+        if base_url is not None and isinstance(getattr(doc.native, "root", None), etree._Element):
+            entry[PAGE_LINKS] = _as_tuple(links_from_tree(doc.native.root, base_url))
         entry.update(check_document(doc, options))
         if doc.warnings:
             entry["warnings"] = list(doc.warnings)
@@ -58,4 +74,24 @@ def check_page_bytes(
     if entry["error"] is not None:
         for key in ("rules", "findings", "passed_targets"):
             entry.pop(key, None)
+    if base_url is not None and PAGE_LINKS not in entry:
+        try:
+            entry[PAGE_LINKS] = _as_tuple(extract_links(data, base_url, http_charset(content_type)))
+        except Exception:  # not even the forgiving parse reads it: a page without links
+            log.debug("links of %s", source, exc_info=True)
+            entry[PAGE_LINKS] = ([], None, None)
     return entry
+
+
+def links_of(entry: dict[str, Any]) -> PageLinks | None:
+    """The links a page check returned (and the key removed from the entry), or None when it gave none
+    (a check that timed out or whose worker died: the caller extracts them itself)."""
+    value = entry.pop(PAGE_LINKS, None)
+    if value is None:
+        return None
+    links, canonical, meta_robots = value
+    return PageLinks(list(links), canonical, meta_robots)
+
+
+def _as_tuple(page: PageLinks) -> tuple[list[tuple[str, bool]], str | None, str | None]:
+    return page.links, page.canonical, page.meta_robots

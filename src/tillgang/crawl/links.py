@@ -1,4 +1,4 @@
-"""Link extraction from a fetched page: one lxml pass (notes §8.6)."""
+"""Link extraction from a fetched page: one lxml pass, or none when the checker's tree is given (notes §8.6)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-__all__ = ["PageLinks", "extract_links"]
+__all__ = ["PageLinks", "extract_links", "links_from_tree"]
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "callto:", "ftp:", "file:")
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[;,]?\s*(?:url\s*=\s*)?['\"]?([^'\"]*)['\"]?\s*$", re.I)
@@ -37,9 +37,8 @@ def extract_links(body: bytes, base_url: str, encoding: str | None = None) -> Pa
     """Absolute URLs of ``a``/``area`` ``href``, ``iframe``/``frame``/``embed`` ``src``, ``object data`` and a
     short-delay meta refresh, resolved against ``<base href>``. ``mailto:``, ``tel:``, ``javascript:`` and
     forms are skipped; ``rel=nofollow`` is reported, not applied (the caller decides)."""
-    result = PageLinks()
     if not body.strip():
-        return result
+        return PageLinks()
     try:
         parser = lxml.html.HTMLParser(encoding=encoding) if encoding else None
         root = lxml.html.document_fromstring(body, parser=parser)
@@ -47,7 +46,13 @@ def extract_links(body: bytes, base_url: str, encoding: str | None = None) -> Pa
         try:
             root = lxml.html.document_fromstring(body)
         except (etree.ParserError, ValueError):
-            return result
+            return PageLinks()
+    return links_from_tree(root, base_url)
+
+
+def links_from_tree(root: etree._Element, base_url: str) -> PageLinks:
+    """The links of a page already parsed (the checker's tree, so that a page is parsed once)."""
+    result = PageLinks()
     base = base_url
     for el in root.iter("base"):
         href = (el.get("href") or "").strip()

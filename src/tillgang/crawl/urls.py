@@ -25,6 +25,7 @@ _QUERY_SAFE = "/:@!$'()*,;-._~?"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_host(host: str) -> str:
     """Lowercase, IDNA (punycode), no trailing dot. Empty string for a host that cannot be encoded."""
     host = host.strip().rstrip(".").lower()
@@ -102,6 +103,7 @@ def _canonicalize(url: str, strip: tuple[str, ...]) -> str | None:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+@functools.lru_cache(maxsize=8192)  # asked several times for each URL while it is fetched and recorded
 def url_host(url: str) -> str:
     try:
         return normalise_host(urlsplit(url).hostname or "")

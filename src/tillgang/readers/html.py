@@ -19,7 +19,7 @@ from ..limits import Limits
 from ..model import Document, Heading, Image, Link, Location, Table
 from ._html_model import Info, Page, norm, parse_int
 
-__all__ = ["read", "read_bytes"]
+__all__ = ["http_charset", "read", "read_bytes"]
 
 MAX_ELEMENTS = 200_000
 PARSER_MAX_DEPTH = 255  # libxml2's HTML parser does not nest deeper than this
@@ -63,12 +63,17 @@ def document_kind(data: bytes, content_type: str | None = None) -> str:
     return "html"
 
 
+def http_charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, if any."""
+    m = _CHARSET.search(content_type or "")
+    return m.group(1) if m else None
+
+
 def _encoding(data: bytes, content_type: str | None) -> str | None:
     """The HTTP charset; else None when the bytes say it (BOM, meta charset); else UTF-8 if they decode as it."""
-    if content_type:
-        m = _CHARSET.search(content_type)
-        if m:
-            return m.group(1)
+    charset = http_charset(content_type)
+    if charset:
+        return charset
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return None
     if _META_CHARSET.search(data[:2048]):
