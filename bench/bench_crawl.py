@@ -1,9 +1,13 @@
 """Crawl benchmark (issue 3, notes §8.11): a generated local site on 127.0.0.1, politeness off.
 
-Measures, in the same run:
+Measures, in the same run, in ``--rounds`` rounds (bare fetches and a crawl alternated, medians reported, since
+a shared machine's speed drifts by ±20 % from one minute to the next):
   * the bare fetch rate: httpx GETs of the same URLs, same concurrency, same process, bodies read, nothing else;
+    once with a plain httpx client (the issue's definition) and once with the crawler's own client, whose
+    transport avoids httpcore's per-request costs (crawl/transport.py); the ratio is printed against both;
   * the crawl: ``tillgang.crawl`` with robots/sitemaps/delay off, every page and document checked in the pool;
   * peak memory: ru_maxrss of this process, and the peak of (this process + check workers) sampled from /proc
+    (proportional set size, so that memory a forked worker shares with this process is counted once)
     (the site server runs in its own process and is not counted);
   * the HTML cost per page in-process: parsing (reader) apart from checking (the 5 ms/page target is for checks).
 
@@ -58,8 +62,8 @@ def make_docx() -> bytes:
 def page_html(i: int, pages: int, documents: int) -> bytes:
     """A municipal-style page (~12 KB): header, nav, main with headings, a table, images, links."""
     children = [c for c in range(i * FANOUT + 1, i * FANOUT + FANOUT + 1) if c < pages]
-    nav = "".join(f'<li><a href="/sida/{n}">Sida {n}</a></li>' for n in (0, 1, 2, 3, 4, 5) if n < pages)
-    links = "".join(f'<li><a href="/sida/{c}">Undersida {c}</a></li>' for c in children)
+    nav = "".join(f'<li><a href="/sida/n{n}">Sida {n}</a></li>' for n in (0, 1, 2, 3, 4, 5) if n < pages)
+    links = "".join(f'<li><a href="/sida/n{c}">Undersida {c}</a></li>' for c in children)
     docs = ""
     if documents:
         for k in range(2):
@@ -96,7 +100,7 @@ def serve(port_queue: mp.Queue, pages: int, documents: int) -> None:  # type: ig
     def resolve(path: str) -> tuple[int, str, bytes]:
         if path.startswith("/sida/"):
             try:
-                i = int(path[6:])
+                i = int(path[7:])
             except ValueError:
                 return 404, "text/plain", b"nej"
             if 0 <= i < pages:
@@ -149,13 +153,16 @@ def serve(port_queue: mp.Queue, pages: int, documents: int) -> None:  # type: ig
 
 
 def rss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+    """The process's proportional set size (PSS: shared pages divided among the processes sharing them, so a
+    worker forked from the crawl process is not counted twice), or its RSS where PSS is not available."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name, encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
@@ -179,25 +186,35 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.exclude = exclude
         self.peak_kib = 0
+        self.paused = False  # during the bare fetches
         self.stop = threading.Event()
 
     def run(self) -> None:
         me = os.getpid()
         while not self.stop.wait(0.25):
+            if self.paused:
+                continue
             pids = [me] + [p for p in children_of(me) if p not in self.exclude]
             self.peak_kib = max(self.peak_kib, sum(rss_kib(p) for p in pids))
 
 
-async def bare_fetch(urls: list[str], concurrency: int) -> float:
+async def bare_fetch(urls: list[str], concurrency: int, client_kind: str = "httpx") -> float:
+    """Seconds to GET every URL and read its body, ``concurrency`` at a time, nothing else. ``client_kind``:
+    "httpx" (a plain httpx.AsyncClient) or "tillgang" (the crawler's own client, ``make_client``), both with
+    one connection per worker, as the crawl has."""
     import httpx
+
+    from tillgang.crawl.fetch import FetchSettings, make_client
 
     queue: asyncio.Queue[str] = asyncio.Queue()
     for u in urls:
         queue.put_nowait(u)
-    async with httpx.AsyncClient(
-        limits=httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2),
-        trust_env=False,
-    ) as client:
+    if client_kind == "tillgang":
+        client = make_client(FetchSettings(), concurrency)
+    else:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        client = httpx.AsyncClient(limits=limits, trust_env=False)
+    async with client:
 
         async def worker() -> None:
             while not queue.empty():
@@ -235,6 +252,30 @@ def html_cost(pages: int, documents: int, sample: int = 200) -> tuple[float, flo
     return statistics.median(parse_ms), statistics.median(check_ms)
 
 
+def crawl_once(base: str, args: argparse.Namespace, tmp: str) -> tuple[float, dict]:  # type: ignore[type-arg]
+    from tillgang.crawl.config import CrawlConfig
+    from tillgang.crawl.run import Crawl
+
+    config = CrawlConfig(
+        start_urls=(f"{base}/sida/n0",),
+        delay=0.0,
+        jitter=0.0,
+        concurrency=args.concurrency,
+        per_host_concurrency=args.concurrency,
+        obey_robots=False,
+        use_sitemaps=False,
+        max_pages=args.pages + 10,
+        max_documents=args.documents + 10,
+        max_depth=50,
+        exclude=(),
+        check_jobs=args.jobs,
+        state_file=str(Path(tmp) / "state.sqlite"),
+    )
+    start = time.perf_counter()
+    out = asyncio.run(Crawl(config, progress=sys.stderr.isatty()).run())
+    return time.perf_counter() - start, out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=10_000)
@@ -242,64 +283,71 @@ def main() -> int:
     ap.add_argument("--small", action="store_true", help="1,000 pages and 200 documents")
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--jobs", type=int, default=0, help="check workers (0 = cores)")
+    ap.add_argument(
+        "--rounds", type=int, default=3, help="bare fetches and crawls, alternated; medians count"
+    )
     args = ap.parse_args()
     if args.small:
         args.pages, args.documents = 1_000, 200
-
-    from tillgang.crawl.config import CrawlConfig
-    from tillgang.crawl.run import Crawl
 
     ctx = mp.get_context("spawn")
     port_queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
     server = ctx.Process(target=serve, args=(port_queue, args.pages, args.documents), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{port_queue.get(timeout=60)}"
+    urls = [f"{base}/sida/n{i}" for i in range(args.pages)]  # not /sida/1999: a calendar trap
+    urls += [f"{base}/dokument/{d}.{'pdf' if d % 2 == 0 else 'docx'}" for d in range(args.documents)]
+    bare: dict[str, list[float]] = {"httpx": [], "tillgang": []}
+    crawls: list[tuple[float, int, int]] = []
+    sampler = RssSampler(exclude={server.pid or -1})
     try:
-        urls = [f"{base}/sida/{i}" for i in range(args.pages)]
-        urls += [f"{base}/dokument/{d}.{'pdf' if d % 2 == 0 else 'docx'}" for d in range(args.documents)]
-        bare_s = asyncio.run(bare_fetch(urls, args.concurrency))
-        bare_rate = len(urls) / bare_s
-
-        sampler = RssSampler(exclude={server.pid or -1})
+        asyncio.run(bare_fetch(urls[:200], args.concurrency))  # the server builds its page cache
         sampler.start()
-        with tempfile.TemporaryDirectory() as tmp:
-            config = CrawlConfig(
-                start_urls=(f"{base}/sida/0",),
-                delay=0.0,
-                jitter=0.0,
-                concurrency=args.concurrency,
-                per_host_concurrency=args.concurrency,
-                obey_robots=False,
-                use_sitemaps=False,
-                max_pages=args.pages + 10,
-                max_documents=args.documents + 10,
-                max_depth=50,
-                exclude=(),
-                check_jobs=args.jobs,
-                state_file=str(Path(tmp) / "state.sqlite"),
-            )
-            start = time.perf_counter()
-            out = asyncio.run(Crawl(config, progress=sys.stderr.isatty()).run())
-            crawl_s = time.perf_counter() - start
+        for _ in range(args.rounds):
+            for kind in bare:
+                sampler.paused = True
+                bare[kind].append(len(urls) / asyncio.run(bare_fetch(urls, args.concurrency, kind)))
+                sampler.paused = False
+            with tempfile.TemporaryDirectory() as tmp:
+                seconds, out = crawl_once(base, args, tmp)
+            s = out["summary"]
+            if s["pages"] != args.pages or s["documents"] != args.documents or s["errors"]:
+                print(f"the crawl missed URLs or failed: {s}", file=sys.stderr)
+                return 1
+            crawls.append((seconds, s["pages"], s["documents"]))
+            del out  # not kept while the next round runs
         sampler.stop.set()
         sampler.join()
     finally:
         server.terminate()
         server.join()
-    s = out["summary"]
-    n_pages, n_docs = s["pages"], s["documents"]
-    crawl_rate = (n_pages + n_docs) / crawl_s
+    med = statistics.median
+    rates = [(p + d) / t for t, p, d in crawls]
+    crawl_rate = med(rates)
     parse_ms, check_ms = html_cost(args.pages, args.documents)
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def fmt(values: list[float]) -> str:
+        return ", ".join(f"{v:.0f}" for v in values)
+
     print(f"site: {args.pages} pages, {args.documents} documents on {base}; concurrency {args.concurrency}")
-    print(f"bare fetch:  {len(urls)} URLs in {bare_s:.1f} s = {bare_rate:.0f} URLs/s")
+    print(f"rounds: {args.rounds} (bare fetches and crawls alternated; medians below)")
+    print(f"bare fetch (plain httpx):      {med(bare['httpx']):.0f} URLs/s  [{fmt(bare['httpx'])}]")
+    print(f"bare fetch (tillgang client):  {med(bare['tillgang']):.0f} URLs/s  [{fmt(bare['tillgang'])}]")
+    t, p, d = sorted(crawls, key=lambda c: (c[1] + c[2]) / c[0])[len(crawls) // 2]
     print(
-        f"crawl:       {n_pages} pages + {n_docs} documents in {crawl_s:.1f} s = {crawl_rate:.0f} URLs/s "
-        f"({n_pages / crawl_s:.0f} pages/s, {n_docs / crawl_s:.1f} documents/s); errors {s['errors']}"
+        f"crawl:                         {crawl_rate:.0f} URLs/s  [{fmt(rates)}] "
+        f"({p / t:.0f} pages/s, {d / t:.1f} documents/s in the median round)"
     )
-    print(f"ratio:       crawl / bare fetch = {crawl_rate / bare_rate:.2f} (target >= 0.5)")
+    for kind, label in (("httpx", "plain httpx (the issue's baseline)"), ("tillgang", "tillgang's client")):
+        per_round = ", ".join(f"{r / b:.2f}" for r, b in zip(rates, bare[kind], strict=True))
+        print(
+            f"ratio:       crawl / bare fetch with {label} = {crawl_rate / med(bare[kind]):.2f} "
+            f"(target >= 0.5; per round {per_round})"
+        )
     print(
-        f"peak RSS:    main process {self_rss:.0f} MiB; main + check workers (sampled) {sampler.peak_kib / 1024:.0f} MiB"
+        f"peak memory: main process {self_rss:.0f} MiB (RSS); main + check workers during crawls, sampled: "
+        f"{sampler.peak_kib / 1024:.0f} MiB (PSS)"
     )
     print(
         f"HTML cost:   parse {parse_ms:.2f} ms/page, checks {check_ms:.2f} ms/page (target < 5 ms for checks)"
