@@ -301,3 +301,83 @@ def test_pool_queues_requests_beyond_its_connections_and_serves_every_origin(sit
     assert largest <= 2  # the two origins took turns on two connections
     hosts = {h.host.split(":")[0] for h in site.requests("/a")}
     assert hosts == {"127.0.0.1", "localhost"}
+
+
+class _TLSServer:
+    """HTTPS on 127.0.0.1 with a certificate from a throwaway CA (trustme); ``close_after`` answers one request
+    per connection and then closes it, keep-alive promised."""
+
+    def __init__(self, close_after: bool) -> None:
+        import ssl
+
+        import trustme
+
+        self.ca = trustme.CA()
+        cert = self.ca.issue_cert("localhost")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        cert.configure_cert(context)
+        self.close_after = close_after
+        self.connections = 0
+        self.sock = context.wrap_socket(socket.create_server(("127.0.0.1", 0)), server_side=True)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+
+    def handle(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while True:
+                try:
+                    chunk = conn.recv(4096)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                data += chunk
+                while b"\r\n\r\n" in data:
+                    _, data = data.split(b"\r\n\r\n", 1)
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nhej"
+                    )
+                    if self.close_after:
+                        return
+
+    def client_context(self) -> Any:
+        import ssl
+
+        context = ssl.create_default_context()
+        self.ca.configure_trust(context)
+        return context
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("close_after", [False, True])
+def test_transport_over_tls_reuses_live_connections_and_drops_closed_ones(close_after: bool) -> None:
+    server = _TLSServer(close_after)
+    try:
+
+        async def fetch() -> list[str]:
+            limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+            t = transport.CrawlTransport(limits, verify=server.client_context())
+            texts = []
+            async with httpx.AsyncClient(transport=t, trust_env=False) as client:
+                for _ in range(3):
+                    response = await client.get(f"https://localhost:{server.port}/")
+                    texts.append(response.text)
+                    await asyncio.sleep(0.1)
+            return texts
+
+        assert asyncio.run(fetch()) == ["hej"] * 3
+        assert server.connections == (3 if close_after else 1)
+    finally:
+        server.close()
