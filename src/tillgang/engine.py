@@ -187,6 +187,8 @@ def check_file(
 
 
 def _worker_init(memory_bytes: int, nice: int = 0) -> None:
+    """A worker process's start: the memory limit, a lower priority when asked (the crawl's workers), the checks
+    and the catalogue loaded before the first document."""
     if nice > 0:
         with contextlib.suppress(OSError):
             os.nice(nice)
@@ -203,14 +205,6 @@ def _worker_init(memory_bytes: int, nice: int = 0) -> None:
 
 def _worker_check(path: str, options: CheckOptions, source: str) -> dict[str, Any]:
     return check_file(path, options, source)
-
-
-def _worker_check_page(
-    data: bytes, options: CheckOptions, source: str, content_type: str | None, sha256: str | None, base: str
-) -> dict[str, Any]:
-    from .crawl.inline import check_page_bytes
-
-    return check_page_bytes(data, source, content_type, options, sha256, base)
 
 
 def failed_entry(path: str, source: str, code: str, detail: str, lang: str) -> dict[str, Any]:
@@ -236,11 +230,7 @@ class CheckPool:
     context manager; from asyncio, wrap the future with ``asyncio.wrap_future``.
     """
 
-    def __init__(
-        self, options: CheckOptions = CheckOptions(), jobs: int | None = None, nice: int = 0
-    ) -> None:
-        """``nice``: the workers' niceness (added to this process's), for a caller that has its own work to do
-        meanwhile (the crawler)."""
+    def __init__(self, options: CheckOptions = CheckOptions(), jobs: int | None = None) -> None:
         from pebble import ProcessPool
 
         self.options = options
@@ -248,7 +238,7 @@ class CheckPool:
             max_workers=max(1, jobs or default_jobs()),
             max_tasks=5000,
             initializer=_worker_init,
-            initargs=(options.limits.memory_bytes, nice),
+            initargs=(options.limits.memory_bytes,),
         )
 
     def submit(self, path: str, source: str | None = None) -> Future[dict[str, Any]]:
@@ -258,20 +248,6 @@ class CheckPool:
             (path, self.options, src),
             lambda code, detail: failed_entry(path, src, code, detail, self.options.lang),
         )
-
-    def submit_page(
-        self, data: bytes, source: str, content_type: str | None, sha256: str | None, base_url: str
-    ) -> Future[dict[str, Any]]:
-        """Check a fetched page from its bytes (no temporary file). The entry also carries the page's links,
-        taken from the checker's tree (``crawl.inline.links_of``), unless the check failed in the pool."""
-
-        def failed(code: str, detail: str) -> dict[str, Any]:
-            entry = _base_entry(source, sha256, None, len(data))
-            entry["error"] = {"code": code, "message": error_message(code, detail, self.options.lang)}
-            return entry
-
-        args = (data, self.options, source, content_type, sha256, base_url)
-        return self._schedule(_worker_check_page, args, failed)
 
     def _schedule(
         self,

@@ -4,7 +4,6 @@ fallback when a check gives no links, the HTTP transport's closed-connection tes
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import sqlite3
 import threading
@@ -136,14 +135,6 @@ def test_page_the_checker_refuses_still_gives_its_links() -> None:
     assert page is not None and ("https://k.se/bas/a", False) in page.links
 
 
-def test_pool_checks_a_page_from_its_bytes() -> None:
-    with CheckPool(CheckOptions(), 1) as pool:
-        entry = pool.submit_page(PAGE, "https://k.se/", "text/html", "cd" * 32, "https://k.se/").result(60)
-    assert entry["sha256"] == "cd" * 32 and entry["size"] == len(PAGE) and entry["format"] == "html"
-    page = links_of(entry)
-    assert page is not None and len(page.links) == 2
-
-
 class _PoolWithoutLinks:
     """A pool whose page checks come back without links, as after a timeout or a dead worker."""
 
@@ -261,21 +252,6 @@ def test_without_the_readability_test_the_closed_connection_is_reused(
     url = f"http://127.0.0.1:{closing_server.port}/"
     with pytest.raises(httpx.TransportError):
         asyncio.run(_get_twice(url))
-
-
-# ------------------------------------------------------------------ the workers' priority
-
-
-def _niceness() -> dict[str, Any]:
-    return {"nice": os.nice(0)}
-
-
-def test_pool_workers_run_at_the_asked_niceness() -> None:
-    base = os.nice(0)
-    for nice, expected in ((0, base), (5, min(base + 5, 19))):
-        with CheckPool(CheckOptions(), 1, nice=nice) as pool:
-            result = pool._schedule(_niceness, (), lambda code, detail: {"error": code}).result(60)
-        assert result == {"nice": expected}
 
 
 def test_pool_queues_requests_beyond_its_connections_and_serves_every_origin(site: Site) -> None:

@@ -1,7 +1,7 @@
 """Checking a fetched page from its bytes: no temporary file, and one parse for the checks and the links.
 
 The same engine as ``tillgang check`` (``engine.check_document``) on the HTML reader's ``read_bytes``, which
-also gets the HTTP charset. The crawler runs it in the worker pool (``CheckPool.submit_page``, under the hard
+also gets the HTTP charset. The crawler runs it in the worker pool (``AsyncCheckPool.submit_page``, under the hard
 time limit), or in its own process for pages up to ``inline_page_max_bytes``. With ``base_url`` the page's
 links are taken from the checker's tree and returned under ``PAGE_LINKS`` (the crawler removes the key), so
 the crawl process never parses the page itself; a page the checker cannot read gets its links from

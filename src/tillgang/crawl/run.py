@@ -1,9 +1,8 @@
 """One crawl run: frontier, workers, checking in the engine's worker pool, state, output (notes §8).
 
 One asyncio loop, one shared httpx client, ``concurrency`` fetch workers taking URLs breadth-first from the
-frontier. Pages and documents are checked by ``tillgang.engine.CheckPool`` (warm worker processes, the hard
-per-document time limit) through ``asyncio.wrap_future``, in tasks of their own, so checking never blocks
-fetching. A page goes to the pool as bytes and is parsed once there, for the checks and for its links, which
+frontier. Pages and documents are checked by ``aiopool.AsyncCheckPool`` (warm worker processes driven from the
+event loop, the hard per-document time limit), in tasks of their own, so checking never blocks fetching. A page goes to the pool as bytes and is parsed once there, for the checks and for its links, which
 come back with its report and enter the frontier then. The number of checks waiting or running is bounded
 (8 × workers), which bounds memory: a fetch worker waits only when the pool is that far behind. The check
 workers run at a lower priority (``WORKER_NICE``): fetching and recording, one process that the whole crawl
@@ -33,9 +32,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..catalogue import load
-from ..engine import CheckOptions, CheckPool, default_jobs, tool_info
+from ..engine import CheckOptions, default_jobs, tool_info
 from ..errors import error_message
 from ..limits import DEFAULT_LIMITS
+from .aiopool import AsyncCheckPool
 from .config import CrawlConfig
 from .fetch import Fetcher, FetchResult, FetchSettings, HostScheduler, kind_by_name, make_client
 from .inline import check_page_bytes, links_of
@@ -94,7 +94,7 @@ def _make_pool(options: CheckOptions, jobs: int, run_id: str) -> Any:
         from ..distributed.pool import DistributedCheckPool
 
         return DistributedCheckPool(options, broker=broker, run_id=run_id, waiters=max(4 * jobs, 32))
-    return CheckPool(options, jobs, nice=WORKER_NICE)
+    return AsyncCheckPool(options, jobs, nice=WORKER_NICE)
 
 
 class Crawl:
@@ -568,12 +568,12 @@ class Crawl:
         item: Item,
         res: FetchResult,
         resource: Resource,
-        future: Future[dict[str, Any]],
+        future: Future[dict[str, Any]] | asyncio.Future[dict[str, Any]],
         path: Path | None,
         body: bytes | None,
     ) -> None:
         try:
-            checked = await asyncio.wrap_future(future)
+            checked = await (future if isinstance(future, asyncio.Future) else asyncio.wrap_future(future))
         finally:
             self.check_slots.release()
             if path is not None:

@@ -1,0 +1,266 @@
+"""The crawl's check workers, driven from its event loop: no threads between the loop and the workers.
+
+``engine.CheckPool`` (pebble) hands each task through two threads of its own in the crawl process, and each
+result back through a third and ``asyncio.wrap_future``. Measured on bench/bench_crawl.py with workers that do
+nothing: that bridging alone cost the crawl process ≈ 0.8 ms per URL and held the crawl under 350 URLs/s,
+because those threads and the event loop take turns on one GIL. Here each worker process has a pipe; the loop
+writes a task to an idle worker and ``loop.add_reader`` tells it when the answer is there.
+
+The guarantees are ``CheckPool``'s: the same worker start-up (``engine._worker_init``: memory limit, niceness,
+checks loaded), a hard time limit per document (the worker is killed and replaced; the document gets a
+``timeout`` error), a worker that dies (crash, memory) gives that document an error and is replaced, a worker is
+replaced after ``max_tasks`` documents, and every future gets a report entry, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ..engine import CheckOptions, _base_entry, _worker_check, _worker_init, failed_entry
+from ..errors import error_message
+from .inline import check_page_bytes
+
+__all__ = ["AsyncCheckPool"]
+
+Failed = Callable[[str, str], dict[str, Any]]
+
+
+def _check_page(
+    data: bytes, options: CheckOptions, source: str, content_type: str | None, sha256: str | None, base: str
+) -> dict[str, Any]:
+    return check_page_bytes(data, source, content_type, options, sha256, base)
+
+
+def _serve(conn: Connection, memory_bytes: int, nice: int) -> None:
+    """A worker: run each task it is sent, answer ("ok", entry) or ("error", text), until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
+    _worker_init(memory_bytes, nice)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        fn, args = message
+        try:
+            answer: tuple[str, Any] = ("ok", fn(*args))
+        except BaseException as exc:  # a task must not end the worker
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+@dataclass
+class _Task:
+    fn: Callable[..., dict[str, Any]]
+    args: tuple[Any, ...]
+    future: asyncio.Future[dict[str, Any]]
+    failed: Failed
+
+
+class _Worker:
+    def __init__(self, process: Any, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.task: _Task | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.done = 0
+
+
+class AsyncCheckPool:
+    """What the crawl asks of a pool (``submit`` a document's file, ``submit_page`` a page's bytes, ``close``,
+    ``terminate``), with asyncio futures. Create it inside the running loop."""
+
+    def __init__(self, options: CheckOptions, jobs: int = 1, nice: int = 0, max_tasks: int = 5000) -> None:
+        self.options = options
+        self.jobs = max(1, jobs)
+        self.nice = nice
+        self.max_tasks = max_tasks
+        self.loop = asyncio.get_running_loop()
+        self._context = multiprocessing.get_context("fork")
+        self._pending: collections.deque[_Task] = collections.deque()
+        self._workers: list[_Worker] = []
+        self._closed = False
+        for _ in range(self.jobs):
+            self._spawn()
+
+    # ------------------------------------------------------------------ submitting
+    def submit(self, path: str, source: str | None = None) -> asyncio.Future[dict[str, Any]]:
+        src = source or path
+        lang = self.options.lang
+        return self.submit_call(
+            _worker_check,
+            (path, self.options, src),
+            lambda code, detail: failed_entry(path, src, code, detail, lang),
+        )
+
+    def submit_page(
+        self, data: bytes, source: str, content_type: str | None, sha256: str | None, base_url: str
+    ) -> asyncio.Future[dict[str, Any]]:
+        def failed(code: str, detail: str) -> dict[str, Any]:
+            entry = _base_entry(source, sha256, None, len(data))
+            entry["error"] = {"code": code, "message": error_message(code, detail, self.options.lang)}
+            return entry
+
+        args = (data, self.options, source, content_type, sha256, base_url)
+        return self.submit_call(_check_page, args, failed)
+
+    def submit_call(
+        self, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...], failed: Failed
+    ) -> asyncio.Future[dict[str, Any]]:
+        """Run ``fn(*args)`` (a module-level function) in a worker under the time limit."""
+        future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
+        if self._closed:
+            future.set_result(failed("internal", "the checking pool was closed"))
+            return future
+        self._pending.append(_Task(fn, args, future, failed))
+        self._dispatch()
+        return future
+
+    # ------------------------------------------------------------------ the workers
+    def _spawn(self) -> None:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_serve, args=(child, self.options.limits.memory_bytes, self.nice), daemon=True
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._workers.append(worker)
+        self.loop.add_reader(parent.fileno(), self._answer, worker)
+
+    def _dispatch(self) -> None:
+        for worker in list(self._workers):
+            if not self._pending:
+                return
+            if worker.task is not None or worker not in self._workers:
+                continue
+            task = self._pending.popleft()
+            worker.task = task
+            try:
+                worker.conn.send((task.fn, task.args))
+            except (OSError, ValueError):  # the worker died while idle: not this document's doing
+                worker.task = None
+                self._pending.appendleft(task)
+                self._lost(worker, None)
+                return  # _lost started a new worker and dispatched again
+            except Exception as exc:  # the task could not be pickled: this task only
+                worker.task = None
+                self._finish(task, task.failed("internal", f"{type(exc).__name__}: {exc}"))
+                continue
+            worker.timer = self.loop.call_later(self.options.limits.timeout_s, self._timeout, worker)
+
+    def _answer(self, worker: _Worker) -> None:
+        try:
+            kind, value = worker.conn.recv()
+        except (EOFError, OSError, ValueError):
+            self._lost(worker, None)
+            return
+        task = worker.task
+        worker.task = None
+        if worker.timer is not None:
+            worker.timer.cancel()
+            worker.timer = None
+        worker.done += 1
+        if task is not None:
+            self._finish(task, value if kind == "ok" else task.failed("internal", str(value)))
+        if worker.done >= self.max_tasks:
+            self._retire(worker)
+            if not self._closed:
+                self._spawn()
+        self._dispatch()
+
+    def _timeout(self, worker: _Worker) -> None:
+        worker.timer = None
+        task = worker.task
+        worker.task = None
+        self._kill(worker)
+        if task is not None:
+            self._finish(task, task.failed("timeout", f"more than {self.options.limits.timeout_s:g} s"))
+        if not self._closed:
+            self._spawn()
+        self._dispatch()
+
+    def _lost(self, worker: _Worker, detail: str | None) -> None:
+        """The worker's pipe closed: it died (a crash, the memory limit, a signal)."""
+        task = worker.task
+        worker.task = None
+        if worker.timer is not None:
+            worker.timer.cancel()
+            worker.timer = None
+        self._kill(worker)
+        code = worker.process.exitcode
+        if task is not None:
+            if detail is None:
+                detail = f"the checking process ended unexpectedly (exit code {code})"
+            self._finish(task, task.failed("too-large" if code in (-9, 137) else "internal", detail))
+        if not self._closed:
+            self._spawn()
+        self._dispatch()
+
+    def _finish(self, task: _Task, entry: dict[str, Any]) -> None:
+        if not task.future.done():
+            task.future.set_result(entry)
+
+    def _detach(self, worker: _Worker) -> None:
+        if worker in self._workers:
+            self._workers.remove(worker)
+        with contextlib.suppress(OSError, ValueError):
+            self.loop.remove_reader(worker.conn.fileno())
+
+    def _kill(self, worker: _Worker) -> None:
+        self._detach(worker)
+        with contextlib.suppress(OSError, ValueError):
+            if worker.process.is_alive():
+                os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(5)
+        worker.conn.close()
+
+    def _retire(self, worker: _Worker) -> None:
+        """A worker that did its share (or at close): told to stop, then reaped."""
+        self._detach(worker)
+        with contextlib.suppress(OSError, ValueError):
+            worker.conn.send(None)
+        worker.process.join(5)
+        if worker.process.is_alive():
+            self._kill(worker)
+        worker.conn.close()
+
+    # ------------------------------------------------------------------ the end
+    def close(self) -> None:
+        """Stop the workers once they are idle (the crawl closes the pool when every check is done)."""
+        self._closed = True
+        for task in self._pending:
+            self._finish(task, task.failed("internal", "the checking pool was closed"))
+        self._pending.clear()
+        for worker in list(self._workers):
+            if worker.task is not None:
+                self._finish(worker.task, worker.task.failed("internal", "the checking pool was closed"))
+                self._kill(worker)
+            else:
+                self._retire(worker)
+
+    def terminate(self) -> None:
+        """Kill the workers now; what was waiting or running gets an ``internal`` error."""
+        self._closed = True
+        for task in self._pending:
+            self._finish(task, task.failed("internal", "the crawl was interrupted"))
+        self._pending.clear()
+        for worker in list(self._workers):
+            if worker.timer is not None:
+                worker.timer.cancel()
+            if worker.task is not None:
+                self._finish(worker.task, worker.task.failed("internal", "the crawl was interrupted"))
+            self._kill(worker)
