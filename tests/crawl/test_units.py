@@ -334,3 +334,27 @@ def test_state_prune_keeps_the_latest_runs(tmp_path: Path) -> None:
     assert len(store.db.execute("SELECT id FROM runs").fetchall()) == 4
     assert store.prune("k.se", 0) == []
     store.close()
+
+
+def test_link_join_fast_paths_equal_urljoin() -> None:
+    from urllib.parse import urljoin
+
+    from tillgang.crawl.links import _join
+
+    bases = [
+        "https://k.se/",
+        "https://k.se/a/b.html",
+        "https://k.se",
+        "https://k.se:8443/x/?q=1",
+        "http://127.0.0.1:8000/sida/n5",
+        "https://k.se/a/b/?x#y",
+        "https://user@k.se/p",
+    ]
+    values = [
+        "/kontakt", "/a/b?c=1#d", "/", "/sv/om-oss/", "https://other.se/x", "http://k.se/y?z", "/a/./b",
+        "/a/../b", "//cdn.k.se/x", "rel", "../up", "?q=2", "/with space", "/back\\slash", "https://k.se/a/../b",
+        "/%C3%A5", "/å", "HTTPS://K.SE/x", "/a;b=c", "https://k.se",
+    ]  # fmt: skip
+    for base in bases:
+        for value in values:
+            assert _join(base, value) == urljoin(base, value), (base, value)

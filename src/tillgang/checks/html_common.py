@@ -21,7 +21,7 @@ def page_of(doc: Document) -> Page | None:
 
 
 def at(page: Page, info: Info) -> Location:
-    return Location(selector=page.selector(info.el))
+    return page.location(info.el)
 
 
 def short(text: str, limit: int = 80) -> str:

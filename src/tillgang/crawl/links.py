@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -90,12 +91,39 @@ def _add(result: PageLinks, seen: set[str], base: str, value: str, nofollow: boo
     value = value.strip()
     if not value or value.startswith("#") or value.lower().startswith(_SKIP_SCHEMES):
         return
-    try:
-        absolute = urljoin(base, value)
-    except ValueError:
+    absolute = _join(base, value)
+    if absolute is None:
         return
     absolute = absolute.split("#", 1)[0]
     if not absolute.lower().startswith(("http://", "https://")) or absolute in seen:
         return
     seen.add(absolute)
     result.links.append((absolute, nofollow))
+
+
+_PLAIN_PATH = re.compile(r"/(?!/)[^\\\s]*")  # a root-relative reference without "\" or whitespace
+
+
+def _join(base: str, value: str) -> str | None:
+    """``urljoin(base, value)``, without its cost for the two commonest forms of a link: a root-relative path
+    without dot segments ("/kontakt?x=1") is put after the base's scheme and host, and an absolute http(s) URL
+    is taken as it is. Everything else goes to urljoin."""
+    if _PLAIN_PATH.fullmatch(value) and "/." not in value:
+        origin = _origin(base)
+        if origin:
+            return origin + value
+    elif value.startswith(("http://", "https://")) and "/." not in value and "\\" not in value:
+        return value
+    try:
+        return urljoin(base, value)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _origin(base: str) -> str | None:
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None

@@ -16,6 +16,7 @@ from lxml import etree
 
 from .. import _aria
 from ..errors import DocumentError
+from ..model import Location
 
 __all__ = ["Info", "Page", "parse_int", "style_declarations"]
 
@@ -310,6 +311,7 @@ class Page:
         self.labels: list[Info] = []
         self._names: dict[Element, str] = {}
         self._selectors: dict[Element, str] = {}
+        self._locations: dict[Element, Location] = {}
         self._grids: dict[Element, Any] = {}
         self.shadow_roots = 0
         self.max_depth = 0
@@ -660,6 +662,14 @@ class Page:
         return norm("".join(el.itertext()))
 
     # ------------------------------------------------------------------ selectors
+
+    def location(self, el: Element) -> Location:
+        """The element's location in a report (its selector). One immutable object per element, shared by every
+        rule that reports on it."""
+        found = self._locations.get(el)
+        if found is None:
+            found = self._locations[el] = Location(selector=self.selector(el))
+        return found
 
     def selector(self, el: Element) -> str:
         """A short CSS selector: ``#id`` when unique and stable, else a child path from the nearest such id

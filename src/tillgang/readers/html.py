@@ -153,7 +153,7 @@ def read_bytes(
 
 
 def loc(page: Page, info: Info) -> Location:
-    return Location(selector=page.selector(info.el))
+    return page.location(info.el)
 
 
 def _title(page: Page) -> str | None:
