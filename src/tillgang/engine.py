@@ -243,44 +243,34 @@ class CheckPool:
 
     def submit(self, path: str, source: str | None = None) -> Future[dict[str, Any]]:
         src = source or path
-        return self._schedule(
-            _worker_check,
-            (path, self.options, src),
-            lambda code, detail: failed_entry(path, src, code, detail, self.options.lang),
+        result: Future[dict[str, Any]] = Future()
+        inner = self._pool.schedule(
+            _worker_check, args=(path, self.options, src), timeout=self.options.limits.timeout_s
         )
 
-    def _schedule(
-        self,
-        fn: Callable[..., dict[str, Any]],
-        args: tuple[Any, ...],
-        failed: Callable[[str, str], dict[str, Any]],
-    ) -> Future[dict[str, Any]]:
-        result: Future[dict[str, Any]] = Future()
-        inner = self._pool.schedule(fn, args=args, timeout=self.options.limits.timeout_s)
-
         def done(f: Future[dict[str, Any]]) -> None:
-            result.set_result(self._entry(f, failed))
+            result.set_result(self._entry(f, path, src))
 
         inner.add_done_callback(done)
         return result
 
-    def _entry(
-        self, future: Future[dict[str, Any]], failed: Callable[[str, str], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def _entry(self, future: Future[dict[str, Any]], path: str, source: str) -> dict[str, Any]:
         from pebble import ProcessExpired
 
+        lang = self.options.lang
         timeout = self.options.limits.timeout_s
         try:
             return future.result()
         except FutureTimeout:
-            return failed("timeout", f"more than {timeout:g} s")
+            return failed_entry(path, source, "timeout", f"more than {timeout:g} s", lang)
         except ProcessExpired as exc:
             detail = f"the checking process ended unexpectedly (exit code {exc.exitcode})"
-            return failed("too-large" if exc.exitcode in (-9, 137) else "internal", detail)
+            code = "too-large" if exc.exitcode in (-9, 137) else "internal"
+            return failed_entry(path, source, code, detail, lang)
         except MemoryError:
-            return failed("too-large", "out of memory")
+            return failed_entry(path, source, "too-large", "out of memory", lang)
         except Exception as exc:  # pickling or pool failure: this document only
-            return failed("internal", f"{type(exc).__name__}: {exc}")
+            return failed_entry(path, source, "internal", f"{type(exc).__name__}: {exc}", lang)
 
     def close(self) -> None:
         self._pool.close()

@@ -189,112 +189,24 @@ def test_links_of_a_page_whose_check_failed_are_followed(
 # ------------------------------------------------------------------ the transport notices a closed idle connection
 
 
-class _ClosingServer:
-    """Answers one request per connection with keep-alive promised (HTTP/1.1, no Connection: close), then closes
-    the socket: a server that ended an idle connection before the client used it again."""
+class _RawServer:
+    """HTTP/1.1 on 127.0.0.1, keep-alive promised (no Connection: close). ``close_after``: one answer per
+    connection, then the socket is closed, as a server that ended an idle connection before the client used it
+    again. ``tls``: HTTPS with a certificate from a throwaway CA (trustme)."""
 
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-@pytest.fixture
-def closing_server() -> Iterator[_ClosingServer]:
-    server = _ClosingServer()
-    yield server
-    server.close()
-
-
-async def _get_twice(url: str) -> list[int]:
-    limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
-    async with httpx.AsyncClient(transport=transport.CrawlTransport(limits), trust_env=False) as client:
-        statuses = []
-        for _ in range(2):
-            response = await client.get(url)
-            statuses.append(response.status_code)
-            await asyncio.sleep(0.1)  # the server's FIN arrives
-        return statuses
-
-
-def test_transport_does_not_reuse_a_connection_the_server_closed(closing_server: _ClosingServer) -> None:
-    url = f"http://127.0.0.1:{closing_server.port}/"
-    assert asyncio.run(_get_twice(url)) == [200, 200]
-    assert closing_server.connections == 2
-
-
-def test_without_the_readability_test_the_closed_connection_is_reused(
-    closing_server: _ClosingServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # the control: what the test above guards against
-    monkeypatch.setattr(transport, "_readable", lambda sock: False)
-    url = f"http://127.0.0.1:{closing_server.port}/"
-    with pytest.raises(httpx.TransportError):
-        asyncio.run(_get_twice(url))
-
-
-def test_pool_queues_requests_beyond_its_connections_and_serves_every_origin(site: Site) -> None:
-    site.page("/a", html("A"), delay=0.05)
-    other = site.base.replace("127.0.0.1", "localhost")
-
-    async def fetch_all() -> tuple[list[int], int]:
-        limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
-        pool_sizes = []
-        async with httpx.AsyncClient(transport=transport.CrawlTransport(limits), trust_env=False) as client:
-
-            async def get(url: str) -> int:
-                response = await client.get(url)
-                pool_sizes.append(len(client._transport._pool.connections))  # type: ignore[attr-defined]
-                return response.status_code
-
-            urls = [f"{base}/a" for base in (site.base, other) for _ in range(6)]
-            statuses = await asyncio.gather(*(get(u) for u in urls))
-        return list(statuses), max(pool_sizes)
-
-    statuses, largest = asyncio.run(fetch_all())
-    assert statuses == [200] * 12
-    assert largest <= 2  # the two origins took turns on two connections
-    hosts = {h.host.split(":")[0] for h in site.requests("/a")}
-    assert hosts == {"127.0.0.1", "localhost"}
-
-
-class _TLSServer:
-    """HTTPS on 127.0.0.1 with a certificate from a throwaway CA (trustme); ``close_after`` answers one request
-    per connection and then closes it, keep-alive promised."""
-
-    def __init__(self, close_after: bool) -> None:
-        import ssl
-
-        import trustme
-
-        self.ca = trustme.CA()
-        cert = self.ca.issue_cert("localhost")
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        cert.configure_cert(context)
+    def __init__(self, close_after: bool, tls: bool = False) -> None:
         self.close_after = close_after
         self.connections = 0
-        self.sock = context.wrap_socket(socket.create_server(("127.0.0.1", 0)), server_side=True)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        if tls:
+            import ssl
+
+            import trustme
+
+            self.ca = trustme.CA()
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.ca.issue_cert("localhost").configure_cert(context)
+            self.sock = context.wrap_socket(self.sock, server_side=True)
         self.port = self.sock.getsockname()[1]
         threading.Thread(target=self.serve, daemon=True).start()
 
@@ -337,9 +249,68 @@ class _TLSServer:
         self.sock.close()
 
 
+@pytest.fixture
+def closing_server() -> Iterator[_RawServer]:
+    server = _RawServer(close_after=True)
+    yield server
+    server.close()
+
+
+async def _get_twice(url: str) -> list[int]:
+    limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+    async with httpx.AsyncClient(transport=transport.CrawlTransport(limits), trust_env=False) as client:
+        statuses = []
+        for _ in range(2):
+            response = await client.get(url)
+            statuses.append(response.status_code)
+            await asyncio.sleep(0.1)  # the server's FIN arrives
+        return statuses
+
+
+def test_transport_does_not_reuse_a_connection_the_server_closed(closing_server: _RawServer) -> None:
+    url = f"http://127.0.0.1:{closing_server.port}/"
+    assert asyncio.run(_get_twice(url)) == [200, 200]
+    assert closing_server.connections == 2
+
+
+def test_without_the_readability_test_the_closed_connection_is_reused(
+    closing_server: _RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the control: what the test above guards against
+    monkeypatch.setattr(transport, "_readable", lambda sock: False)
+    url = f"http://127.0.0.1:{closing_server.port}/"
+    with pytest.raises(httpx.TransportError):
+        asyncio.run(_get_twice(url))
+
+
+def test_pool_queues_requests_beyond_its_connections_and_serves_every_origin(site: Site) -> None:
+    site.page("/a", html("A"), delay=0.05)
+    other = site.base.replace("127.0.0.1", "localhost")
+
+    async def fetch_all() -> tuple[list[int], int]:
+        limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
+        pool_sizes = []
+        async with httpx.AsyncClient(transport=transport.CrawlTransport(limits), trust_env=False) as client:
+
+            async def get(url: str) -> int:
+                response = await client.get(url)
+                pool_sizes.append(len(client._transport._pool.connections))  # type: ignore[attr-defined]
+                return response.status_code
+
+            urls = [f"{base}/a" for base in (site.base, other) for _ in range(6)]
+            statuses = await asyncio.gather(*(get(u) for u in urls))
+        return list(statuses), max(pool_sizes)
+
+    statuses, largest = asyncio.run(fetch_all())
+    assert statuses == [200] * 12
+    assert largest <= 2  # the two origins took turns on two connections
+    hosts = {h.host.split(":")[0] for h in site.requests("/a")}
+    assert hosts == {"127.0.0.1", "localhost"}
+
+
 @pytest.mark.parametrize("close_after", [False, True])
 def test_transport_over_tls_reuses_live_connections_and_drops_closed_ones(close_after: bool) -> None:
-    server = _TLSServer(close_after)
+    server = _RawServer(close_after, tls=True)
     try:
 
         async def fetch() -> list[str]:

@@ -154,7 +154,7 @@ class AsyncCheckPool:
             except (OSError, ValueError):  # the worker died while idle: not this document's doing
                 worker.task = None
                 self._pending.appendleft(task)
-                self._lost(worker, None)
+                self._lost(worker)
                 return  # _lost started a new worker and dispatched again
             except Exception as exc:  # the task could not be pickled: this task only
                 worker.task = None
@@ -166,46 +166,45 @@ class AsyncCheckPool:
         try:
             kind, value = worker.conn.recv()
         except (EOFError, OSError, ValueError):
-            self._lost(worker, None)
+            self._lost(worker)
             return
-        task = worker.task
-        worker.task = None
-        if worker.timer is not None:
-            worker.timer.cancel()
-            worker.timer = None
+        task = self._take(worker)
         worker.done += 1
         if task is not None:
             self._finish(task, value if kind == "ok" else task.failed("internal", str(value)))
         if worker.done >= self.max_tasks:
             self._retire(worker)
-            if not self._closed:
-                self._spawn()
-        self._dispatch()
+            self._respawn()
+        else:
+            self._dispatch()
 
     def _timeout(self, worker: _Worker) -> None:
-        worker.timer = None
-        task = worker.task
-        worker.task = None
+        task = self._take(worker)
         self._kill(worker)
         if task is not None:
             self._finish(task, task.failed("timeout", f"more than {self.options.limits.timeout_s:g} s"))
-        if not self._closed:
-            self._spawn()
-        self._dispatch()
+        self._respawn()
 
-    def _lost(self, worker: _Worker, detail: str | None) -> None:
+    def _lost(self, worker: _Worker) -> None:
         """The worker's pipe closed: it died (a crash, the memory limit, a signal)."""
-        task = worker.task
-        worker.task = None
-        if worker.timer is not None:
-            worker.timer.cancel()
-            worker.timer = None
+        task = self._take(worker)
         self._kill(worker)
         code = worker.process.exitcode
         if task is not None:
-            if detail is None:
-                detail = f"the checking process ended unexpectedly (exit code {code})"
+            detail = f"the checking process ended unexpectedly (exit code {code})"
             self._finish(task, task.failed("too-large" if code in (-9, 137) else "internal", detail))
+        self._respawn()
+
+    def _take(self, worker: _Worker) -> _Task | None:
+        """The worker's task, taken off it, with its time limit cancelled."""
+        task, worker.task = worker.task, None
+        if worker.timer is not None:
+            worker.timer.cancel()
+            worker.timer = None
+        return task
+
+    def _respawn(self) -> None:
+        """A worker in place of one that left, then the waiting tasks."""
         if not self._closed:
             self._spawn()
         self._dispatch()
@@ -241,26 +240,22 @@ class AsyncCheckPool:
     # ------------------------------------------------------------------ the end
     def close(self) -> None:
         """Stop the workers once they are idle (the crawl closes the pool when every check is done)."""
-        self._closed = True
-        for task in self._pending:
-            self._finish(task, task.failed("internal", "the checking pool was closed"))
-        self._pending.clear()
-        for worker in list(self._workers):
-            if worker.task is not None:
-                self._finish(worker.task, worker.task.failed("internal", "the checking pool was closed"))
-                self._kill(worker)
-            else:
-                self._retire(worker)
+        self._stop("the checking pool was closed", kill_idle=False)
 
     def terminate(self) -> None:
         """Kill the workers now; what was waiting or running gets an ``internal`` error."""
+        self._stop("the crawl was interrupted", kill_idle=True)
+
+    def _stop(self, detail: str, kill_idle: bool) -> None:
         self._closed = True
         for task in self._pending:
-            self._finish(task, task.failed("internal", "the crawl was interrupted"))
+            self._finish(task, task.failed("internal", detail))
         self._pending.clear()
         for worker in list(self._workers):
-            if worker.timer is not None:
-                worker.timer.cancel()
-            if worker.task is not None:
-                self._finish(worker.task, worker.task.failed("internal", "the crawl was interrupted"))
-            self._kill(worker)
+            running = self._take(worker)
+            if running is not None:
+                self._finish(running, running.failed("internal", detail))
+            if running is not None or kill_idle:
+                self._kill(worker)
+            else:
+                self._retire(worker)

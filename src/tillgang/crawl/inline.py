@@ -52,7 +52,7 @@ def check_page_bytes(
         entry["format"] = doc.format
         entry.update({"title": doc.title, "lang": doc.lang, "pages": doc.page_count})
         if base_url is not None and isinstance(getattr(doc.native, "root", None), etree._Element):
-            entry[PAGE_LINKS] = _as_tuple(links_from_tree(doc.native.root, base_url))
+            entry[PAGE_LINKS] = links_from_tree(doc.native.root, base_url)
         entry.update(check_document(doc, options))
         if doc.warnings:
             entry["warnings"] = list(doc.warnings)
@@ -76,22 +76,15 @@ def check_page_bytes(
             entry.pop(key, None)
     if base_url is not None and PAGE_LINKS not in entry:
         try:
-            entry[PAGE_LINKS] = _as_tuple(extract_links(data, base_url, http_charset(content_type)))
+            entry[PAGE_LINKS] = extract_links(data, base_url, http_charset(content_type))
         except Exception:  # not even the forgiving parse reads it: a page without links
             log.debug("links of %s", source, exc_info=True)
-            entry[PAGE_LINKS] = ([], None, None)
+            entry[PAGE_LINKS] = PageLinks()
     return entry
 
 
 def links_of(entry: dict[str, Any]) -> PageLinks | None:
     """The links a page check returned (and the key removed from the entry), or None when it gave none
     (a check that timed out or whose worker died: the caller extracts them itself)."""
-    value = entry.pop(PAGE_LINKS, None)
-    if value is None:
-        return None
-    links, canonical, meta_robots = value
-    return PageLinks(list(links), canonical, meta_robots)
-
-
-def _as_tuple(page: PageLinks) -> tuple[list[tuple[str, bool]], str | None, str | None]:
-    return page.links, page.canonical, page.meta_robots
+    page: PageLinks | None = entry.pop(PAGE_LINKS, None)
+    return page

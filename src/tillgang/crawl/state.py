@@ -160,7 +160,7 @@ class StateStore:
             raise
         finally:
             self._batching -= 1
-        if self._oldest is not None:
+        if any(len(rows) > marks[name] for name, rows in self._pending.items()):
             self._added()
 
     # ---------------------------------------------------------------- runs
@@ -339,7 +339,6 @@ class StateStore:
             self._pending["states"].append((state, reason, run_id, url))
             if resource is not None:  # its entry is often this very entry: encoded once
                 self._save_resource(resource, entry_json if resource.entry is entry else None)
-            self._added()
 
     def results(self, run_id: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
         self.sync()
