@@ -28,6 +28,7 @@ from typing import Any
 
 from .catalogue import Catalogue, load
 from .textutil import is_placeholder_title
+from .wcag import criterion_key
 
 __all__ = [
     "Decision",
@@ -116,10 +117,6 @@ def criteria_data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _sc_key(sc: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in sc.split("."))
-
-
 def _label(entry: dict[str, Any]) -> str:
     title = (entry.get("title") or "").strip()
     source = entry.get("url") or entry.get("source") or ""
@@ -188,7 +185,7 @@ def build_statement(
         return round(100.0 * n / checked[kind], 1) if checked[kind] else 0.0
 
     nonconformities: list[dict[str, Any]] = []
-    for sc in sorted(failed, key=_sc_key):
+    for sc in sorted(failed, key=criterion_key):
         meta = criteria.get(sc, {})
         by_kind = failed[sc]
         clauses = []
@@ -218,7 +215,7 @@ def build_statement(
     partly = {sc for rule in cat for sc in rule.wcag} - automated
     not_covered = [
         {"wcag": sc, "name": {"sv": m["sv"], "en": m["en"]}, "level": m["level"]}
-        for sc, m in sorted(criteria.items(), key=lambda kv: _sc_key(kv[0]))
+        for sc, m in sorted(criteria.items(), key=lambda kv: criterion_key(kv[0]))
         if sc not in automated and sc not in partly
     ]
     manual = [
@@ -228,7 +225,7 @@ def build_statement(
             "documents": review[sc].get("document", 0),
             "pages": review[sc].get("page", 0),
         }
-        for sc in sorted(review, key=_sc_key)
+        for sc in sorted(review, key=criterion_key)
     ]
     by_situation: dict[str, list[str]] = {}
     for item in nonconformities:
@@ -279,7 +276,7 @@ def build_statement(
         "feedback_url": info.feedback_url,
         "digg_report_url": DIGG_REPORT_URL,
         "nonconformities": nonconformities,
-        "by_situation": {k: sorted(set(v), key=_sc_key) for k, v in sorted(by_situation.items())},
+        "by_situation": {k: sorted(set(v), key=criterion_key) for k, v in sorted(by_situation.items())},
         "manual_review": manual,
         "not_covered": not_covered,
         "burden": [_decision(d) for d in info.decisions if d.kind == "12" and d.valid()],

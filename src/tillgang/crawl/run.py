@@ -35,6 +35,7 @@ from ..catalogue import load
 from ..engine import CheckOptions, default_jobs, tool_info
 from ..errors import error_message
 from ..limits import DEFAULT_LIMITS
+from ..timeutil import iso_z_from_epoch
 from .aiopool import AsyncCheckPool
 from .config import CrawlConfig
 from .fetch import Fetcher, FetchResult, FetchSettings, HostScheduler, kind_by_name, make_client
@@ -66,12 +67,6 @@ class Item:
     url: str  # canonical
     request_url: str
     via: str  # start | sitemap | link | redirect
-
-
-def _iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def finding_key(url: str, finding: dict[str, Any]) -> tuple[str, str | None]:
@@ -314,7 +309,7 @@ class Crawl:
                 {
                     "final_url": res.final_url,
                     "status": res.status,
-                    "fetched_at": _iso(res.fetched_at),
+                    "fetched_at": iso_z_from_epoch(res.fetched_at),
                     "etag": res.etag,
                     "last_modified": res.last_modified,
                     "content_type": res.content_type or None,
@@ -803,8 +798,8 @@ class Crawl:
             "run": {
                 "id": self.run_id,
                 "site": self.site,
-                "started": _iso(self.started),
-                "finished": _iso(finished),
+                "started": iso_z_from_epoch(self.started),
+                "finished": iso_z_from_epoch(finished),
                 "status": status,
                 "start_urls": list(self.config.start_urls),
                 "config": self.config.as_dict(),

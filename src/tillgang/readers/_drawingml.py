@@ -18,7 +18,8 @@ __all__ = [
     "theme_colors",
 ]
 
-RGB = tuple[int, int, int]
+from ..colour import RGB
+
 A = "{%s}" % NS["a"]
 
 # Preset colour names that occur in practice (DrawingML ST_PresetColorVal, the common part).

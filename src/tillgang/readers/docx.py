@@ -13,12 +13,12 @@ import hashlib
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from ..colour import contrast_ratio
 from ..errors import DocumentError
 from ..limits import Limits
 from ..model import ContrastSample, Document, Heading, Image, Link, Location, Table
@@ -209,21 +209,6 @@ class _ParaState:
 def _norm(text: str) -> str:
     """Collapse whitespace (str.split knows Unicode spaces such as U+00A0); drop NULs. Fast path of _norm()."""
     return " ".join(text.replace("\x00", "").split())
-
-
-@lru_cache(maxsize=4096)
-def _luminance(rgb: RGB) -> float:
-    def ch(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (ch(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _ratio(a: RGB, b: RGB) -> float:
-    la, lb = _luminance(a), _luminance(b)
-    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
 class _Reader:
@@ -946,9 +931,13 @@ class _Reader:
                 )
             return
         if fg is None or fg == AUTO:
-            fg = (0, 0, 0) if _ratio((0, 0, 0), bg) >= _ratio((255, 255, 255), bg) else (255, 255, 255)
+            fg = (
+                (0, 0, 0)
+                if contrast_ratio((0, 0, 0), bg) >= contrast_ratio((255, 255, 255), bg)
+                else (255, 255, 255)
+            )
         assert isinstance(fg, tuple)
-        ratio = _ratio(fg, bg)
+        ratio = contrast_ratio(fg, bg)
         large = size >= 18 or (bold and size >= 14)
         required = 3.0 if large else 4.5
         # Below 1.0 exactly when the check fails: it compares the ratio rounded down to two decimals.

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
+from ..colour import contrast_ratio, required_ratio
 from ..errors import DocumentError
 from ..limits import Limits
 from ..model import ContrastSample, Document, Image, Link, Location, Table
@@ -70,28 +70,6 @@ def _identity(box: Box) -> Box:
 
 
 # ------------------------------------------------------------------ contrast arithmetic (as checks/contrast.py)
-
-
-def _channel(c: int) -> float:
-    s = c / 255
-    return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-
-@lru_cache(maxsize=4096)
-def _luminance(rgb: RGB) -> float:
-    r, g, b = rgb
-    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
-
-
-def _ratio(a: RGB, b: RGB) -> float:
-    la, lb = _luminance(a), _luminance(b)
-    hi, lo = max(la, lb), min(la, lb)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def _required(size_pt: float | None, bold: bool) -> float:
-    size = size_pt or 0
-    return 3.0 if size >= 18 or (bold and size >= 14) else 4.5
 
 
 # ------------------------------------------------------------------ text properties
@@ -705,8 +683,8 @@ class _SlideReader:
         if bg.kind == "solid":
             return ContrastSample(loc, text, fg, bg.colors[0], props.size_pt, props.bold)
         if bg.kind == "gradient":
-            need = _required(props.size_pt, props.bold)
-            ratios = sorted((_ratio(fg, c), c) for c in bg.colors)
+            need = required_ratio(props.size_pt, props.bold)
+            ratios = sorted((contrast_ratio(fg, c), c) for c in bg.colors)
             passes = [int(r * 100) / 100 >= need for r, _ in ratios]
             if all(passes) or not any(passes):
                 return ContrastSample(loc, text, fg, ratios[0][1], props.size_pt, props.bold)
@@ -751,8 +729,8 @@ def _score(sample: ContrastSample) -> tuple[int, float]:
     """Lower is worse: failing samples first (by margin), then unresolved, then passing (by margin)."""
     if sample.foreground is None or sample.background is None:
         return (1, 0.0)
-    ratio = _ratio(sample.foreground, sample.background)
-    need = _required(sample.size_pt, sample.bold)
+    ratio = contrast_ratio(sample.foreground, sample.background)
+    need = required_ratio(sample.size_pt, sample.bold)
     return (0 if int(ratio * 100) / 100 < need else 2, ratio / need)
 
 

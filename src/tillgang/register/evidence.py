@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.utils import timezone
 
+from ..timeutil import iso_z
 from .models import (
     ControlActivity,
     CrawlRun,
@@ -63,13 +64,6 @@ LIMIT_KEYS = (
     "max_document_bytes",
     "check_timeout",
 )
-
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    text: str = value.isoformat()
-    return text.replace("+00:00", "Z")
 
 
 def canonical(manifest: dict[str, Any]) -> bytes:
@@ -219,7 +213,7 @@ def _control(activity: ControlActivity, run: CrawlRun) -> dict[str, Any]:
             "crawl_profile": activity.crawl_profile,
         },
         "responsible": activity.responsible,
-        "period": {"from": _iso(run.started), "to": _iso(run.finished)},
+        "period": {"from": iso_z(run.started), "to": iso_z(run.finished)},
         "actual_date": timezone.localtime(run.started).date().isoformat(),
     }
 
@@ -322,7 +316,7 @@ def _items(run: CrawlRun) -> list[dict[str, Any]]:
             "final_url": item.final_url or item.url,
             "kind": item.kind,
             "format": item.format,
-            "fetched_at": _iso(item.fetched_at),
+            "fetched_at": iso_z(item.fetched_at),
             "http_status": item.http_status,
             "sha256": item.sha256,
             "reused": item.reused,
@@ -392,8 +386,8 @@ def build_manifest(run: CrawlRun, activity: ControlActivity, previous_seal: str)
         "run": {
             "id": run.run_id,
             "site": run.site,
-            "started": _iso(run.started),
-            "finished": _iso(run.finished),
+            "started": iso_z(run.started),
+            "finished": iso_z(run.finished),
             "status": run.status,
             "partial_reasons": list(summary.get("partial_reasons") or []),
             "requests": summary.get("requests"),
@@ -493,7 +487,7 @@ def seal(evidence: Evidence, user: Any) -> Evidence:
         manifest["partial"] = partial
         manifest.setdefault("sign_off", {})
         manifest["sign_off"].update(
-            {"sealed_by": user.get_username(), "sealed_at": _iso(now), "approved": True}
+            {"sealed_by": user.get_username(), "sealed_at": iso_z(now), "approved": True}
         )
         if current.file_sha256:
             manifest["file"] = {"name": current.file_name, "sha256": current.file_sha256}
@@ -667,7 +661,7 @@ def create_upload_evidence(
                     "sha256": digest,
                     "size": len(content),
                     "format": entry.get("format"),
-                    "checked_at": _iso(now),
+                    "checked_at": iso_z(now),
                     "error": entry.get("error"),
                     "rules": entry.get("rules") or {},
                 }

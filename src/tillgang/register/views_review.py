@@ -37,6 +37,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from ..render.text import describe_location
+from ..wcag import criterion_key
 from . import views
 from .followup_help import followup_hint, pct, propose_comment, rule_shares
 from .forms import FollowUpForm
@@ -185,10 +186,6 @@ def _catalogue_criteria() -> dict[str, list[str]]:
     return {rule.id: list(rule.wcag) for rule in load()}
 
 
-def _sc_key(sc: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in sc.split(".") if x.isdigit())
-
-
 def filter_findings(data: dict[str, Any]) -> QuerySet[Finding]:
     """Findings matching the cleaned filter form."""
     qs = Finding.objects.select_related("first_seen", "last_seen", "fixed_in")
@@ -219,7 +216,7 @@ def filter_findings(data: dict[str, Any]) -> QuerySet[Finding]:
 def _filter_form(params: Any) -> FindingFilterForm:
     rules = sorted(Finding.objects.order_by().values_list("rule", flat=True).distinct())
     catalogue = _catalogue_criteria()
-    criteria = sorted({sc for r in rules for sc in catalogue.get(r, [])}, key=_sc_key)
+    criteria = sorted({sc for r in rules for sc in catalogue.get(r, [])}, key=criterion_key)
     formats = sorted(
         Finding.objects.exclude(format="").order_by().values_list("format", flat=True).distinct()
     )

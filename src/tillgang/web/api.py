@@ -34,6 +34,8 @@ from django.views.decorators.csrf import csrf_exempt
 from tillgang import __version__
 from tillgang.register.models import ApiToken, CrawlRun, Finding, FindingStatus, Item
 
+from ..timeutil import iso
+
 __all__ = ["authenticate_token", "hash_token", "new_token", "urlpatterns"]
 
 TOKEN_PREFIX = "tg_"
@@ -147,18 +149,14 @@ def _paginate(request: HttpRequest, qs: QuerySet[Any], row: Callable[[Any], dict
     )
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def run_summary(run: CrawlRun) -> dict[str, Any]:
     return {
         "id": run.pk,
         "run_id": run.run_id,
         "site": run.site,
         "status": run.status,
-        "started": _iso(run.started),
-        "finished": _iso(run.finished),
+        "started": iso(run.started),
+        "finished": iso(run.finished),
         "tool_version": run.tool_version,
         "catalogue": run.catalogue,
         "summary": run.summary,
@@ -173,7 +171,7 @@ def run_full(run: CrawlRun) -> dict[str, Any]:
             "config": run.config,
             "previous": run.previous_id,
             "activity": run.activity_id,
-            "stored_at": _iso(run.stored_at),
+            "stored_at": iso(run.stored_at),
             "items": run.items.count(),
         }
     )
@@ -190,7 +188,7 @@ def item_row(item: Item) -> dict[str, Any]:
         "title": item.title,
         "sha256": item.sha256,
         "http_status": item.http_status,
-        "fetched_at": _iso(item.fetched_at),
+        "fetched_at": iso(item.fetched_at),
         "error": {"code": item.error_code, "message": item.error_message} if item.error_code else None,
         "rules": item.rules,
     }
