@@ -1,8 +1,8 @@
-"""Per-document errors: the document could not be checked, and why."""
+"""Errors: per document (the document could not be checked, and why), and the command line's usage error."""
 
 from __future__ import annotations
 
-__all__ = ["ERROR_CODES", "DocumentError", "error_message"]
+__all__ = ["ERROR_CODES", "DocumentError", "UsageError", "error_message"]
 
 # code -> (Swedish, English). The detail (technical, from the parser) is appended in parentheses.
 ERROR_CODES: dict[str, tuple[str, str]] = {
@@ -55,3 +55,8 @@ class DocumentError(Exception):
 
     def as_dict(self, lang: str = "sv") -> dict[str, str]:
         return {"code": self.code, "message": error_message(self.code, self.detail, lang)}
+
+
+class UsageError(Exception):
+    """A command was used wrongly (a missing file, a bad option, an unprepared register): the command line
+    prints the message and exits with status 2."""

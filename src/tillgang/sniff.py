@@ -8,7 +8,24 @@ from pathlib import Path
 from .errors import DocumentError
 from .limits import Limits
 
-__all__ = ["sniff"]
+__all__ = ["DOCUMENT_SUFFIXES", "sniff"]
+
+# The file names tillgang checks (the content decides the format): folders are walked for these, and the
+# upload page and the API accept them.
+DOCUMENT_SUFFIXES = (
+    ".docx",
+    ".docm",
+    ".dotx",
+    ".dotm",
+    ".pptx",
+    ".pptm",
+    ".ppsx",
+    ".potx",
+    ".pdf",
+    ".html",
+    ".htm",
+    ".xhtml",
+)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

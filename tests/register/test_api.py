@@ -298,8 +298,8 @@ def test_openapi_describes_every_endpoint(make_user: Callable[..., Any]) -> None
 def test_the_token_command(make_user: Callable[..., Any], capsys: pytest.CaptureFixture[str]) -> None:
     import argparse
 
-    from tillgang.cli import UsageError
-    from tillgang.register import cli_api
+    from tillgang.cli import tokens as cli_api
+    from tillgang.errors import UsageError
 
     user = make_user("web-editor")
 

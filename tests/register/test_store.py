@@ -461,7 +461,7 @@ def test_crawl_store_with_an_unknown_activity_fails_before_crawling(site: Site, 
 def test_crawl_store_failure_exits_4_and_keeps_the_run_file(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tillgang.register import cli_evidence
+    from tillgang.cli import evidence as cli_evidence
 
     def broken(output: dict[str, Any], activity: Any) -> Any:
         raise RuntimeError("databasen svarar inte")

@@ -32,10 +32,10 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from ..cli import DOCUMENT_SUFFIXES
 from ..engine import CheckOptions, check_files, report
 from ..limits import DEFAULT_LIMITS
 from ..render.html import render_html_fragment
+from ..sniff import DOCUMENT_SUFFIXES
 
 __all__ = [
     "ACCEPTED_SUFFIXES",

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .cli import _setup, add_db_argument, require_migrated
+from ..errors import UsageError
+from .db import add_db_argument, require_migrated, setup_database
 
 __all__ = ["add_register_commands", "store_output"]
 
@@ -16,9 +17,9 @@ def store_output(output: dict[str, Any], activity_ref: str | int | None) -> tupl
     """Store a run (and, with a control activity, a draft evidence record); Django must be set up.
 
     Returns (CrawlRun, Evidence or None). The run is stored even when the draft cannot be made."""
-    from .evidence import build_manifest, canonical, create_evidence, manifest_of
-    from .models import Evidence
-    from .store import resolve_activity, store_run
+    from ..register.evidence import build_manifest, canonical, create_evidence, manifest_of
+    from ..register.models import Evidence
+    from ..register.store import resolve_activity, store_run
 
     activity = resolve_activity(activity_ref, on_risk=True)
     run = store_run(output, activity)
@@ -48,7 +49,7 @@ def store_output(output: dict[str, Any], activity_ref: str | int | None) -> tupl
 
 
 def describe(run: Any, evidence: Any) -> str:
-    from .store import run_comparison
+    from ..register.store import run_comparison
 
     comparison = run_comparison(run)
     status = {"complete": "klar", "partial": "ofullständig", "interrupted": "avbruten"}.get(
@@ -72,8 +73,6 @@ def describe(run: Any, evidence: Any) -> str:
 
 
 def cmd_store(args: argparse.Namespace) -> int:
-    from tillgang.cli import UsageError
-
     path = Path(args.file)
     try:
         output = json.loads(path.read_text(encoding="utf-8"))
@@ -83,9 +82,9 @@ def cmd_store(args: argparse.Namespace) -> int:
         raise UsageError(f"{path.name}: ingen körning i JSON-format ({exc})") from exc
     if not isinstance(output, dict) or not isinstance(output.get("run"), dict) or "pages" not in output:
         raise UsageError(f"{path.name}: ingen körning från 'tillgang crawl --out'")
-    _setup(args)
+    setup_database(args)
     require_migrated()
-    from .store import ActivityError
+    from ..register.store import ActivityError
 
     try:
         run, evidence = store_output(output, args.activity)
@@ -96,20 +95,18 @@ def cmd_store(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from tillgang.cli import UsageError
-
-    _setup(args)
+    setup_database(args)
     require_migrated()
-    from .evidence import verify_all
-    from .models import Evidence
-    from .store import ActivityError, resolve_activity
+    from ..register.evidence import verify_all
+    from ..register.models import Evidence
+    from ..register.store import ActivityError, resolve_activity
 
     try:
         activity = resolve_activity(args.activity)
     except ActivityError as exc:
         raise UsageError(str(exc)) from exc
     if args.record is not None:
-        from .evidence import verify
+        from ..register.evidence import verify
 
         one = Evidence.objects.filter(pk=args.record).first()
         if one is None:

@@ -9,21 +9,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..errors import UsageError
+
 __all__ = ["add_register_commands", "cmd_token"]
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from tillgang.cli import UsageError
+    from .db import require_migrated, setup_database
 
-    from .cli import _setup, require_migrated
-
-    _setup(args)
+    setup_database(args)
     require_migrated()
     from django.contrib.auth import get_user_model
 
     from tillgang.web.api import new_token
 
-    from .models import ApiToken
+    from ..register.models import ApiToken
 
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:
@@ -43,7 +43,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def add_register_commands(sub: Any) -> None:
-    from .cli import add_db_argument
+    from .db import add_db_argument
 
     q = sub.add_parser(
         "token",

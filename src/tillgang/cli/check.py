@@ -1,61 +1,20 @@
-"""The command line: ``tillgang check|rules|rule`` and the commands other parts of the package add."""
+"""``tillgang check``, ``tillgang rules`` and ``tillgang rule``: documents, folders and URLs; the rule catalogue."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ..errors import UsageError
+from ..sniff import DOCUMENT_SUFFIXES
+from .options import add_lang_argument
 
-__all__ = ["main"]
-
-# The file names tillgang checks (the content decides the format): folders are walked for these, and the
-# upload page and the API accept them.
-DOCUMENT_SUFFIXES = (
-    ".docx",
-    ".docm",
-    ".dotx",
-    ".dotm",
-    ".pptx",
-    ".pptm",
-    ".ppsx",
-    ".potx",
-    ".pdf",
-    ".html",
-    ".htm",
-    ".xhtml",
-)
-
-# Modules that add their own sub-commands, each with ``add_commands(subparsers)``: crawl, register, serve ...
-COMMAND_MODULES: tuple[str, ...] = (
-    "tillgang.crawl.cli",
-    "tillgang.register.cli",
-    "tillgang.web.cli",
-    "tillgang.distributed.cli",
-    "tillgang.statement",
-)
-
-
-class UsageError(Exception):
-    pass
-
-
-def _lang_default() -> str:
-    lang = os.environ.get("TILLGANG_LANG", "sv")
-    return lang if lang in ("sv", "en") else "sv"
-
-
-def add_lang_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lang", choices=("sv", "en"), default=_lang_default(), help="language of the report (default sv)"
-    )
+__all__ = ["add_commands", "cmd_check", "cmd_rule", "cmd_rules", "expand_paths", "fetch_urls"]
 
 
 def expand_paths(paths: Sequence[str]) -> list[tuple[str, str]]:
@@ -102,9 +61,9 @@ def fetch_urls(
     """Fetch pages and documents named by URL: url -> (temporary path, source) or a failed report entry."""
     import asyncio
 
-    from .crawl.fetch import fetch_document
-    from .engine import failed_entry
-    from .errors import DocumentError
+    from ..crawl.fetch import fetch_document
+    from ..engine import failed_entry
+    from ..errors import DocumentError
 
     async def one(url: str) -> tuple[str, tuple[str, str] | dict[str, Any]]:
         try:
@@ -128,9 +87,9 @@ def fetch_urls(
 def cmd_check(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .engine import CheckOptions, check_files, exit_status, report
-    from .limits import DEFAULT_LIMITS
-    from .render import render
+    from ..engine import CheckOptions, check_files, exit_status, report
+    from ..limits import DEFAULT_LIMITS
+    from ..render import render
 
     overrides: dict[str, Any] = {"timeout_s": args.timeout}
     if args.max_size is not None:
@@ -138,7 +97,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     limits = DEFAULT_LIMITS.with_overrides(**overrides)
     rules = frozenset(args.rules.split(",")) if args.rules else None
     if rules is not None:
-        from .catalogue import load
+        from ..catalogue import load
 
         unknown = sorted(r for r in rules if r not in load())
         if unknown:
@@ -175,7 +134,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from .catalogue import load
+    from ..catalogue import load
 
     cat = load()
     rules = [r for r in cat if not args.for_format or args.for_format in r.formats]
@@ -198,7 +157,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_rule(args: argparse.Namespace) -> int:
-    from .catalogue import load
+    from ..catalogue import load
 
     cat = load()
     if args.id not in cat:
@@ -253,24 +212,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
     return 0
 
 
-def find_spec_safe(name: str) -> bool:
-    """True when the module exists (a part of the package may not be installed in a slim build)."""
-    from importlib.util import find_spec
-
-    try:
-        return find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tillgang",
-        description="Tillgänglighetskontroll av Word, PowerPoint, PDF och webbsidor (DOS-lagen, EN 301 549, WCAG 2.1 AA).",
-    )
-    parser.add_argument("--version", action="version", version=f"tillgang {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def add_commands(sub: Any) -> None:
     p = sub.add_parser("check", help="check documents and folders of documents")
     p.add_argument(
         "paths", nargs="+", metavar="PATH", help="files, folders (walked for documents) or http(s) URLs"
@@ -305,32 +247,3 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_lang_argument(p)
     p.set_defaults(func=cmd_rule)
-
-    for module in COMMAND_MODULES:
-        if find_spec_safe(module):
-            import_module(module).add_commands(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        return int(args.func(args) or 0)
-    except UsageError as exc:
-        print(f"tillgang: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("tillgang: avbrutet / interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # the reader went away (`tillgang rules | head`): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""``tillgang crawl``: added to the command line by ``tillgang.cli`` through ``add_commands``."""
+"""``tillgang crawl``: crawl a site, check what it finds, and optionally store the run in the register."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
+from .options import add_lang_argument
+
 __all__ = ["add_commands", "cmd_crawl"]
 
 
 def add_commands(subparsers: Any) -> None:
-    from ..cli import add_lang_argument
-
     p = subparsers.add_parser(
         "crawl",
         help="crawl a web site and check every page and linked document",
@@ -66,8 +67,7 @@ def add_commands(subparsers: Any) -> None:
 
 
 def _config(args: argparse.Namespace) -> Any:
-    from ..cli import UsageError
-    from .config import ConfigError, load_config
+    from ..crawl.config import ConfigError, load_config
 
     try:
         config = load_config(args.config)
@@ -100,8 +100,7 @@ def _config(args: argparse.Namespace) -> Any:
 def _register_target(args: argparse.Namespace) -> tuple[bool, str | None]:
     """Whether to store the run, and the control activity; checked before crawling so that a wrong setting
     fails at once, not after a night's crawl."""
-    from ..cli import UsageError
-    from .config import ConfigError, load_register_options
+    from ..crawl.config import ConfigError, load_register_options
 
     try:
         options = load_register_options(args.config)
@@ -116,8 +115,9 @@ def _register_target(args: argparse.Namespace) -> tuple[bool, str | None]:
     setup(None)
     from django.db import connection
 
-    from tillgang.register.cli import require_migrated
     from tillgang.register.store import ActivityError, resolve_activity
+
+    from .db import require_migrated
 
     require_migrated()
     try:
@@ -131,7 +131,7 @@ def _register_target(args: argparse.Namespace) -> tuple[bool, str | None]:
 
 def _store(output: dict[str, Any], activity: str | None, quiet: bool, stream: Any) -> bool:
     """Write the run into the register; False (with a message on stderr) when that failed."""
-    from tillgang.register.cli_evidence import describe, store_output
+    from .evidence import describe, store_output
 
     try:
         run, evidence = store_output(output, activity)
@@ -144,8 +144,8 @@ def _store(output: dict[str, Any], activity: str | None, quiet: bool, stream: An
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from .progress import summary_text
-    from .run import Crawl, exit_status
+    from ..crawl.progress import summary_text
+    from ..crawl.run import Crawl, exit_status
 
     config = _config(args)
     store, activity = _register_target(args)

@@ -9,61 +9,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_commands", "add_db_argument", "database_label", "require_migrated"]
+from ..errors import UsageError
+from . import evidence, tokens
+from .db import add_db_argument, database_label, require_migrated, setup_database
 
-# Modules with ``add_register_commands(subparsers)`` adding sub-commands under ``tillgang register``.
-EXTRA_COMMAND_MODULES = ("tillgang.register.cli_evidence", "tillgang.register.cli_api")
-
-
-def add_db_argument(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        default=argparse.SUPPRESS if suppress else None,
-        help="SQLite file for the register (overrides DATABASE_URL; default: the data folder)",
-    )
-
-
-def database_label() -> str:
-    """Where the register is, without any password."""
-    from django.db import connection
-
-    s = connection.settings_dict
-    if s["ENGINE"].endswith("sqlite3"):
-        return f"SQLite {s['NAME']}"
-    host = s.get("HOST") or "localhost"
-    port = f":{s['PORT']}" if s.get("PORT") else ""
-    return f"{connection.vendor} {host}{port}/{s['NAME']}"
-
-
-def require_migrated() -> None:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    from tillgang.cli import UsageError
-
-    executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        raise UsageError(
-            f"registret är inte förberett ({database_label()}): kör 'tillgang register init' först"
-        )
-
-
-def _setup(args: argparse.Namespace) -> None:
-    from tillgang.web import setup
-
-    setup(getattr(args, "db", None))
+__all__ = ["add_commands"]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from tillgang.cli import UsageError
 
-    _setup(args)
+    setup_database(args)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from .models import recompute_risk_values
-    from .roles import ensure_roles
+    from ..register.models import recompute_risk_values
+    from ..register.roles import ensure_roles
 
     call_command("migrate", interactive=False, verbosity=0)
     ensure_roles()
@@ -96,14 +56,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tillgang.cli import UsageError
 
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"filen finns inte: {args.file}")
-    _setup(args)
+    setup_database(args)
     require_migrated()
-    from .importers import PlanImportError, import_file
+    from ..register.importers import PlanImportError, import_file
 
     try:
         result = import_file(path, board=args.board, year=args.year)
@@ -114,11 +73,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tillgang.cli import UsageError
 
-    _setup(args)
+    setup_database(args)
     require_migrated()
-    from .exports import ExportError, export
+    from ..register.exports import ExportError, export
 
     out = Path(args.out)
     try:
@@ -159,10 +117,6 @@ def add_commands(subparsers: Any) -> None:
     add_db_argument(q, suppress=True)
     q.set_defaults(func=cmd_export)
 
-    # More register commands live beside their features: evidence (store, verify), the API (token).
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    for name in EXTRA_COMMAND_MODULES:
-        if find_spec(name) is not None:
-            import_module(name).add_register_commands(sub)
+    # More register commands: evidence (store, verify), the API (token).
+    evidence.add_register_commands(sub)
+    tokens.add_register_commands(sub)

@@ -10,8 +10,9 @@ __all__ = ["add_commands"]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from tillgang.register.cli import database_label, require_migrated
     from tillgang.web import setup
+
+    from .db import database_label, require_migrated
 
     if args.host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::"):
         hosts = os.environ.get("TILLGANG_ALLOWED_HOSTS", "")
@@ -20,7 +21,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     require_migrated()
     from waitress import serve
 
-    from .wsgi import application
+    from ..web.wsgi import application
 
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"tillgang: webbgränssnittet på http://{shown}:{args.port}/ ({database_label()}); Ctrl+C avslutar.")
@@ -29,7 +30,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def add_commands(subparsers: Any) -> None:
-    from tillgang.register.cli import add_db_argument
+    from .db import add_db_argument
 
     p = subparsers.add_parser("serve", help="run the register's web UI (waitress) until stopped")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

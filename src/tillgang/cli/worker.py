@@ -6,12 +6,13 @@ import argparse
 import os
 from typing import Any
 
+from ..errors import UsageError
+
 __all__ = ["add_commands"]
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
-    from .app import make_app
+    from ..distributed.app import make_app
 
     broker = args.broker or os.environ.get("TILLGANG_BROKER_URL")
     if not broker:
