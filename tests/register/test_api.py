@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tillgang.register.models import ApiToken, CrawlRun, Finding, Item
-from tillgang.web.api import hash_token, new_token
+from tillgang.register.tokens import hash_token, new_token
 
 from ..conftest import FIXTURES
 from .test_upload import local_site  # noqa: F401  (a fixture)

@@ -376,8 +376,8 @@ def test_checking_a_url_when_private_addresses_are_allowed(
 
 
 def test_busy_server_says_so(make_user: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    from tillgang.register import views_upload
-    from tillgang.web.api import new_token
+    from tillgang.register import checking as views_upload
+    from tillgang.register.tokens import new_token
 
     class Full:
         def acquire(self, timeout: float) -> bool:
@@ -410,7 +410,7 @@ def test_the_hard_time_limit_applies(make_user: Callable[..., Any], monkeypatch:
     import multiprocessing
 
     from tillgang import engine
-    from tillgang.register import views_upload
+    from tillgang.register import checking as views_upload
 
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the stand-in worker function reaches the worker only through fork")

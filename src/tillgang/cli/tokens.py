@@ -21,9 +21,8 @@ def cmd_token(args: argparse.Namespace) -> int:
     require_migrated()
     from django.contrib.auth import get_user_model
 
-    from tillgang.web.api import new_token
-
     from ..register.models import ApiToken
+    from ..register.tokens import new_token
 
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:

@@ -14,10 +14,7 @@ Every answer is JSON; errors are ``{"error": {"code": ..., "message": ...}}`` wi
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -28,49 +25,20 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from tillgang import __version__
-from tillgang.register.models import ApiToken, CrawlRun, Finding, FindingStatus, Item
+from tillgang.register.models import CrawlRun, Finding, FindingStatus, Item
+from tillgang.register.tokens import authenticate_token
 
 from ..timeutil import iso
 
-__all__ = ["authenticate_token", "hash_token", "new_token", "urlpatterns"]
+__all__ = ["urlpatterns"]
 
-TOKEN_PREFIX = "tg_"
 VIEW_PERM = "register.view_plan"  # every role has it
 CHECK_PERM = "register.check_documents"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token(user: Any, name: str = "") -> str:
-    """Create a token for ``user``; only its sha256 is stored. Returns the token (show it once)."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_sha256=hash_token(token), name=name)
-    return token
-
-
-def authenticate_token(header: str) -> Any | None:
-    """The active user of a valid, unrevoked bearer token in an Authorization header, else None."""
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 200:
-        return None
-    digest = hash_token(token)
-    record = ApiToken.objects.select_related("user").filter(key_sha256=digest).first()
-    # The lookup is by hash, so timing says nothing about the token; compare again in constant time anyway.
-    if record is None or not hmac.compare_digest(record.key_sha256, digest):
-        return None
-    if record.revoked or not record.user.is_active:
-        return None
-    ApiToken.objects.filter(pk=record.pk).update(last_used=timezone.now())
-    return record.user
 
 
 def error(status: int, code: str, message: str, **headers: str) -> JsonResponse:
@@ -233,7 +201,7 @@ def findings_of(run: CrawlRun) -> QuerySet[Finding]:
 
 @api_view(("POST",), CHECK_PERM)
 def checks(request: HttpRequest) -> HttpResponse:
-    from tillgang.register.views_upload import (
+    from tillgang.register.checking import (
         UploadRefused,
         check_upload,
         check_url,

@@ -155,8 +155,8 @@ TILLGANG_UPLOAD_MAX_BYTES = int(float(os.environ.get("TILLGANG_UPLOAD_MAX_MB", "
 TILLGANG_UPLOAD_CONCURRENCY = int(os.environ.get("TILLGANG_UPLOAD_CONCURRENCY", "2"))
 # Checking by URL fetches from private, loopback and link-local addresses only when this is set (an intranet).
 TILLGANG_UPLOAD_ALLOW_PRIVATE = os.environ.get("TILLGANG_UPLOAD_ALLOW_PRIVATE") == "1"
-FILE_UPLOAD_HANDLERS = [  # a body over the upload limit keeps no file (see views_upload)
-    "tillgang.register.views_upload.SizeLimitedUploadHandler",
+FILE_UPLOAD_HANDLERS = [  # a body over the upload limit keeps no file (see register/checking.py)
+    "tillgang.register.checking.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
