@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import urls_review, urls_upload, views
 
 app_name = "register"
 
@@ -24,9 +21,7 @@ urlpatterns = [
     path("risker/<int:pk>/", views.risk_detail, name="risk"),
     path("risker/<int:pk>/andra/", views.risk_edit, name="risk_edit"),
     path("risker/<int:pk>/uppfoljning/<str:period>/<int:year>/", views.followup_edit, name="followup"),
+    # review pages (runs, findings, evidence, statement) and the upload page, in this app's namespace
+    path("", include(urls_review)),
+    path("", include(urls_upload)),
 ]
-
-# The pages of later features, each in its own module with ``urlpatterns`` (in this app's namespace).
-for _name in ("urls_review", "urls_upload"):
-    if find_spec(f"tillgang.register.{_name}") is not None:
-        urlpatterns += import_module(f"tillgang.register.{_name}").urlpatterns

@@ -88,7 +88,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "register/plan_detail.html", context)
 
 
-def _diff(record: Any) -> list[str]:
+def history_diff(record: Any) -> list[str]:
     """What a history record changed, as "field: old → new" lines."""
     if record.history_type == "+":
         return ["skapad"]
@@ -131,7 +131,7 @@ def risk_history(risk: Risk) -> list[dict[str, Any]]:
             "what": what,
             "when": h.history_date,
             "who": h.history_user.get_username() if h.history_user else "",
-            "changes": _diff(h),
+            "changes": history_diff(h),
             "reason": h.history_change_reason or "",
         }
         for what, h in records

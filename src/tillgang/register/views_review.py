@@ -15,10 +15,7 @@ import json
 import os
 import re
 import tomllib
-from importlib import import_module
-from importlib.util import find_spec
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,6 +36,7 @@ from django.views.decorators.http import require_http_methods
 from ..render.text import describe_location
 from ..wcag import criterion_key
 from . import views
+from .evidence import create_evidence, new_version, seal, verify
 from .followup_help import followup_hint, pct, propose_comment, rule_shares
 from .forms import FollowUpForm
 from .forms_review import (
@@ -64,6 +62,7 @@ from .models import (
     SealedError,
     StatementDecision,
 )
+from .store import items_for_statement, run_comparison
 
 # every role has these (roles.py): "everyone with a role can view"
 RUNS = "register.view_crawlrun"
@@ -86,25 +85,12 @@ def can_decide(user: Any) -> bool:
     return bool(user.has_perm("register.add_statementdecision"))
 
 
-def _module(name: str) -> ModuleType | None:
-    """tillgang.register.store / .evidence, written in parallel; imported when present."""
-    full = f"tillgang.register.{name}"
-    return import_module(full) if find_spec(full) is not None else None
-
-
 # ------------------------------------------------------------------ runs
 
 
 def _comparison(run: CrawlRun) -> dict[str, Any]:
-    store = _module("store")
-    if store is not None:
-        result: dict[str, Any] = store.run_comparison(run)
-        return result
-    return {  # the same three numbers from the findings' first/last seen and fixed_in
-        "new": list(Finding.objects.filter(first_seen=run)),
-        "fixed": list(Finding.objects.filter(fixed_in=run)),
-        "persisting": Finding.objects.filter(last_seen=run, first_seen__started__lt=run.started).count(),
-    }
+    result: dict[str, Any] = run_comparison(run)
+    return result
 
 
 @require_http_methods(["GET"])
@@ -165,14 +151,13 @@ def run_create_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_seal(request.user):
         raise PermissionDenied
     run = get_object_or_404(CrawlRun.objects.select_related("activity"), pk=pk)
-    module = _module("evidence")
-    if run.activity is None or module is None:
+    if run.activity is None:
         messages.error(request, "Genomsökningen hör inte till någon kontrollaktivitet.")
         return redirect("register:run", pk=pk)
     if run.evidence.exists():
         messages.error(request, "Genomsökningen har redan ett underlag.")
         return redirect("register:run", pk=pk)
-    record = module.create_evidence(run, run.activity)
+    record = create_evidence(run, run.activity)
     messages.success(request, "Underlaget är skapat som utkast. Granska och försegla det.")
     return redirect("register:evidence", pk=record.pk)
 
@@ -289,8 +274,8 @@ def finding_bulk_triage(request: HttpRequest) -> HttpResponse:
 
 
 def _changes(record: Any) -> list[str]:
-    """views._diff, with choice values shown by their Swedish labels ("status: Öppen → Accepterad")."""
-    lines = views._diff(record)
+    """views.history_diff, with choice values shown by their Swedish labels ("status: Öppen → Accepterad")."""
+    lines = views.history_diff(record)
     labels = dict(FindingStatus.choices)
     name = str(Finding._meta.get_field("status").verbose_name)
     out = []
@@ -550,8 +535,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(
         Evidence.objects.select_related("activity__risk", "run", "sealed_by", "supersedes"), pk=pk
     )
-    module = _module("evidence")
-    problems: list[str] | None = list(module.verify(evidence)) if module is not None else None
+    problems = list(verify(evidence))
     newer = Evidence.objects.filter(supersedes=evidence).order_by("version")
     context = {
         "e": evidence,
@@ -584,12 +568,8 @@ def evidence_seal(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_seal(request.user):
         raise PermissionDenied
     evidence = get_object_or_404(Evidence, pk=pk)
-    module = _module("evidence")
-    if module is None:
-        messages.error(request, "Försegling är inte tillgänglig i den här installationen.")
-        return redirect("register:evidence", pk=pk)
     try:
-        module.seal(evidence, request.user)
+        seal(evidence, request.user)
     except (SealedError, ValueError) as exc:
         messages.error(request, f"Underlaget förseglades inte: {exc}")
     else:
@@ -604,12 +584,11 @@ def evidence_new_version(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     evidence = get_object_or_404(Evidence, pk=pk)
     form = NewVersionForm(request.POST)
-    module = _module("evidence")
-    if not form.is_valid() or module is None:
+    if not form.is_valid():
         messages.error(request, "Ingen ny version skapades: skriv vad som rättas.")
         return redirect("register:evidence", pk=pk)
     try:
-        new = module.new_version(evidence, form.cleaned_data["reason"])
+        new = new_version(evidence, form.cleaned_data["reason"])
     except (SealedError, ValueError) as exc:
         messages.error(request, f"Ingen ny version skapades: {exc}")
         return redirect("register:evidence", pk=pk)
@@ -736,9 +715,6 @@ def statement_draft(request: HttpRequest) -> HttpResponse:
     if run is None:
         raise Http404("ingen genomsökning av webbplatsen")
     site = run.site
-    store = _module("store")
-    if store is None:
-        raise Http404("lagringen av genomsökningar saknas i den här installationen")
     info_form = StatementInfoForm(request.GET)
     given = info_form.cleaned_data if info_form.is_valid() else {}
     defaults = statement_defaults()
@@ -757,7 +733,7 @@ def statement_draft(request: HttpRequest) -> HttpResponse:
         decisions=_decisions(),
     )
     try:
-        model = build_statement(store.items_for_statement(run), info)
+        model = build_statement(items_for_statement(run), info)
     except StatementError as exc:
         raise Http404(str(exc)) from exc
     body = render_statement(model, fmt)

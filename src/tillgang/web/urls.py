@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles.views import serve as static_serve
@@ -22,11 +20,10 @@ def static(request: HttpRequest, path: str) -> HttpResponse:
 
 
 urlpatterns = [
+    path("api/v1/", include("tillgang.web.api")),  # the HTTP API
     path("admin/", admin.site.urls),
     re_path(r"^static/(?P<path>.+)$", static),
     path("", include("tillgang.register.urls")),
 ]
-if find_spec("tillgang.web.api") is not None:  # the HTTP API (/api/v1/)
-    urlpatterns.insert(0, path("api/v1/", include("tillgang.web.api")))
 
 handler403 = "tillgang.register.views.forbidden"
