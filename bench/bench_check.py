@@ -4,7 +4,7 @@ The baseline opens each file and walks it with the parsers the readers use, and 
 PDF with pikepdf (open, touch every page and every object of the structure tree), OOXML by unzipping and
 parsing every XML part with lxml. The full check reads the same files into the model and runs every rule.
 
-    python bench/bench_check.py                    # fixtures + ../shared/corpora (veraPDF and hostile)
+    python bench/bench_check.py                    # fixtures + $TILLGANG_SHARED/corpora (veraPDF and hostile)
     python bench/bench_check.py DIR_OR_FILE ...    # your own corpus
     python bench/bench_check.py --repeat 3 --no-per-doc
 

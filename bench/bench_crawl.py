@@ -1,4 +1,4 @@
-"""Crawl benchmark (issue 3, notes §8.11): a generated local site on 127.0.0.1, politeness off.
+"""Crawl benchmark (issue 3; docs/crawl.md "Performance"): a generated local site on 127.0.0.1, politeness off.
 
 Measures, in the same run, in ``--rounds`` rounds (bare fetches and a crawl alternated, medians reported, since
 a shared machine's speed drifts by ±20 % from one minute to the next):

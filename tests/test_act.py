@@ -1,7 +1,7 @@
-"""W3C ACT Rules conformance: every case of ../shared/corpora/act/cases.jsonl for the ACT rules our catalogue lists.
+"""W3C ACT Rules conformance: every case of the shared corpora's act/cases.jsonl (README.md, "Development") for the ACT rules our catalogue lists.
 
 Per ACT rule R, every tillgang rule whose ``refs.act`` lists R runs on each of R's cases; the worst outcome over
-those rules is compared with the case's expected outcome (notes/html-and-crawl.md §6):
+those rules is compared with the case's expected outcome:
 
     expected failed            -> failed: agree, cantTell: partial, passed/inapplicable: miss
     expected passed/inapplic.  -> failed: false failure, anything else: agree

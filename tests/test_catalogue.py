@@ -103,3 +103,26 @@ def test_catalogue_loads_from_an_installed_wheel(tmp_path: Path) -> None:
     count, version = result.stdout.split()
     assert int(count) == len(load())
     assert version == load().version
+
+
+def test_the_wheel_ships_py_typed(tmp_path: Path) -> None:
+    """The package says it is typed (PEP 561), also when installed from the wheel."""
+    out = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    with zipfile.ZipFile(next(out.glob("tillgang-*.whl"))) as zf:
+        assert "tillgang/py.typed" in zf.namelist()

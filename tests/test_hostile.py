@@ -1,4 +1,4 @@
-"""The hostile corpus (../shared/corpora/hostile): every file gets a report or a clean error, as its README says.
+"""The hostile corpus (the shared corpora's hostile/, README.md "Development"): every file gets a report or a clean error, as its README says.
 
 The whole folder runs as one batch through the worker pool, as `tillgang check hostile/` would: one bad file
 never stops the batch, and every file is accounted for.

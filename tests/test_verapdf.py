@@ -1,4 +1,4 @@
-"""Conformance against the veraPDF PDF/UA-1 corpus (../shared/corpora/verapdf-pdfua1).
+"""Conformance against the veraPDF PDF/UA-1 corpus (the shared corpora's verapdf-pdfua1, README.md "Development").
 
 A file is named ``<clause>-t<NN>-<pass|fail>-<variant>.pdf``: the veraPDF rule it tests and the expected outcome.
 Every fail file of a covered veraPDF rule must fail the mapped tillgang rule(s); no pass file may fail a PDF/UA-1

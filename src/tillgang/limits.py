@@ -1,4 +1,4 @@
-"""Limits every document is checked under (design §7). All configurable, all enforced by readers or the pool."""
+"""Limits every document is checked under (README.md, "Checking documents"). All configurable, all enforced by readers or the pool."""
 
 from __future__ import annotations
 

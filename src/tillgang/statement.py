@@ -4,7 +4,7 @@ The draft follows DIGG's template, with its headings verbatim, and what MDFFS 20
 non-conformities by WCAG criterion (with the EN 301 549 clause: 9.x for web pages, 10.x for documents), counting
 *affected items* and their share of those checked, with at most three examples by title and URL.
 
-What the draft may not do (notes/register-and-law.md §4.3), and so never does:
+What the draft may not do (the law and DIGG's guidance), and so never does:
 - claim full conformance ("helt förenlig"): the status is a person's decision, and the draft refuses "helt";
 - count `cantTell` as non-conformance: those go in a separate list for manual review;
 - put an exemption (9 §) or a disproportionate-burden claim (12 §) in the statement without a recorded decision

@@ -1,4 +1,4 @@
-"""HTTP fetching for the crawler and for ``tillgang check https://…`` (notes §8.1, §8.5, §8.6, §8.8, §8.9).
+"""HTTP fetching for the crawler and for ``tillgang check https://…`` (docs/crawl.md).
 
 One shared ``httpx.AsyncClient`` with ``follow_redirects=False``: redirects are followed here, hop by hop,
 so that every hop is checked against the scope (and robots.txt) before it is requested. Per-host politeness

@@ -1,4 +1,4 @@
-"""Link extraction from a fetched page: one lxml pass, or none when the checker's tree is given (notes §8.6)."""
+"""Link extraction from a fetched page: one lxml pass, or none when the checker's tree is given (docs/crawl.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""robots.txt with protego (notes §8.2): user-agent token ``tillgang``, RFC 9309 status rules.
+"""robots.txt with protego (docs/crawl.md): user-agent token ``tillgang``, RFC 9309 status rules.
 
 2xx: parse (at most 500 KiB). 4xx (401/403 included): no rules, crawl allowed. 5xx or unreachable: the whole
 site is disallowed (RFC 9309 §2.3.1.4). Crawl-delay and Request-rate become the host's delay.

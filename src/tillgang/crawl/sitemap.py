@@ -1,4 +1,4 @@
-"""sitemap.xml, sitemap index files and gzip, parsed with lxml without network or entities (notes §8.3)."""
+"""sitemap.xml, sitemap index files and gzip, parsed with lxml without network or entities (docs/crawl.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Canonical URLs, scope and trap guards (notes §8.6, §8.7).
+"""Canonical URLs, scope and trap guards (docs/crawl.md).
 
 The canonical form is for deduplication and finding identity; the original URL is what is requested and
 reported. Canonical: lowercase scheme and host, IDNA host, no default port, no fragment, dot segments

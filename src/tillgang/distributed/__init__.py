@@ -1,4 +1,4 @@
-"""Checking on many machines: Celery tasks, workers that store into the shared database (design §5, issue 6).
+"""Checking on many machines: Celery tasks, workers that store into the shared database (docs/distributed.md, issue 6).
 
 Without a broker everything runs in this machine's worker pool (``tillgang.engine.CheckPool``). With one
 (``TILLGANG_BROKER_URL=redis://…`` or ``amqp://…``), ``tillgang crawl`` sends each page and document check as

@@ -1,1 +1,1 @@
-"""The internal-control register: boards, plans, risks, control activities and follow-ups (design §6)."""
+"""The internal-control register: boards, plans, risks, control activities and follow-ups (docs/register.md)."""

@@ -1,6 +1,6 @@
 """Evidence records (underlag) for a control activity: manifest, sign-off and seal, versions, verification.
 
-The manifest is the record as canonical JSON (RFC 8785, ``rfc8785.dumps``) holding the fields of notes §5.1:
+The manifest is the record as canonical JSON (RFC 8785, ``rfc8785.dumps``) holding these fields (docs/evidence.md):
 control link, scope, population, method and versions, every item with its sha256, results per rule and WCAG
 criterion, the comparison with the previous run, and the seal of the previous sealed record of the same
 activity (a chain). Sealing stores the exact bytes and ``seal = sha256(bytes)``; a sealed record never changes
@@ -376,7 +376,7 @@ def _conclusion(run: CrawlRun, results: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_manifest(run: CrawlRun, activity: ControlActivity, previous_seal: str) -> dict[str, Any]:
-    """The record's content (notes §5.1) as a dict of JSON values, ready for ``rfc8785.dumps``."""
+    """The record's content (docs/evidence.md) as a dict of JSON values, ready for ``rfc8785.dumps``."""
     results = summary_by_rule(run)
     items = _items(run)
     summary = run.summary or {}

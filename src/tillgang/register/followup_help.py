@@ -1,7 +1,7 @@
 """Follow-up help: a proposed comment for the accessibility risk from its latest sealed evidence.
 
 The comment is built from the latest sealed evidence record of the risk's control activities in (or before the
-end of) the follow-up period, compared with the sealed record before it (notes/register-and-law.md §5.3), e.g.
+end of) the follow-up period, compared with the sealed record before it (docs/review.md), e.g.
 "18 % av 230 granskade dokument bryter mot regeln ”PDF-filen ska vara taggad” (WCAG 1.3.1), ned från 31 % vid
 förra uppföljningen". It names the record by id, version and a short seal, so the follow-up can be traced.
 

@@ -1,4 +1,4 @@
-"""Models of the register (design §6). Every change is kept by django-simple-history (who, when, what).
+"""Models of the register (docs/register.md, docs/evidence.md). Every change is kept by django-simple-history (who, when, what).
 
 Crawl runs, findings across runs, evidence records, API tokens and statement decisions (issue 5) hang off
 ``ControlActivity`` at the end of this module.
@@ -366,7 +366,7 @@ class SealedError(Exception):
 
 
 class Evidence(models.Model):
-    """Underlag: an immutable record attached to a control activity (design §6, notes §5).
+    """Underlag: an immutable record attached to a control activity (docs/evidence.md).
 
     ``manifest`` holds the canonical JSON (RFC 8785) of the record; ``seal`` is its sha256, chained to the
     previous sealed record of the same activity. Once sealed, ``save()`` and ``delete()`` refuse."""

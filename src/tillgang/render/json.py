@@ -1,4 +1,4 @@
-"""The JSON report: the contract of design §4."""
+"""The JSON report: the contract shown in README.md ("Checking documents")."""
 
 from __future__ import annotations
 
