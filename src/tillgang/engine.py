@@ -12,12 +12,12 @@ import hashlib
 import logging
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
 from .catalogue import Catalogue, load
@@ -26,8 +26,30 @@ from .limits import DEFAULT_LIMITS, Limits
 from .model import Document
 from .outcomes import Outcome, worst
 from .registry import CHECKS, Results, checks_for
+from .report import (
+    DocumentEntry,
+    DocumentResults,
+    Finding,
+    FindingOutcome,
+    OutcomeValue,
+    Report,
+    ToolInfo,
+)
 
-__all__ = ["CheckOptions", "check_document", "check_file", "check_files", "report", "tool_info"]
+if TYPE_CHECKING:
+    from .pools import FutureCheckPool
+
+__all__ = [
+    "CheckOptions",
+    "check_document",
+    "check_file",
+    "check_files",
+    "load_checks",
+    "report",
+    "tool_info",
+    "worker_check",
+    "worker_init",
+]
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +67,14 @@ class CheckOptions:
     rules: frozenset[str] | None = None  # only these rule ids (None = all)
 
 
-def _load_checks() -> dict[str, Any]:
+def load_checks() -> dict[str, Any]:
+    """Import every check module (each registers its checks) and return the registry."""
     from . import checks  # noqa: F401  (registers every check)
 
     return CHECKS
 
 
-def tool_info(catalogue: Catalogue | None = None) -> dict[str, str]:
+def tool_info(catalogue: Catalogue | None = None) -> ToolInfo:
     cat = catalogue or load()
     return {"name": "tillgang", "version": __version__, "catalogue": cat.version}
 
@@ -66,12 +89,12 @@ def sha256_file(path: Path) -> str:
 
 def check_document(
     doc: Document, options: CheckOptions, catalogue: Catalogue | None = None
-) -> dict[str, Any]:
+) -> DocumentResults:
     """Run every check that applies to ``doc.format``; return the ``rules`` and ``findings`` of the report."""
     cat = catalogue or load()
-    _load_checks()
-    rules: dict[str, str] = {}
-    findings: list[dict[str, Any]] = []
+    load_checks()
+    rules: dict[str, OutcomeValue] = {}
+    keyed: list[tuple[tuple[int, ...], Finding]] = []  # (location sort key, finding)
     counts: dict[str, int] = {}
     for rule in cat.for_format(doc.format):
         if options.rules is not None and rule.id not in options.rules:
@@ -90,7 +113,7 @@ def check_document(
             results.items.clear()
             results.cant_tell("__internal__", error=f"{type(exc).__name__}: {exc}")
         outcome = worst([r.outcome for r in results.items])
-        rules[rule.id] = outcome.value
+        rules[rule.id] = cast(OutcomeValue, outcome.value)
         counts[rule.id] = sum(1 for r in results.items if r.outcome == Outcome.PASSED)
         for res in results.items:
             if res.outcome not in (Outcome.FAILED, Outcome.CANT_TELL):
@@ -99,44 +122,42 @@ def check_document(
                 message = _INTERNAL.get(options.lang, _INTERNAL["sv"]).format(**res.params)
             else:
                 message = rule.message(res.message_key or "", options.lang, **res.params)
-            findings.append(
-                {
-                    "rule": rule.id,
-                    "outcome": res.outcome.value,
-                    "severity": rule.severity,
-                    "wcag": list(rule.wcag),
-                    "location": res.location.as_dict(),
-                    "message": message,
-                    "_sort": res.location.sort_key(),
-                }
-            )
-    findings.sort(
-        key=lambda f: (
-            0 if f["outcome"] == "failed" else 1,
-            _SEVERITY_RANK.get(f["severity"], 9),
-            f["rule"],
-            f["_sort"],
+            finding: Finding = {
+                "rule": rule.id,
+                "outcome": cast(FindingOutcome, res.outcome.value),
+                "severity": rule.severity,
+                "wcag": list(rule.wcag),
+                "location": res.location.as_dict(),
+                "message": message,
+            }
+            keyed.append((res.location.sort_key(), finding))
+    keyed.sort(
+        key=lambda kf: (
+            0 if kf[1]["outcome"] == "failed" else 1,
+            _SEVERITY_RANK.get(kf[1]["severity"], 9),
+            kf[1]["rule"],
+            kf[0],
         )
     )
-    for f in findings:
-        del f["_sort"]
+    findings = [f for _key, f in keyed]
     return {"rules": rules, "findings": findings, "passed_targets": counts}
 
 
-def _base_entry(source: str, sha: str | None, fmt: str | None, size: int | None) -> dict[str, Any]:
+def base_entry(source: str, sha: str | None, fmt: str | None, size: int | None) -> DocumentEntry:
+    """A document entry's keys that are always present (and ``size``), before reading: no error yet."""
     return {"source": source, "format": fmt, "sha256": sha, "size": size, "error": None}
 
 
 def check_file(
     path: str | Path, options: CheckOptions = CheckOptions(), source: str | None = None
-) -> dict[str, Any]:
+) -> DocumentEntry:
     """Check one file in this process. Never raises for a bad document: the error goes into the entry."""
     from .readers import read
     from .sniff import sniff
 
     p = Path(path)
     src = source or str(path)
-    entry = _base_entry(src, None, None, None)
+    entry = base_entry(src, None, None, None)
     doc: Document | None = None
     try:
         try:
@@ -178,15 +199,16 @@ def check_file(
             except Exception:  # closing a broken native handle must not turn a report into an error
                 log.debug("closing %s failed", src, exc_info=True)
     if entry["error"] is not None:
-        for key in ("rules", "findings", "passed_targets"):
-            entry.pop(key, None)
+        entry.pop("rules", None)
+        entry.pop("findings", None)
+        entry.pop("passed_targets", None)
     return entry
 
 
 # ------------------------------------------------------------------ worker pool
 
 
-def _worker_init(memory_bytes: int, nice: int = 0) -> None:
+def worker_init(memory_bytes: int, nice: int = 0) -> None:
     """A worker process's start: the memory limit, a lower priority when asked (the crawl's workers), the checks
     and the catalogue loaded before the first document."""
     if nice > 0:
@@ -199,16 +221,23 @@ def _worker_init(memory_bytes: int, nice: int = 0) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         except (ImportError, ValueError, OSError):
             pass
-    _load_checks()
+    load_checks()
     load()
 
 
-def _worker_check(path: str, options: CheckOptions, source: str) -> dict[str, Any]:
+def worker_check(path: str, options: CheckOptions, source: str) -> DocumentEntry:
+    """A worker process's task: one document (a module-level function, so that it pickles)."""
     return check_file(path, options, source)
 
 
-def failed_entry(path: str, source: str, code: str, detail: str, lang: str) -> dict[str, Any]:
-    entry = _base_entry(source, None, None, None)
+# The old private name. ``CheckPool`` schedules through it, so that tests/register/test_upload.py, which
+# replaces ``engine._worker_check`` with a function that hangs, still reaches the workers; drop it once that test
+# patches ``worker_check``.
+_worker_check = worker_check
+
+
+def failed_entry(path: str, source: str, code: str, detail: str, lang: str) -> DocumentEntry:
+    entry = base_entry(source, None, None, None)
     try:
         entry["size"] = os.path.getsize(path)
         entry["sha256"] = sha256_file(Path(path))
@@ -237,24 +266,24 @@ class CheckPool:
         self._pool = ProcessPool(
             max_workers=max(1, jobs or default_jobs()),
             max_tasks=5000,
-            initializer=_worker_init,
+            initializer=worker_init,
             initargs=(options.limits.memory_bytes,),
         )
 
-    def submit(self, path: str, source: str | None = None) -> Future[dict[str, Any]]:
+    def submit(self, path: str, source: str | None = None) -> Future[DocumentEntry]:
         src = source or path
-        result: Future[dict[str, Any]] = Future()
-        inner = self._pool.schedule(
+        result: Future[DocumentEntry] = Future()
+        inner = self._pool.schedule(  # through the alias, looked up at each call (see its comment)
             _worker_check, args=(path, self.options, src), timeout=self.options.limits.timeout_s
         )
 
-        def done(f: Future[dict[str, Any]]) -> None:
+        def done(f: Future[DocumentEntry]) -> None:
             result.set_result(self._entry(f, path, src))
 
         inner.add_done_callback(done)
         return result
 
-    def _entry(self, future: Future[dict[str, Any]], path: str, source: str) -> dict[str, Any]:
+    def _entry(self, future: Future[DocumentEntry], path: str, source: str) -> DocumentEntry:
         from pebble import ProcessExpired
 
         lang = self.options.lang
@@ -294,8 +323,8 @@ def check_files(
     items: Iterable[tuple[str, str]],
     options: CheckOptions = CheckOptions(),
     jobs: int | None = None,
-    on_result: Callable[[int, dict[str, Any]], None] | None = None,
-) -> list[dict[str, Any]]:
+    on_result: Callable[[int, DocumentEntry], None] | None = None,
+) -> list[DocumentEntry]:
     """Check many files (path, source) in worker processes; results in input order.
 
     Every document gets an entry, whatever happens to its worker: timeouts, crashes and memory exhaustion
@@ -316,7 +345,7 @@ def check_files(
             return 0
 
     order = sorted(range(len(work)), key=lambda i: size(work[i][0]), reverse=True)
-    results: list[dict[str, Any] | None] = [None] * len(work)
+    results: list[DocumentEntry | None] = [None] * len(work)
     with CheckPool(options, jobs=min(jobs or default_jobs(), len(work))) as pool:
         futures = {pool.submit(*work[i]): i for i in order}
         for future in as_completed(futures):
@@ -328,12 +357,12 @@ def check_files(
     return [entry for entry in results if entry is not None]
 
 
-def report(documents: list[dict[str, Any]], catalogue: Catalogue | None = None) -> dict[str, Any]:
+def report(documents: list[DocumentEntry], catalogue: Catalogue | None = None) -> Report:
     """The whole JSON report (design §4)."""
     return {"tool": tool_info(catalogue), "documents": documents}
 
 
-def exit_status(documents: list[dict[str, Any]]) -> int:
+def exit_status(documents: Sequence[DocumentEntry]) -> int:
     """0 nothing failed, 1 some rule failed, 3 some document could not be checked (and nothing failed)."""
     if any("failed" in (d.get("rules") or {}).values() for d in documents):
         return 1
@@ -342,4 +371,10 @@ def exit_status(documents: list[dict[str, Any]]) -> int:
     return 0
 
 
-__all__ += ["CheckPool", "default_jobs", "exit_status", "failed_entry", "sha256_file"]
+if TYPE_CHECKING:  # mypy checks here that the pebble pool has the interface of pools.FutureCheckPool
+
+    def _conforms(pool: CheckPool) -> FutureCheckPool:
+        return pool
+
+
+__all__ += ["CheckPool", "base_entry", "default_jobs", "exit_status", "failed_entry", "sha256_file"]

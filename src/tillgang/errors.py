@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .report import ErrorDict
+
 __all__ = ["ERROR_CODES", "DocumentError", "UsageError", "error_message"]
 
 # code -> (Swedish, English). The detail (technical, from the parser) is appended in parentheses.
@@ -53,7 +55,7 @@ class DocumentError(Exception):
         self.code = code
         self.detail = detail
 
-    def as_dict(self, lang: str = "sv") -> dict[str, str]:
+    def as_dict(self, lang: str = "sv") -> ErrorDict:
         return {"code": self.code, "message": error_message(self.code, self.detail, lang)}
 
 

@@ -11,7 +11,9 @@ untagged PDF), an empty list means "there are none".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from .report import LocationDict
 
 __all__ = [
     "ContrastSample",
@@ -38,8 +40,11 @@ class Location:
     row: int | None = None
     name: str | None = None  # a shape's or object's name, e.g. "Picture 1"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+    def as_dict(self) -> LocationDict:
+        """The report's ``location``: the fields that are set (their names are ``report.LocationDict``'s)."""
+        return cast(
+            LocationDict, {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        )
 
     def sort_key(self) -> tuple[int, ...]:
         return (self.page or 0, self.slide or 0, self.table or 0, self.row or 0, self.paragraph or 0)

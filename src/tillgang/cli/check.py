@@ -8,11 +8,14 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..sniff import DOCUMENT_SUFFIXES
 from .options import add_lang_argument
+
+if TYPE_CHECKING:
+    from ..report import DocumentEntry
 
 __all__ = ["add_commands", "cmd_check", "cmd_rule", "cmd_rules", "expand_paths", "fetch_urls"]
 
@@ -37,12 +40,12 @@ def expand_paths(paths: Sequence[str]) -> list[tuple[str, str]]:
     return items
 
 
-def _progress(total: int) -> Callable[[int, dict[str, Any]], None] | None:
+def _progress(total: int) -> Callable[[int, DocumentEntry], None] | None:
     if total < 2 or not sys.stderr.isatty():
         return None
     done = [0]
 
-    def show(_: int, entry: dict[str, Any]) -> None:
+    def show(_: int, entry: DocumentEntry) -> None:
         done[0] += 1
         print(f"\r{done[0]}/{total} {entry['source'][-60:]:<60}", end="", file=sys.stderr, flush=True)
         if done[0] == total:
@@ -57,7 +60,7 @@ def _is_url(raw: str) -> bool:
 
 def fetch_urls(
     urls: Sequence[str], limits: Any, dest: Path, allow_private: bool, lang: str
-) -> dict[str, tuple[str, str] | dict[str, Any]]:
+) -> dict[str, tuple[str, str] | DocumentEntry]:
     """Fetch pages and documents named by URL: url -> (temporary path, source) or a failed report entry."""
     import asyncio
 
@@ -65,17 +68,17 @@ def fetch_urls(
     from ..engine import failed_entry
     from ..errors import DocumentError
 
-    async def one(url: str) -> tuple[str, tuple[str, str] | dict[str, Any]]:
+    async def one(url: str) -> tuple[str, tuple[str, str] | DocumentEntry]:
         try:
             fetched = await fetch_document(url, dest, limits, allow_private=allow_private)
         except DocumentError as exc:
             return url, failed_entry("", url, exc.code, exc.detail, lang)
         return url, (str(fetched.path), url)
 
-    async def all_of() -> list[tuple[str, tuple[str, str] | dict[str, Any]]]:
+    async def all_of() -> list[tuple[str, tuple[str, str] | DocumentEntry]]:
         gate = asyncio.Semaphore(4)
 
-        async def bounded(url: str) -> tuple[str, tuple[str, str] | dict[str, Any]]:
+        async def bounded(url: str) -> tuple[str, tuple[str, str] | DocumentEntry]:
             async with gate:
                 return await one(url)
 
@@ -109,7 +112,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         urls = [raw for raw in args.paths if _is_url(raw)]
         fetched = fetch_urls(urls, limits, Path(tmp), args.allow_private, args.lang) if urls else {}
         # (path, source) to check, or a ready entry (a URL that could not be fetched), in the order given
-        slots: list[tuple[str, str] | dict[str, Any]] = []
+        slots: list[tuple[str, str] | DocumentEntry] = []
         for raw in args.paths:
             if _is_url(raw):
                 slots.append(fetched[raw])

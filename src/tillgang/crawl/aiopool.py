@@ -6,7 +6,7 @@ nothing: that bridging alone cost the crawl process ≈ 0.8 ms per URL and held 
 because those threads and the event loop take turns on one GIL. Here each worker process has a pipe; the loop
 writes a task to an idle worker and ``loop.add_reader`` tells it when the answer is there.
 
-The guarantees are ``CheckPool``'s: the same worker start-up (``engine._worker_init``: memory limit, niceness,
+The guarantees are ``CheckPool``'s: the same worker start-up (``engine.worker_init``: memory limit, niceness,
 checks loaded), a hard time limit per document (the worker is killed and replaced; the document gets a
 ``timeout`` error), a worker that dies (crash, memory) gives that document an error and is replaced, a worker is
 replaced after ``max_tasks`` documents, and every future gets a report entry, never an exception.
@@ -23,27 +23,29 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ..engine import CheckOptions, _base_entry, _worker_check, _worker_init, failed_entry
+from ..engine import CheckOptions, base_entry, failed_entry, worker_check, worker_init
 from ..errors import error_message
+from ..report import DocumentEntry
 from .inline import check_page_bytes
 
 __all__ = ["AsyncCheckPool"]
 
-Failed = Callable[[str, str], dict[str, Any]]
+Failed = Callable[[str, str], DocumentEntry]
 
 
 def _check_page(
     data: bytes, options: CheckOptions, source: str, content_type: str | None, sha256: str | None, base: str
-) -> dict[str, Any]:
-    return check_page_bytes(data, source, content_type, options, sha256, base)
+) -> DocumentEntry:
+    # an entry that also carries the page's links under ``inline.PAGE_LINKS``
+    return cast(DocumentEntry, check_page_bytes(data, source, content_type, options, sha256, base))
 
 
 def _serve(conn: Connection, memory_bytes: int, nice: int) -> None:
     """A worker: run each task it is sent, answer ("ok", entry) or ("error", text), until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
-    _worker_init(memory_bytes, nice)
+    worker_init(memory_bytes, nice)
     while True:
         try:
             message = conn.recv()
@@ -64,9 +66,9 @@ def _serve(conn: Connection, memory_bytes: int, nice: int) -> None:
 
 @dataclass
 class _Task:
-    fn: Callable[..., dict[str, Any]]
+    fn: Callable[..., DocumentEntry]
     args: tuple[Any, ...]
-    future: asyncio.Future[dict[str, Any]]
+    future: asyncio.Future[DocumentEntry]
     failed: Failed
 
 
@@ -97,20 +99,20 @@ class AsyncCheckPool:
             self._spawn()
 
     # ------------------------------------------------------------------ submitting
-    def submit(self, path: str, source: str | None = None) -> asyncio.Future[dict[str, Any]]:
+    def submit(self, path: str, source: str | None = None) -> asyncio.Future[DocumentEntry]:
         src = source or path
         lang = self.options.lang
         return self.submit_call(
-            _worker_check,
+            worker_check,
             (path, self.options, src),
             lambda code, detail: failed_entry(path, src, code, detail, lang),
         )
 
     def submit_page(
         self, data: bytes, source: str, content_type: str | None, sha256: str | None, base_url: str
-    ) -> asyncio.Future[dict[str, Any]]:
-        def failed(code: str, detail: str) -> dict[str, Any]:
-            entry = _base_entry(source, sha256, None, len(data))
+    ) -> asyncio.Future[DocumentEntry]:
+        def failed(code: str, detail: str) -> DocumentEntry:
+            entry = base_entry(source, sha256, None, len(data))
             entry["error"] = {"code": code, "message": error_message(code, detail, self.options.lang)}
             return entry
 
@@ -118,10 +120,10 @@ class AsyncCheckPool:
         return self.submit_call(_check_page, args, failed)
 
     def submit_call(
-        self, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...], failed: Failed
-    ) -> asyncio.Future[dict[str, Any]]:
+        self, fn: Callable[..., DocumentEntry], args: tuple[Any, ...], failed: Failed
+    ) -> asyncio.Future[DocumentEntry]:
         """Run ``fn(*args)`` (a module-level function) in a worker under the time limit."""
-        future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
+        future: asyncio.Future[DocumentEntry] = self.loop.create_future()
         if self._closed:
             future.set_result(failed("internal", "the checking pool was closed"))
             return future
@@ -209,7 +211,7 @@ class AsyncCheckPool:
             self._spawn()
         self._dispatch()
 
-    def _finish(self, task: _Task, entry: dict[str, Any]) -> None:
+    def _finish(self, task: _Task, entry: DocumentEntry) -> None:
         if not task.future.done():
             task.future.set_result(entry)
 
@@ -259,3 +261,10 @@ class AsyncCheckPool:
                 self._kill(worker)
             else:
                 self._retire(worker)
+
+
+if TYPE_CHECKING:  # mypy checks here that this pool has the interfaces of pools.CheckPool and PageCheckPool
+    from ..pools import CheckPool, PageCheckPool
+
+    def _conforms(pool: AsyncCheckPool) -> tuple[CheckPool, PageCheckPool]:
+        return pool, pool

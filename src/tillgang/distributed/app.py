@@ -13,6 +13,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 from ..limits import DEFAULT_LIMITS
+from ..report import DocumentEntry
 
 __all__ = ["TASK_NAME", "make_app"]
 
@@ -72,15 +73,15 @@ def _prepare_child(**_: Any) -> None:
         pass
     from importlib import import_module
 
-    from ..engine import _load_checks
+    from ..engine import load_checks
     from ..readers import READERS
 
-    _load_checks()
+    load_checks()
     for module in READERS.values():
         import_module(module)
 
 
-def check_task(self: Any, payload: dict[str, Any]) -> dict[str, Any]:
+def check_task(self: Any, payload: dict[str, Any]) -> DocumentEntry:
     """Check one document sent by a crawl; store and return its report entry.
 
     ``payload``: ``run_id``, ``source`` (the URL), ``name`` (file name for messages), ``content`` (base64),
@@ -110,7 +111,7 @@ def check_task(self: Any, payload: dict[str, Any]) -> dict[str, Any]:
 _DJANGO_READY = False
 
 
-def store_result(run_id: str, url: str, entry: dict[str, Any], worker: str | None = None) -> None:
+def store_result(run_id: str, url: str, entry: DocumentEntry, worker: str | None = None) -> None:
     """Idempotent: the same (run, URL, sha256) is one row however often the task ran."""
     global _DJANGO_READY
     if not _DJANGO_READY:

@@ -6,9 +6,10 @@ import base64
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine import CheckOptions, failed_entry
+from ..report import DocumentEntry
 from .app import TASK_NAME, make_app
 
 __all__ = ["DistributedCheckPool"]
@@ -55,11 +56,11 @@ class DistributedCheckPool:
             },
         }
 
-    def submit(self, path: str, source: str | None = None) -> Future[dict[str, Any]]:
+    def submit(self, path: str, source: str | None = None) -> Future[DocumentEntry]:
         src = source or path
         return self._waiters.submit(self._check, path, src)
 
-    def _check(self, path: str, source: str) -> dict[str, Any]:
+    def _check(self, path: str, source: str) -> DocumentEntry:
         from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
         lang = self.options.lang
@@ -73,7 +74,7 @@ class DistributedCheckPool:
             )
         try:
             result = self.app.send_task(TASK_NAME, args=(self._payload(path, source),))
-            entry: dict[str, Any] = result.get(timeout=self.wait_s, propagate=True)
+            entry: DocumentEntry = result.get(timeout=self.wait_s, propagate=True)
             result.forget()
             return entry
         except (TimeLimitExceeded, SoftTimeLimitExceeded):
@@ -101,3 +102,10 @@ class DistributedCheckPool:
             self.close()
         else:
             self.terminate()
+
+
+if TYPE_CHECKING:  # mypy checks here that this pool has the interface of pools.FutureCheckPool
+    from ..pools import FutureCheckPool
+
+    def _conforms(pool: DistributedCheckPool) -> FutureCheckPool:
+        return pool

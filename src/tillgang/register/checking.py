@@ -25,6 +25,7 @@ from django.http import HttpRequest
 
 from ..engine import CheckOptions, check_files, report
 from ..limits import DEFAULT_LIMITS
+from ..report import DocumentEntry, Report
 from ..sniff import DOCUMENT_SUFFIXES
 
 __all__ = [
@@ -158,7 +159,7 @@ def validate_upload(upload: UploadedFile | None) -> str:
     return name
 
 
-def _hide_path(entry: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+def _hide_path(entry: DocumentEntry, path: str, name: str) -> DocumentEntry:
     """Parsers' details may quote the file's path: show the user's file name, not our temporary folder."""
     error = entry.get("error")
     if error and path in error.get("message", ""):
@@ -168,7 +169,7 @@ def _hide_path(entry: dict[str, Any], path: str, name: str) -> dict[str, Any]:
     return entry
 
 
-def check_upload(upload: UploadedFile | None, lang: str = "sv") -> dict[str, Any]:
+def check_upload(upload: UploadedFile | None, lang: str = "sv") -> Report:
     """Validate, write to a private temporary folder, check in a worker with the hard time limit, delete.
 
     Returns the §4 report (the same as ``tillgang check --format json`` for that file, with the file's own
@@ -228,7 +229,7 @@ def _private_reason(url: str) -> str | None:
     return None
 
 
-def check_url(url: str, lang: str = "sv") -> dict[str, Any]:
+def check_url(url: str, lang: str = "sv") -> Report:
     """Fetch a page or document by URL (never from private, loopback or link-local addresses, also not
     after a redirect, unless TILLGANG_UPLOAD_ALLOW_PRIVATE) and check it as ``tillgang check URL`` does.
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.utils import timezone
 
+from ..report import DocumentEntry, Report
 from ..timeutil import iso_z
 from .models import (
     ControlActivity,
@@ -609,7 +610,7 @@ def refuse_change(evidence: Evidence) -> None:
 
 # ------------------------------------------------------------------------------------------------ uploads
 def create_upload_evidence(
-    activity: ControlActivity, file_name: str, content: bytes, report: dict[str, Any], user: Any
+    activity: ControlActivity, file_name: str, content: bytes, report: Report, user: Any
 ) -> Evidence:
     """A draft record holding an uploaded file and its report, for a web editor who chose to save a check.
 
@@ -619,7 +620,8 @@ def create_upload_evidence(
     from tillgang import __version__
 
     digest = hashlib.sha256(content).hexdigest()
-    entry = (report.get("documents") or [{}])[0]
+    documents = report.get("documents") or []
+    entry: DocumentEntry | dict[str, Any] = documents[0] if documents else {}
     risk = activity.risk
     now = timezone.now()
     with transaction.atomic():

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from ..render.html import render_html_fragment
+from ..report import Report
 from .checking import (
     ACCEPTED_SUFFIXES,
     UploadRefused,
@@ -61,7 +62,7 @@ def _download_name(source: str) -> str:
     return (re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "rapport") + "-tillgang.json"
 
 
-def _download_href(result: dict[str, Any]) -> str:
+def _download_href(result: Report) -> str:
     data = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8")
     return "data:application/json;base64," + base64.b64encode(data).decode("ascii")
 
@@ -79,7 +80,7 @@ def _activities(request: HttpRequest) -> list[Any]:
     )
 
 
-def _save_as_evidence(request: HttpRequest, upload: UploadedFile | None, result: dict[str, Any]) -> Any:
+def _save_as_evidence(request: HttpRequest, upload: UploadedFile | None, result: Report) -> Any:
     """Only when the user chose a control activity: the file and its report become a draft evidence record."""
     raw = request.POST.get("save_activity", "")
     if not raw or upload is None:

@@ -3,36 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 __all__ = ["RENDERERS", "render"]
 
 
-def _text(report: dict[str, Any], lang: str) -> str:
+def _text(report: Report, lang: str) -> str:
     from .text import render_text
 
     return render_text(report, lang)
 
 
-def _json(report: dict[str, Any], lang: str) -> str:
+def _json(report: Report, lang: str) -> str:
     from .json import render_json
 
     return render_json(report)
 
 
-def _sarif(report: dict[str, Any], lang: str) -> str:
+def _sarif(report: Report, lang: str) -> str:
     from .sarif import render_sarif
 
     return render_sarif(report, lang)
 
 
-def _html(report: dict[str, Any], lang: str) -> str:
+def _html(report: Report, lang: str) -> str:
     from .html import render_html
 
     return render_html(report, lang)
 
 
-RENDERERS: dict[str, Callable[[dict[str, Any], str], str]] = {
+RENDERERS: dict[str, Callable[[Report, str], str]] = {
     "text": _text,
     "json": _json,
     "sarif": _sarif,
@@ -40,5 +43,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any], str], str]] = {
 }
 
 
-def render(report: dict[str, Any], fmt: str, lang: str = "sv") -> str:
+def render(report: Report, fmt: str, lang: str = "sv") -> str:
     return RENDERERS[fmt](report, lang)

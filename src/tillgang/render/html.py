@@ -8,9 +8,9 @@ Status is said in words and symbols, never by colour alone; headings, lists and 
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from ..catalogue import load
+from ..report import DocumentEntry, Finding, Report
 from .text import MAX_PER_RULE, TEXTS, describe_location, doc_rank
 
 __all__ = ["render_html", "render_html_fragment"]
@@ -69,12 +69,12 @@ a{color:#1d4ed8}a:focus{outline:3px solid #1d4ed8}
 """
 
 
-def _counts(doc: dict[str, Any]) -> tuple[int, int, int]:
+def _counts(doc: DocumentEntry) -> tuple[int, int, int]:
     outcomes = list((doc.get("rules") or {}).values())
     return outcomes.count("failed"), outcomes.count("cantTell"), outcomes.count("passed")
 
 
-def _status(doc: dict[str, Any], h: dict[str, str]) -> tuple[str, str]:
+def _status(doc: DocumentEntry, h: dict[str, str]) -> tuple[str, str]:
     if doc.get("error"):
         return "failed", "⚠ " + h["status_error"]
     failed, review, _ = _counts(doc)
@@ -85,7 +85,7 @@ def _status(doc: dict[str, Any], h: dict[str, str]) -> tuple[str, str]:
     return "ok", "✓ " + h["status_ok"]
 
 
-def render_html_fragment(report: dict[str, Any], lang: str = "sv", heading_level: int = 2) -> str:
+def render_html_fragment(report: Report, lang: str = "sv", heading_level: int = 2) -> str:
     """The report as HTML to put inside a page's <main>; document headings start at ``heading_level``."""
     t = TEXTS.get(lang, TEXTS["sv"])
     h = _H.get(lang, _H["sv"])
@@ -125,11 +125,12 @@ def render_html_fragment(report: dict[str, Any], lang: str = "sv", heading_level
         out.append(f'<section class="doc" aria-labelledby="doc-{i}">')
         out.append(f'<h{hd} id="doc-{i}">{escape(doc["source"])}</h{hd}>')
         out.append(f'<p class="{cls}"><strong>{escape(label)}</strong></p>')
-        if doc.get("error"):
-            out.append(f"<p>{escape(doc['error']['message'])}</p></section>")
+        error = doc.get("error")
+        if error:
+            out.append(f"<p>{escape(error['message'])}</p></section>")
             continue
         rules = doc.get("rules") or {}
-        by_rule: dict[str, list[dict[str, Any]]] = {}
+        by_rule: dict[str, list[Finding]] = {}
         for f in doc.get("findings", []):
             by_rule.setdefault(f["rule"], []).append(f)
         if not by_rule:
@@ -167,7 +168,7 @@ def render_html_fragment(report: dict[str, Any], lang: str = "sv", heading_level
     return "\n".join(out)
 
 
-def render_html(report: dict[str, Any], lang: str = "sv") -> str:
+def render_html(report: Report, lang: str = "sv") -> str:
     h = _H.get(lang, _H["sv"])
     tool = report.get("tool", {})
     n = len(report["documents"])

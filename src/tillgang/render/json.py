@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from ..report import Report
 
 
-def render_json(report: dict[str, Any]) -> str:
+def render_json(report: Report) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

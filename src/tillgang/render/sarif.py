@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..catalogue import load
+from ..report import Report
 
 _LEVEL = {"failed": "error", "cantTell": "warning"}
 
 
-def render_sarif(report: dict[str, Any], lang: str = "sv") -> str:
+def render_sarif(report: Report, lang: str = "sv") -> str:
     cat = load()
     used = sorted({f["rule"] for d in report["documents"] for f in d.get("findings", [])})
     rules = []
@@ -29,13 +29,14 @@ def render_sarif(report: dict[str, Any], lang: str = "sv") -> str:
     results = []
     invocations_notes = []
     for doc in report["documents"]:
-        if doc.get("error"):
+        error = doc.get("error")
+        if error:
             invocations_notes.append(
                 {
                     "level": "error",
-                    "message": {"text": doc["error"]["message"]},
+                    "message": {"text": error["message"]},
                     "locations": [{"physicalLocation": {"artifactLocation": {"uri": doc["source"]}}}],
-                    "descriptor": {"id": doc["error"]["code"]},
+                    "descriptor": {"id": error["code"]},
                 }
             )
             continue

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from ..catalogue import load
+from ..report import DocumentEntry, Finding, LocationDict, Report
 
 __all__ = ["MAX_PER_RULE", "TEXTS", "describe_location", "doc_rank", "render_text"]
 
@@ -92,12 +94,14 @@ TEXTS: dict[str, dict[str, Any]] = {
 MAX_PER_RULE = 10
 
 
-def describe_location(loc: dict[str, Any], lang: str = "sv") -> str:
+def describe_location(loc: LocationDict | Mapping[str, Any], lang: str = "sv") -> str:
+    """A finding's ``location`` in words: from a report, or as the register stored it (JSON, untyped)."""
     t = TEXTS.get(lang, TEXTS["sv"])
     bits = []
     for key in ("page", "slide", "table", "row", "paragraph", "element", "selector"):
-        if loc.get(key) is not None:
-            bits.append(t["loc"][key].format(v=loc[key]))
+        value = loc.get(key)
+        if value is not None:
+            bits.append(t["loc"][key].format(v=value))
     part = loc.get("part")
     if part and part not in ("body", "metadata"):
         base = part.rstrip("0123456789")
@@ -105,7 +109,7 @@ def describe_location(loc: dict[str, Any], lang: str = "sv") -> str:
     return ", ".join(bits)
 
 
-def doc_rank(doc: dict[str, Any]) -> tuple[int, int]:
+def doc_rank(doc: DocumentEntry) -> tuple[int, int]:
     if doc.get("error"):
         return (1, 0)
     outcomes = list((doc.get("rules") or {}).values())
@@ -123,7 +127,7 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
     )
 
 
-def render_text(report: dict[str, Any], lang: str = "sv") -> str:
+def render_text(report: Report, lang: str = "sv") -> str:
     t = TEXTS.get(lang, TEXTS["sv"])
     cat = load()
     lines: list[str] = []
@@ -134,9 +138,10 @@ def render_text(report: dict[str, Any], lang: str = "sv") -> str:
         header = doc["source"] + (f"  ({fmt})" if fmt else "")
         lines.append(header)
         lines.append("=" * min(len(header), 100))
-        if doc.get("error"):
+        error = doc.get("error")
+        if error:
             n_err += 1
-            lines.append(_wrap(f"{t['error']}: {doc['error']['message']}", "  "))
+            lines.append(_wrap(f"{t['error']}: {error['message']}", "  "))
             lines.append("")
             continue
         rules = doc.get("rules") or {}
@@ -153,7 +158,7 @@ def render_text(report: dict[str, Any], lang: str = "sv") -> str:
                 passed=outcomes.count("passed"),
             )
         )
-        by_rule: dict[str, list[dict[str, Any]]] = {}
+        by_rule: dict[str, list[Finding]] = {}
         for f in doc.get("findings", []):
             by_rule.setdefault(f["rule"], []).append(f)
         if not by_rule:
