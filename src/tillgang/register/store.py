@@ -20,6 +20,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 
+from ..report import CrawlEntry, ErrorDict, FindingOutcome
+from ..report import Finding as ReportFinding
 from .models import (
     ControlActivity,
     CrawlRun,
@@ -42,7 +44,10 @@ __all__ = [
     "store_run",
 ]
 
-OUTCOMES = ("failed", "cantTell")  # the outcomes a finding can have (passed findings are not stored)
+OUTCOMES: tuple[FindingOutcome, ...] = (
+    "failed",
+    "cantTell",
+)  # the outcomes a finding can have (passed findings are not stored)
 MAX_URL = 2048  # Item.url / Finding.url
 MAX_LOCATION_KEY = 500  # Finding.location_key
 _CHUNK = 500  # ids per IN (...) query
@@ -67,7 +72,7 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def location_key_of(finding: dict[str, Any]) -> str:
+def location_key_of(finding: ReportFinding) -> str:
     """The location part of a finding's identity: canonical JSON of its location (sorted keys, no spaces).
 
     A finding without a location is identified by its message (as the crawler's comparison does); a key longer
@@ -95,14 +100,14 @@ def _chunks(values: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
         yield values[start : start + size]
 
 
-def _kind(entry: dict[str, Any], listed_as: str) -> str:
+def _kind(entry: CrawlEntry, listed_as: str) -> str:
     fmt = entry.get("format")
     if fmt:
         return "page" if fmt == "html" else "document"
     return "page" if listed_as == "pages" else "document"
 
 
-def _entries(output: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _entries(output: dict[str, Any]) -> Iterator[tuple[str, CrawlEntry]]:
     """(list name, entry) for every page and document, once per URL."""
     seen: set[str] = set()
     for listed_as in ("pages", "documents"):
@@ -246,8 +251,8 @@ def store_run(output: dict[str, Any], activity: ControlActivity | None = None) -
     return run
 
 
-def _item(run: CrawlRun, listed_as: str, entry: dict[str, Any]) -> Item:
-    error = entry.get("error") or {}
+def _item(run: CrawlRun, listed_as: str, entry: CrawlEntry) -> Item:
+    error: ErrorDict | dict[str, str] = entry.get("error") or {}
     status = entry.get("status")
     return Item(
         run=run,
@@ -266,11 +271,36 @@ def _item(run: CrawlRun, listed_as: str, entry: dict[str, Any]) -> Item:
     )
 
 
-def _update_findings(run: CrawlRun, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Create, renew, reopen and fix findings for this run; returns the run's ``register`` summary."""
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+_Seen = dict[str, tuple[CrawlEntry, ReportFinding, str]]  # identity -> (entry, finding, location key)
 
-    seen: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {}  # identity -> (entry, finding, loc key)
+
+def _update_findings(run: CrawlRun, entries: list[CrawlEntry]) -> dict[str, Any]:
+    """Create, renew, reopen and fix findings for this run; returns the run's ``register`` summary."""
+    seen, checked_urls = _seen_findings(entries)
+    ids = list(seen)
+    new, renewed, reopened, changed = _sort_findings(run, seen, _existing_findings(ids))
+    _write_findings(run, new, renewed, reopened, changed)
+    fixed = _fix_gone(run, set(checked_urls), set(seen))
+
+    seen_pks: list[int] = []
+    for chunk in _chunks(ids):
+        seen_pks.extend(Finding.objects.filter(identity__in=chunk).values_list("pk", flat=True))
+    new_ids = sorted(f.pk for f in Finding.objects.filter(first_seen=run).only("pk"))
+    outcomes = Counter(f[1].get("outcome") for f in seen.values())
+    return {
+        "previous_run": run.previous.run_id if run.previous else None,
+        "findings": sorted(seen_pks),
+        "new": new_ids,
+        "fixed": sorted(f.pk for f in fixed),
+        "reopened": sorted(f.pk for f in reopened),
+        "persisting": len(seen_pks) - len(new_ids),
+        "outcomes": {k: outcomes.get(k, 0) for k in OUTCOMES},
+    }
+
+
+def _seen_findings(entries: list[CrawlEntry]) -> tuple[_Seen, list[str]]:
+    """The run's findings by identity (the first of each), and the URLs it checked without error."""
+    seen: _Seen = {}
     checked_urls: list[str] = []
     for entry in entries:
         url = entry.get("url") or entry.get("source") or ""
@@ -282,15 +312,25 @@ def _update_findings(run: CrawlRun, entries: list[dict[str, Any]]) -> dict[str, 
                 continue
             key = location_key_of(f)
             seen.setdefault(Finding.identity_of(url, str(f["rule"]), key), (entry, f, key))
+    return seen, checked_urls
 
+
+def _existing_findings(ids: list[str]) -> dict[str, Finding]:
+    """The stored findings with these identities, each with the start of the run that last saw it."""
     existing: dict[str, Finding] = {}
-    ids = list(seen)
     for chunk in _chunks(ids):
         for finding in Finding.objects.filter(identity__in=chunk).annotate(
             last_started=F("last_seen__started")
         ):
             existing[finding.identity] = finding
+    return existing
 
+
+def _sort_findings(
+    run: CrawlRun, seen: _Seen, existing: dict[str, Finding]
+) -> tuple[list[Finding], list[int], list[Finding], list[Finding]]:
+    """What this run does to each finding it found: (new, renewed pks, reopened, changed). The reopened and
+    changed findings are changed here, in memory; nothing is written."""
     new: list[Finding] = []
     renewed: list[int] = []
     reopened: list[Finding] = []
@@ -331,6 +371,14 @@ def _update_findings(run: CrawlRun, entries: list[dict[str, Any]]) -> dict[str, 
             changed.append(found)
         elif found.last_seen_id != run.pk:
             renewed.append(found.pk)
+    return new, renewed, reopened, changed
+
+
+def _write_findings(
+    run: CrawlRun, new: list[Finding], renewed: list[int], reopened: list[Finding], changed: list[Finding]
+) -> None:
+    """Store what ``_sort_findings`` decided, with history for every change a person may want to trace."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     if new:
         bulk_create_with_history(
@@ -355,10 +403,13 @@ def _update_findings(run: CrawlRun, entries: list[dict[str, Any]]) -> dict[str, 
     for chunk in _chunks(renewed):  # "last seen" alone is bookkeeping, not a change anyone made
         Finding.objects.filter(pk__in=chunk).update(last_seen=run)
 
-    # fixed: findings not fixed yet, last seen in an earlier run, on URLs this run checked without error, that
-    # this run no longer finds. One pass over the unfixed findings (no index on long URLs), then the matches.
-    checked = set(checked_urls)
-    seen_ids = set(seen)
+
+def _fix_gone(run: CrawlRun, checked: set[str], seen_ids: set[str]) -> list[Finding]:
+    """Mark fixed, and return, the findings not fixed yet, last seen in an earlier run, on URLs this run checked
+    without error, that this run no longer finds. One pass over the unfixed findings (no index on long URLs),
+    then the matches."""
+    from simple_history.utils import bulk_update_with_history
+
     gone: list[int] = []
     candidates = (
         Finding.objects.exclude(status=FindingStatus.FIXED)
@@ -383,21 +434,7 @@ def _update_findings(run: CrawlRun, entries: list[dict[str, Any]]) -> dict[str, 
             batch_size=500,
             default_change_reason=f"åtgärdad: hittades inte i körning {run.run_id}",
         )
-
-    seen_pks: list[int] = []
-    for chunk in _chunks(ids):
-        seen_pks.extend(Finding.objects.filter(identity__in=chunk).values_list("pk", flat=True))
-    new_ids = sorted(f.pk for f in Finding.objects.filter(first_seen=run).only("pk"))
-    outcomes = Counter(f[1].get("outcome") for f in seen.values())
-    return {
-        "previous_run": run.previous.run_id if run.previous else None,
-        "findings": sorted(seen_pks),
-        "new": new_ids,
-        "fixed": sorted(f.pk for f in fixed),
-        "reopened": sorted(f.pk for f in reopened),
-        "persisting": len(seen_pks) - len(new_ids),
-        "outcomes": {k: outcomes.get(k, 0) for k in OUTCOMES},
-    }
+    return fixed
 
 
 # ------------------------------------------------------------------------------------------------ reading
@@ -443,10 +480,10 @@ def findings_of_run(run: CrawlRun) -> list[Finding]:
 
 def items_for_statement(run: CrawlRun) -> dict[str, Any]:
     """A ``run.json``-like dict rebuilt from the stored items, for ``tillgang.statement.build_statement``."""
-    pages: list[dict[str, Any]] = []
-    documents: list[dict[str, Any]] = []
+    pages: list[CrawlEntry] = []
+    documents: list[CrawlEntry] = []
     for item in run.items.order_by("url"):
-        entry: dict[str, Any] = {
+        entry: CrawlEntry = {
             "source": item.url,
             "url": item.url,
             "final_url": item.final_url or item.url,
