@@ -31,6 +31,7 @@ from tillgang import __version__
 from tillgang.register.models import CrawlRun, Finding, FindingStatus, Item
 from tillgang.register.tokens import authenticate_token
 
+from ..report import Report
 from ..timeutil import iso
 
 __all__ = ["urlpatterns"]
@@ -215,6 +216,7 @@ def checks(request: HttpRequest) -> HttpResponse:
     if content_length_too_large(request):  # refused before the body is read
         return error(413, "too-large", too_large_message())
     content_type = request.content_type or ""
+    result: Report  # the §4 report of the one document, as the response
     try:
         if content_type == "application/json":
             try:
