@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from . import __version__
 from .catalogue import Catalogue, load
@@ -35,9 +35,6 @@ from .report import (
     Report,
     ToolInfo,
 )
-
-if TYPE_CHECKING:
-    from .pools import FutureCheckPool
 
 __all__ = [
     "CheckOptions",
@@ -369,12 +366,6 @@ def exit_status(documents: Sequence[DocumentEntry]) -> int:
     if any(d.get("error") for d in documents):
         return 3
     return 0
-
-
-if TYPE_CHECKING:  # mypy checks here that the pebble pool has the interface of pools.FutureCheckPool
-
-    def _conforms(pool: CheckPool) -> FutureCheckPool:
-        return pool
 
 
 __all__ += ["CheckPool", "base_entry", "default_jobs", "exit_status", "failed_entry", "sha256_file"]

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 if TYPE_CHECKING:
     from .engine import CheckOptions
+    from .engine import CheckPool as LocalCheckPool
     from .report import DocumentEntry
 
 __all__ = ["CheckPool", "FutureCheckPool", "PageCheckPool"]
@@ -79,3 +80,9 @@ class PageCheckPool(CheckPool, Protocol):
     def submit_page(
         self, data: bytes, source: str, content_type: str | None, sha256: str | None, base_url: str
     ) -> asyncio.Future[DocumentEntry]: ...
+
+
+if TYPE_CHECKING:  # mypy checks here that the engine's pebble pool has the interface of FutureCheckPool
+
+    def _local_conforms(pool: LocalCheckPool) -> FutureCheckPool:
+        return pool
