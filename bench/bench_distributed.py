@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 def crawl(base: str, pages: int, documents: int, state: Path) -> tuple[float, dict[str, Any]]:
     from tillgang.crawl.config import CrawlConfig
     from tillgang.crawl.run import Crawl
+    from tillgang.distributed import broker_url
+    from tillgang.distributed.pool import crawl_pool_factory
 
     config = CrawlConfig(
         start_urls=(f"{base}/sida/0",),
@@ -47,8 +49,10 @@ def crawl(base: str, pages: int, documents: int, state: Path) -> tuple[float, di
         check_jobs=2,
         state_file=str(state),
     )
+    broker = broker_url()  # as ``tillgang crawl`` chooses: Celery workers when a broker is configured
+    pool_factory = crawl_pool_factory(broker) if broker else None
     start = time.perf_counter()
-    out = asyncio.run(Crawl(config, progress=False).run())
+    out = asyncio.run(Crawl(config, progress=False, pool_factory=pool_factory).run())
     return time.perf_counter() - start, out
 
 

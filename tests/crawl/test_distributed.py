@@ -191,6 +191,8 @@ def stored(env: dict[str, str], run_id: str) -> dict[str, dict[str, Any]]:
 def crawl(site: Site, tmp_path: Path, tag: str) -> dict[str, Any]:
     from tillgang.crawl.config import CrawlConfig
     from tillgang.crawl.run import Crawl
+    from tillgang.distributed import broker_url
+    from tillgang.distributed.pool import crawl_pool_factory
 
     config = CrawlConfig(
         start_urls=(site.url("/"),),
@@ -202,7 +204,9 @@ def crawl(site: Site, tmp_path: Path, tag: str) -> dict[str, Any]:
         check_jobs=2,
         state_file=str(tmp_path / f"state-{tag}.sqlite"),
     )
-    return asyncio.run(Crawl(config, progress=False).run())
+    broker = broker_url()  # as ``tillgang crawl`` chooses: Celery workers when a broker is configured
+    pool_factory = crawl_pool_factory(broker) if broker else None
+    return asyncio.run(Crawl(config, progress=False, pool_factory=pool_factory).run())
 
 
 def essence(entry: dict[str, Any]) -> tuple[Any, ...]:

@@ -9,7 +9,10 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checking import PoolFactory
 
 from ..errors import UsageError
 from .options import add_lang_argument
@@ -143,13 +146,26 @@ def _store(output: dict[str, Any], activity: str | None, quiet: bool, stream: An
     return True
 
 
+def _pool_factory() -> PoolFactory | None:
+    """Where the crawl's checks run: Celery workers when a broker is configured (TILLGANG_BROKER_URL), else
+    None, the crawl's own worker processes on this machine."""
+    from ..distributed import broker_url
+
+    broker = broker_url()
+    if not broker:
+        return None
+    from ..distributed.pool import crawl_pool_factory
+
+    return crawl_pool_factory(broker)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from ..crawl.progress import summary_text
     from ..crawl.run import Crawl, exit_status
 
     config = _config(args)
     store, activity = _register_target(args)
-    crawler = Crawl(config, resume=args.resume, progress=not args.quiet)
+    crawler = Crawl(config, resume=args.resume, progress=not args.quiet, pool_factory=_pool_factory())
 
     async def main() -> dict[str, Any]:
         task = asyncio.current_task()

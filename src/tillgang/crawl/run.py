@@ -51,14 +51,8 @@ WORKER_NICE = 10
 
 
 def _make_pool(options: CheckOptions, jobs: int, run_id: str) -> CheckPool:
-    """This machine's worker pool, or Celery workers when a broker is configured (TILLGANG_BROKER_URL)."""
-    from ..distributed import broker_url
-
-    broker = broker_url()
-    if broker:
-        from ..distributed.pool import DistributedCheckPool
-
-        return DistributedCheckPool(options, broker=broker, run_id=run_id, waiters=max(4 * jobs, 32))
+    """The default check pool: this machine's worker processes. The command line passes another factory for
+    Celery workers when a broker is configured."""
     return AsyncCheckPool(options, jobs, nice=WORKER_NICE)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from ..engine import CheckOptions, failed_entry
 from ..report import DocumentEntry
 from .app import TASK_NAME, make_app
 
-__all__ = ["DistributedCheckPool"]
+__all__ = ["DistributedCheckPool", "crawl_pool_factory"]
 
 # A document larger than this is not put on the broker (messages of hundreds of MB hurt Redis and RabbitMQ).
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -102,6 +103,16 @@ class DistributedCheckPool:
             self.close()
         else:
             self.terminate()
+
+
+def crawl_pool_factory(broker: str) -> Callable[[CheckOptions, int, str], DistributedCheckPool]:
+    """The crawl's check pool over Celery workers (``Crawl(pool_factory=...)``): (check options, local worker
+    count, run id) -> a pool with enough waiting threads for the checks the crawl keeps in flight."""
+
+    def make(options: CheckOptions, jobs: int, run_id: str) -> DistributedCheckPool:
+        return DistributedCheckPool(options, broker=broker, run_id=run_id, waiters=max(4 * jobs, 32))
+
+    return make
 
 
 if TYPE_CHECKING:  # mypy checks here that this pool has the interface of pools.FutureCheckPool
