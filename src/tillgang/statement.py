@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue, load
+from .config import read_config
 from .textutil import is_placeholder_title
 from .wcag import criterion_key
 
@@ -80,8 +81,8 @@ class StatementInput:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> StatementInput:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        section = data.get("statement", data)
+        """``[statement]`` of ``tillgang.toml`` (or a file with the statement's keys at the top level)."""
+        section = read_config(path).statement()
         decisions = [
             Decision(
                 kind=str(d["kind"]),

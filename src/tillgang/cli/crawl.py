@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .checking import PoolFactory
-
 from ..errors import UsageError
 from .options import add_lang_argument
+
+if TYPE_CHECKING:
+    from ..crawl.checking import PoolFactory
 
 __all__ = ["add_commands", "cmd_crawl"]
 
@@ -109,8 +109,8 @@ def _register_target(args: argparse.Namespace) -> tuple[bool, str | None]:
         options = load_register_options(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
-    activity = getattr(args, "activity", None) or options["activity"]
-    store = bool(getattr(args, "store", False) or options["store"] or getattr(args, "activity", None))
+    activity = getattr(args, "activity", None) or options.activity
+    store = bool(getattr(args, "store", False) or options.store or getattr(args, "activity", None))
     if not store:
         return False, None
     from tillgang.web import setup

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..config import ConfigError
 from ..errors import UsageError
 from ..statement import StatementError, StatementInput, build_statement, render_statement
 
@@ -32,6 +33,8 @@ def _cmd_statement(args: Any) -> int:
     try:
         run = json.loads(Path(args.report).read_text(encoding="utf-8"))
         info = StatementInput.from_toml(args.config)
+    except ConfigError as exc:  # the file's own error text, as before tillgang.config
+        raise UsageError(exc.detail) from exc
     except (OSError, ValueError, KeyError) as exc:
         raise UsageError(str(exc)) from exc
     try:

@@ -1,4 +1,5 @@
-"""Crawl configuration: ``tillgang.toml`` (read with tomllib), overridden by command-line flags.
+"""Crawl configuration: the crawl's keys of ``tillgang.toml`` (read by ``tillgang.config``), overridden by
+command-line flags.
 
 The TOML file may group keys in tables (``[site]``, ``[limits]``, ``[politeness]``, ``[http]``,
 ``[documents]``, ``[state]``, ``[check]``); the grouping is for people, every key is unique. An unknown
@@ -7,13 +8,13 @@ key is an error, so a misspelt limit never silently falls back to its default.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..config import ConfigError, RegisterOptions, read_config
 
 __all__ = ["ConfigError", "CrawlConfig", "load_config", "load_register_options"]
 
@@ -39,10 +40,6 @@ DEFAULT_STRIP_PARAMS = (
     "jsessionid",
     "sessionid",
 )
-
-
-class ConfigError(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -173,34 +170,6 @@ def _is_ip(host: str) -> bool:
 
 
 _TUPLES = {"start_urls", "allowed_hosts", "sitemaps", "exclude", "strip_params"}
-_SECTIONS = {"site", "limits", "politeness", "http", "documents", "state", "check", "crawl"}
-# Tables of tillgang.toml that other parts read (the register's risk matrix, the statement draft, ...).
-OTHER_SECTIONS = {"risk", "register", "statement", "evidence", "worker", "web", "api"}
-
-
-def _flatten(data: dict[str, Any], where: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            if not where and key in OTHER_SECTIONS:
-                continue
-            if key not in _SECTIONS:
-                raise ConfigError(f"unknown table [{key}] in the config")
-            flat.update(_flatten(value, key))
-        else:
-            if key in flat:
-                raise ConfigError(f"{key} is set twice in the config")
-            flat[key] = value
-    return flat
-
-
-def _read_toml(p: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"no such config file: {p}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: {exc}") from exc
 
 
 def load_config(path: str | Path | None, base: CrawlConfig | None = None) -> CrawlConfig:
@@ -209,8 +178,7 @@ def load_config(path: str | Path | None, base: CrawlConfig | None = None) -> Cra
     if path is None:
         return config
     p = Path(path)
-    data = _read_toml(p)
-    flat = _flatten(data)
+    flat = read_config(p).crawl_keys()
     types = {f.name: f.type for f in fields(CrawlConfig)}
     values: dict[str, Any] = {}
     for key, value in flat.items():
@@ -243,26 +211,8 @@ def load_config(path: str | Path | None, base: CrawlConfig | None = None) -> Cra
     return replace(config, **values)
 
 
-def load_register_options(path: str | Path | None) -> dict[str, Any]:
+def load_register_options(path: str | Path | None) -> RegisterOptions:
     """The crawl's keys of the ``[register]`` table: ``store`` (write each run into the register) and
     ``activity`` (the control activity's id, or text of its "kontrollmoment"). Other keys of the table belong to
     the register and are left alone here."""
-    options: dict[str, Any] = {"store": False, "activity": None}
-    if path is None:
-        return options
-    p = Path(path)
-    data = _read_toml(p)
-    table = data.get("register")
-    if table is None:
-        return options
-    if not isinstance(table, dict):
-        raise ConfigError(f"{p}: register must be a table")
-    store = table.get("store", False)
-    if not isinstance(store, bool):
-        raise ConfigError(f"{p}: register.store must be true or false")
-    activity = table.get("activity")
-    if activity is not None and (isinstance(activity, bool) or not isinstance(activity, int | str)):
-        raise ConfigError(f"{p}: register.activity must be an id or a text")
-    options["store"] = store
-    options["activity"] = str(activity) if activity is not None and str(activity).strip() else None
-    return options
+    return read_config(path).register()

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tomllib
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +30,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from ..config import ConfigError, config_path, read_config
 from ..render.text import describe_location
 from ..wcag import criterion_key
 from . import views
@@ -646,11 +644,9 @@ def proposal_context(risk: Risk, period: str, year: int) -> dict[str, Any]:
 
 def statement_defaults() -> dict[str, str]:
     """[statement] of tillgang.toml (organisation, service, contact, feedback_url), if present."""
-    path = Path(os.environ.get("TILLGANG_CONFIG") or Path(str(settings.DATA_DIR)) / "tillgang.toml")
     try:
-        with open(path, "rb") as fh:
-            section = tomllib.load(fh).get("statement", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        section = read_config(config_path(str(settings.DATA_DIR))).section("statement")
+    except (OSError, ConfigError):
         return {}
     keys = ("organisation", "service", "contact", "feedback_url")
     return {k: str(section[k]) for k in keys if isinstance(section.get(k), str)}

@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 
+from tillgang.config import config_path, read_config
 from tillgang.web import data_dir, ensure_secret_key
 
 DATA_DIR = data_dir()
@@ -138,17 +138,8 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 
-def _config() -> dict[str, Any]:
-    path = Path(os.environ.get("TILLGANG_CONFIG") or DATA_DIR / "tillgang.toml")
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        return {}
-
-
 # The risk matrix (validated by tillgang.register.riskconfig when the app starts).
-TILLGANG_RISK: dict[str, Any] = dict(_config().get("risk", {}))
+TILLGANG_RISK: dict[str, Any] = dict(read_config(config_path(DATA_DIR), missing_ok=True).section("risk"))
 
 # The upload page and POST /api/v1/checks (issue 5): largest accepted file, and checks running at a time.
 TILLGANG_UPLOAD_MAX_BYTES = int(float(os.environ.get("TILLGANG_UPLOAD_MAX_MB", "50")) * 1024 * 1024)
