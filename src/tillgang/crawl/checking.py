@@ -6,8 +6,8 @@ links, which come back with its report and enter the frontier then; a document a
 run in tasks of their own, at most ``8 × workers`` waiting or running at once, so checking never blocks
 fetching and memory stays bounded. Every finished URL is recorded in the state file (``complete``).
 
-The pool is injected (:data:`PoolFactory`): the crawl's own worker pool (``aiopool.AsyncCheckPool``) or any
-other with the same ``submit`` / ``close`` / ``terminate`` (the command line chooses Celery workers when a
+The pool is injected (:data:`PoolFactory`): the crawl's own worker pool (``aiopool.AsyncCheckPool``, a
+``pools.PageCheckPool``) or any other ``pools.CheckPool`` (the command line chooses Celery workers when a
 broker is configured).
 """
 
@@ -22,10 +22,12 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, cast
 
 from ..engine import CheckOptions
 from ..errors import error_message
+from ..pools import CheckPool, PageCheckPool
+from ..report import DocumentEntry
 from ..timeutil import iso_z_from_epoch
 from .config import CrawlConfig
 from .fetch import FetchResult
@@ -35,24 +37,11 @@ from .links import PageLinks, extract_links
 from .progress import Counters
 from .state import Resource, StateStore
 
-__all__ = ["CheckPool", "Checking", "PoolFactory", "entry_base"]
+__all__ = ["Checking", "PoolFactory", "entry_base"]
 
 log = logging.getLogger(__name__)
 
 _NOT_STORED = ("timeout", "internal")  # errors that say nothing about the file: check it again next time
-
-
-class CheckPool(Protocol):
-    """What the crawl needs of a check pool. A pool that also has ``submit_page(body, source, content_type,
-    sha256, final_url)`` takes pages as bytes; one without gets them as files."""
-
-    def submit(
-        self, path: str, source: str | None = None
-    ) -> Future[dict[str, Any]] | asyncio.Future[dict[str, Any]]: ...
-
-    def close(self) -> None: ...
-
-    def terminate(self) -> None: ...
 
 
 # (check options, worker processes, run id) -> the run's check pool
@@ -283,8 +272,9 @@ class Checking:
             )
             self.record_checked(item, res, resource, checked, body)
             return
-        submit_page = getattr(self.pool, "submit_page", None)
-        if res.kind == "page" and body is not None and submit_page is None:  # a pool that takes files only
+        # A pool with submit_page takes pages as bytes (pools.PageCheckPool); any other gets them as files.
+        takes_pages = callable(getattr(self.pool, "submit_page", None))
+        if res.kind == "page" and body is not None and not takes_pages:  # a pool that takes files only
             fd, name = tempfile.mkstemp(prefix="page-", suffix=".html", dir=self.tmpdir)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(_as_utf8(body, res.encoding))
@@ -295,8 +285,10 @@ class Checking:
         if path is not None:
             future = self.pool.submit(str(path), item.request_url)
         else:
-            assert body is not None and submit_page is not None
-            future = submit_page(body, item.request_url, res.content_type, res.sha256, res.final_url)
+            assert body is not None
+            future = cast(PageCheckPool, self.pool).submit_page(
+                body, item.request_url, res.content_type, res.sha256, res.final_url
+            )
         task = asyncio.create_task(self._check_task(item, res, resource, future, path, body))
         self.check_tasks.add(task)
         task.add_done_callback(self.check_tasks.discard)
@@ -306,7 +298,7 @@ class Checking:
         item: Item,
         res: FetchResult,
         resource: Resource,
-        future: Future[dict[str, Any]] | asyncio.Future[dict[str, Any]],
+        future: Future[DocumentEntry] | asyncio.Future[DocumentEntry],
         path: Path | None,
         body: bytes | None,
     ) -> None:
@@ -324,7 +316,7 @@ class Checking:
         item: Item,
         res: FetchResult,
         resource: Resource,
-        checked: dict[str, Any],
+        checked: DocumentEntry | dict[str, Any],
         body: bytes | None = None,
     ) -> None:
         kind = res.kind or "page"

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 
 from ..engine import CheckOptions, check_document
 from ..errors import DocumentError
 from ..model import Document
+from ..report import DocumentEntry
 from .links import PageLinks
 
 __all__ = ["PAGE_LINKS", "check_page_bytes", "links_of"]
@@ -83,8 +84,8 @@ def check_page_bytes(
     return entry
 
 
-def links_of(entry: dict[str, Any]) -> PageLinks | None:
+def links_of(entry: DocumentEntry | dict[str, Any]) -> PageLinks | None:
     """The links a page check returned (and the key removed from the entry), or None when it gave none
     (a check that timed out or whose worker died: the caller extracts them itself)."""
-    page: PageLinks | None = entry.pop(PAGE_LINKS, None)
+    page: PageLinks | None = cast(dict[str, Any], entry).pop(PAGE_LINKS, None)
     return page
