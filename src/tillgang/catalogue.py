@@ -19,7 +19,7 @@ from typing import Any
 
 __all__ = ["FORMATS", "Catalogue", "Rule", "load", "rules_dir", "validate"]
 
-FORMATS = ("docx", "pptx", "pdf", "html")
+FORMATS = ("docx", "pptx", "pdf", "html", "odt", "odp", "ods", "xlsx")
 SEVERITIES = ("critical", "serious", "moderate", "minor")
 AUTOMATION = ("automatic", "needs-review")
 LANGS = ("sv", "en")

@@ -17,8 +17,8 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
         "The file is damaged or incomplete and cannot be read.",
     ),
     "unsupported-format": (
-        "Filformatet stöds inte. tillgang kontrollerar .docx, .pptx, .pdf och .html.",
-        "The file format is not supported. tillgang checks .docx, .pptx, .pdf and .html.",
+        "Filformatet stöds inte. tillgang kontrollerar .docx, .pptx, .xlsx, .odt, .odp, .ods, .pdf och .html.",
+        "The file format is not supported. tillgang checks .docx, .pptx, .xlsx, .odt, .odp, .ods, .pdf and .html.",
     ),
     "too-large": (
         "Filen överskrider en gräns för storlek eller komplexitet och kontrollerades inte.",

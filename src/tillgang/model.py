@@ -39,6 +39,8 @@ class Location:
     table: int | None = None  # 1-based table index
     row: int | None = None
     name: str | None = None  # a shape's or object's name, e.g. "Picture 1"
+    sheet: str | None = None  # a spreadsheet's sheet name (OpenDocument spreadsheet, Excel)
+    cell: str | None = None  # a cell reference on ``sheet``, e.g. "B3"
 
     def as_dict(self) -> LocationDict:
         """The report's ``location``: the fields that are set (their names are ``report.LocationDict``'s)."""
@@ -101,7 +103,7 @@ class ContrastSample:
 class Document:
     """One checked file, in the shape every cross-format check understands."""
 
-    format: str  # docx | pptx | pdf | html
+    format: str  # docx | pptx | pdf | html | odt | odp | ods | xlsx
     source: str  # path or URL as given
     filename: str  # the file's base name, for placeholder-title detection
     title: str | None = None

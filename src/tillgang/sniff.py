@@ -49,7 +49,8 @@ def _ole_is_encrypted_office(path: Path) -> bool:
 
 
 def sniff(path: Path, limits: Limits) -> str:
-    """'docx', 'pptx', 'pdf' or 'html', or raise DocumentError (unsupported-format, encrypted, corrupt)."""
+    """'docx', 'pptx', 'xlsx', 'odt', 'odp', 'ods', 'pdf' or 'html', or raise DocumentError
+    (unsupported-format, encrypted, corrupt)."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if not head:
@@ -57,16 +58,16 @@ def sniff(path: Path, limits: Limits) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(ZIP_MAGIC):
-        from .readers._ooxml import sniff_package
+        from .readers._odf import sniff_zip  # OpenDocument by its mimetype, else OOXML by its main part
 
-        return sniff_package(path, limits)
+        return sniff_zip(path, limits)
     if head.startswith(OLE_MAGIC):
         if _ole_is_encrypted_office(path):
             raise DocumentError(
                 "encrypted", "an encrypted Office package (OLE container with EncryptedPackage)"
             )
         raise DocumentError(
-            "unsupported-format", "a legacy binary Office file (.doc/.ppt/.xls); save it as .docx/.pptx"
+            "unsupported-format", "a legacy binary Office file (.doc/.ppt/.xls); save it as .docx/.pptx/.xlsx"
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text: decode the head and sniff again
         text = head.decode("utf-16", errors="ignore").encode("utf-8")
@@ -74,4 +75,4 @@ def sniff(path: Path, limits: Limits) -> str:
             return "html"
     if _HTML_START.match(head):
         return "html"
-    raise DocumentError("unsupported-format", "neither PDF, Word (.docx), PowerPoint (.pptx) nor HTML")
+    raise DocumentError("unsupported-format", "neither PDF, Word, PowerPoint, Excel, OpenDocument nor HTML")

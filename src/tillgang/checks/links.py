@@ -6,9 +6,9 @@ from ..model import Document
 from ..registry import Results, check
 from ..textutil import collapse, link_text_problem
 
-# In Word and PowerPoint a vague or bare-URL link text is a failure. On the web and in PDF, WCAG 2.4.4 lets the
-# surrounding context describe the link (and a PDF link's /Contents may rightly be its URL), so a person decides.
-STRICT_FORMATS = {"docx", "pptx"}
+# In Office documents (Word, PowerPoint, Excel, OpenDocument) a vague or bare-URL link text is a failure. On the
+# web and in PDF, WCAG 2.4.4 lets the surrounding context describe the link (and a PDF link's /Contents may rightly be its URL), so a person decides.
+STRICT_FORMATS = {"docx", "pptx", "xlsx", "odt", "odp", "ods"}
 
 
 @check("link-name")

@@ -32,7 +32,10 @@ def document_lang(doc: Document, out: Results) -> None:
     value = collapse(doc.lang)
     if status is LangStatus.MISSING:
         content = doc.content_lang
-        if doc.format == "pdf" and content and bcp47_status(content) is LangStatus.OK:
+        if doc.format == "xlsx":
+            # Excel keeps no language of its own in the file, only the optional dc:language property.
+            out.cant_tell("missing-workbook", DOC)
+        elif doc.format == "pdf" and content and bcp47_status(content) is LangStatus.OK:
             # PDF/UA accepts language on every structure element instead of the catalog (veraPDF 7.2-t34 does).
             out.cant_tell("missing-but-content", DOC, lang=content)
         else:

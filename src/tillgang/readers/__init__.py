@@ -16,6 +16,10 @@ READERS = {
     "pptx": "tillgang.readers.pptx",
     "pdf": "tillgang.readers.pdf",
     "html": "tillgang.readers.html",
+    "odt": "tillgang.readers.odf",  # one reader for the three OpenDocument formats (it reads the mimetype)
+    "odp": "tillgang.readers.odf",
+    "ods": "tillgang.readers.odf",
+    "xlsx": "tillgang.readers.xlsx",
 }
 
 

@@ -92,6 +92,13 @@ PPT_MAIN_TYPES = {
     "application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
 }
 
+SHEET_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+
 _ON = {"true", "1", "on"}
 _OFF = {"false", "0", "off"}
 
@@ -347,7 +354,7 @@ def resolve_target(source_folder: str, target: str) -> str:
 
 
 def sniff_package(path: Path, limits: Limits) -> str:
-    """'docx' or 'pptx' from the main part's content type; raises DocumentError otherwise."""
+    """'docx', 'pptx' or 'xlsx' from the main part's content type; raises DocumentError otherwise."""
     pkg = open_package(path, limits)
     try:
         main = pkg.main_part()
@@ -358,6 +365,8 @@ def sniff_package(path: Path, limits: Limits) -> str:
             return "docx"
         if ctype in PPT_MAIN_TYPES:
             return "pptx"
+        if ctype in SHEET_MAIN_TYPES:
+            return "xlsx"
         if not ctype.endswith(".main+xml"):
             # e.g. a theme package named .docx (hostile stress025.docx): no document main part at all
             raise DocumentError(

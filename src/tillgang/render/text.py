@@ -24,10 +24,21 @@ TEXTS: dict[str, dict[str, Any]] = {
         "more": "… och {n} till av samma slag",
         "best": "bästa praxis",
         "severity": {"critical": "kritisk", "serious": "allvarlig", "moderate": "måttlig", "minor": "mindre"},
-        "formats": {"docx": "Word", "pptx": "PowerPoint", "pdf": "PDF", "html": "HTML"},
+        "formats": {
+            "docx": "Word",
+            "pptx": "PowerPoint",
+            "pdf": "PDF",
+            "html": "HTML",
+            "odt": "OpenDocument-text",
+            "odp": "OpenDocument-presentation",
+            "ods": "OpenDocument-kalkylblad",
+            "xlsx": "Excel",
+        },
         "loc": {
             "page": "sida {v}",
             "slide": "bild {v}",
+            "sheet": "blad {v}",
+            "cell": "cell {v}",
             "paragraph": "stycke {v}",
             "table": "tabell {v}",
             "row": "rad {v}",
@@ -63,10 +74,21 @@ TEXTS: dict[str, dict[str, Any]] = {
         "more": "… and {n} more of the same kind",
         "best": "best practice",
         "severity": {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor"},
-        "formats": {"docx": "Word", "pptx": "PowerPoint", "pdf": "PDF", "html": "HTML"},
+        "formats": {
+            "docx": "Word",
+            "pptx": "PowerPoint",
+            "pdf": "PDF",
+            "html": "HTML",
+            "odt": "OpenDocument text",
+            "odp": "OpenDocument presentation",
+            "ods": "OpenDocument spreadsheet",
+            "xlsx": "Excel",
+        },
         "loc": {
             "page": "page {v}",
             "slide": "slide {v}",
+            "sheet": "sheet {v}",
+            "cell": "cell {v}",
             "paragraph": "paragraph {v}",
             "table": "table {v}",
             "row": "row {v}",
@@ -98,7 +120,7 @@ def describe_location(loc: LocationDict | Mapping[str, Any], lang: str = "sv") -
     """A finding's ``location`` in words: from a report, or as the register stored it (JSON, untyped)."""
     t = TEXTS.get(lang, TEXTS["sv"])
     bits = []
-    for key in ("page", "slide", "table", "row", "paragraph", "element", "selector"):
+    for key in ("page", "slide", "sheet", "cell", "table", "row", "paragraph", "element", "selector"):
         value = loc.get(key)
         if value is not None:
             bits.append(t["loc"][key].format(v=value))

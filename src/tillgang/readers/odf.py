@@ -1,0 +1,880 @@
+"""OpenDocument reader (.odt, .odp, .ods; ODF 1.2/1.3 part 3): zipfile + lxml into the neutral ``Document``.
+
+- Title and language: ``meta.xml`` ``dc:title``; the default style's ``fo:language``/``fo:country`` (or
+  ``style:rfc-language-tag``) in ``styles.xml``, else ``meta.xml`` ``dc:language``.
+- Headings: ``text:h`` with ``text:outline-level``, and ``text:p`` whose paragraph style (through its parents)
+  has ``style:default-outline-level``.
+- Images: ``draw:frame`` holding ``draw:image`` or ``draw:object`` (charts, OLE); the text alternative is the
+  frame's ``svg:desc``, else ``svg:title``; LibreOffice's Decorative box is ``loext:decorative="true"``.
+- Tables: ``table:table``; a header row is ``table:table-header-rows`` (Writer's "Repeat heading"), in Impress
+  ``table:use-first-row-styles``; a Calc sheet is one table (see ``_sheet``).
+- Links: ``text:a`` with its text. Contrast: ``fo:color`` against ``fo:background-color`` through span,
+  paragraph, cell, frame and page styles; automatic font colour (``style:use-window-font-color``) is left out,
+  since LibreOffice picks black or white against the background.
+- Slides (.odp): ``draw:page`` in order; the title is the ``presentation:class="title"`` frame; the shapes in
+  document order are the reading order (``Document.native`` is a ``PresentationInfo``, as for PowerPoint).
+- Sheets (.ods): names, merged cells, header rows and database ranges (``Document.native`` is a ``WorkbookInfo``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from lxml import etree
+
+from ..colour import RGB, contrast_ratio, required_ratio
+from ..errors import DocumentError
+from ..limits import Limits
+from ..model import ContrastSample, Document, Heading, Image, Link, Location, Table
+from ._odf import NS, OdfPackage, StyleSheet, length_to_emu, odf_colour, odf_format, open_odf
+from ._pptx_model import Box, PresentationInfo, ShapeInfo, SlideInfo
+from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref
+
+__all__ = ["read"]
+
+
+def _t(prefix: str, local: str) -> str:
+    return f"{{{NS[prefix]}}}{local}"
+
+
+OFFICE, TEXT, TABLE, DRAW, STYLE = (f"{{{NS[p]}}}" for p in ("office", "text", "table", "draw", "style"))
+SVG, XLINK, PRES, FO = (f"{{{NS[p]}}}" for p in ("svg", "xlink", "presentation", "fo"))
+T_P, T_H = TEXT + "p", TEXT + "h"
+T_A, T_SPAN, T_S, T_TAB, T_BR = TEXT + "a", TEXT + "span", TEXT + "s", TEXT + "tab", TEXT + "line-break"
+TBL = TABLE + "table"
+D_FRAME, D_IMAGE, D_G = DRAW + "frame", DRAW + "image", DRAW + "g"
+D_OBJECT, D_OLE, D_TEXTBOX = DRAW + "object", DRAW + "object-ole", DRAW + "text-box"
+# Shapes that may hold text but are not pictures.
+SHAPES = {DRAW + n for n in ("custom-shape", "rect", "ellipse", "circle", "polygon", "path", "caption")}
+LINES = {DRAW + n for n in ("line", "connector", "polyline", "measure")}
+# Subtrees that hold no body content of their own (or hold content read elsewhere, like deleted text).
+SKIP = {
+    TEXT + "tracked-changes",
+    TEXT + "sequence-decls",
+    TEXT + "variable-decls",
+    TEXT + "user-field-decls",
+    TEXT + "note",
+    OFFICE + "annotation",
+    OFFICE + "annotation-end",
+    OFFICE + "forms",
+    TABLE + "calculation-settings",
+    TABLE + "content-validations",
+    TABLE + "label-ranges",
+    TABLE + "named-expressions",
+    TABLE + "database-ranges",
+    PRES + "notes",
+    SVG + "title",
+    SVG + "desc",
+}
+TOC = {TEXT + n for n in ("table-of-content", "illustration-index", "alphabetical-index", "bibliography")}
+MAX_DEPTH = 200
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+WHITE: RGB = (255, 255, 255)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    location: Location
+    background: RGB | str  # an RGB, or a reason ("picture", "gradient") the background cannot be told
+    levels: tuple[tuple[str, str], ...] = ()  # outer style levels (cell, frame) below the paragraph's
+    body: bool = False  # counts as body text (headings, text length)
+    toc: bool = False
+    depth: int = 0
+
+
+@dataclass(slots=True)
+class _Seg:
+    text: str
+    spans: tuple[str, ...]  # text-family style names, innermost last
+
+
+def _bool(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
+
+
+def _decorative(el: etree._Element) -> bool:
+    return any(key.endswith("}decorative") and _bool(value) for key, value in el.attrib.items())
+
+
+def _child_text(el: etree._Element, tag: str) -> str | None:
+    child = el.find(tag)
+    if child is None:
+        return None
+    text = "".join(child.itertext()).strip()
+    return text or None
+
+
+def _fill(style: StyleSheet, family: str, name: str | None, group: str) -> RGB | str | None:
+    """A graphic or drawing-page fill: an RGB, "none", or a reason it is not one colour."""
+    kind = style.lookup(family, name, group, "draw:fill", default=False)
+    if kind is None:
+        return None
+    if kind == "none":
+        return "none"
+    if kind == "solid":
+        colour = odf_colour(style.lookup(family, name, group, "draw:fill-color", default=False))
+        if isinstance(colour, tuple):
+            return colour
+        return None
+    return {"bitmap": "picture", "gradient": "gradient", "hatch": "pattern"}.get(kind, kind)
+
+
+def _size(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.endswith("pt"):
+        try:
+            return float(value[:-2])
+        except ValueError:
+            return None
+    return None
+
+
+def _bold(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    v = value.strip().lower()
+    if v in ("bold", "bolder"):
+        return True
+    if v.isdigit():
+        return int(v) >= 600
+    return False
+
+
+class _OdfReader:
+    def __init__(self, pkg: OdfPackage, fmt: str, source: str, filename: str, limits: Limits) -> None:
+        self.pkg = pkg
+        self.fmt = fmt
+        self.limits = limits
+        self.doc = Document(format=fmt, source=source, filename=filename)
+        self.styles = StyleSheet()
+        self.media_types: dict[str, str] = {}
+        self.headings: list[Heading] = []
+        self.images: list[Image] = []
+        self.tables: list[Table] = []
+        self.links: list[Link] = []
+        self.contrast: list[ContrastSample] = []
+        self._passing: set[tuple[object, ...]] = set()
+        self.lang_chars: Counter[str] = Counter()
+        self.text_chars = 0
+        self.para_counter: Counter[str] = Counter()
+        self.table_counter = 0
+        self.page_bg: RGB | str = WHITE
+        self.default_size = 12.0
+        # slide state (odp)
+        self.shapes: list[ShapeInfo] | None = None
+
+    # ----------------------------------------------------------------- entry
+    def run(self) -> Document:
+        content = self.pkg.xml("content.xml")
+        if content is None:
+            raise DocumentError("corrupt", "the OpenDocument package has no content.xml")
+        styles_root = self.pkg.xml("styles.xml")
+        meta = self.pkg.xml("meta.xml")
+        self.media_types = self.pkg.media_types()
+        if styles_root is not None:
+            for local in ("styles", "automatic-styles", "master-styles"):
+                self.styles.add_container(styles_root.find(OFFICE + local))
+        self.styles.add_container(content.find(OFFICE + "automatic-styles"))
+        self.metadata(meta)
+        body = content.find(OFFICE + "body")
+        if body is None:
+            raise DocumentError("corrupt", "content.xml has no office:body")
+        if self.fmt == "odt":
+            self.text_document(body.find(OFFICE + "text"))
+        elif self.fmt == "odp":
+            self.presentation(body.find(OFFICE + "presentation"))
+        else:
+            self.spreadsheet(body.find(OFFICE + "spreadsheet"))
+        return self.finish()
+
+    def finish(self) -> Document:
+        doc = self.doc
+        doc.images = self.images
+        doc.tables = self.tables
+        doc.links = self.links
+        doc.contrast = self.contrast
+        if self.fmt == "odt":
+            doc.headings = self.headings
+            doc.text_chars = self.text_chars
+        total = sum(self.lang_chars.values())
+        if total:
+            lang, count = self.lang_chars.most_common(1)[0]
+            doc.content_lang = lang
+            doc.content_lang_share = count / total
+        return doc
+
+    # ----------------------------------------------------------------- metadata
+    def metadata(self, meta: etree._Element | None) -> None:
+        title = dc_lang = None
+        if meta is not None:
+            m = meta.find(OFFICE + "meta")
+            if m is not None:
+                title = _child_text(m, _t("dc", "title"))
+                dc_lang = _child_text(m, _t("dc", "language"))
+        self.doc.title = title
+        families = {
+            "odt": ("paragraph",),
+            "odp": ("graphic", "paragraph"),
+            "ods": ("table-cell", "paragraph"),
+        }
+        lang = None
+        for family in families[self.fmt]:
+            lang = self._lang_of(family, None)
+            if lang:
+                break
+        if not lang:
+            for name in ("Standard", "Default", "default"):
+                lang = self._lang_of("paragraph", name) or self._lang_of("table-cell", name)
+                if lang:
+                    break
+        self.doc.lang = lang or dc_lang
+        size = None
+        for family in families[self.fmt]:
+            size = _size(self.styles.lookup(family, None, "text-properties", "fo:font-size"))
+            if size:
+                break
+        self.default_size = size or (18.0 if self.fmt == "odp" else 10.0 if self.fmt == "ods" else 12.0)
+
+    def _lang_of(self, family: str, name: str | None) -> str | None:
+        tag = self.styles.lookup(family, name, "text-properties", "style:rfc-language-tag")
+        if tag:
+            return tag
+        language = self.styles.lookup(family, name, "text-properties", "fo:language")
+        if not language:
+            return None
+        country = self.styles.lookup(family, name, "text-properties", "fo:country")
+        if country and country.lower() != "none":
+            return f"{language}-{country}"
+        return language
+
+    # ----------------------------------------------------------------- text documents
+    def text_document(self, office_text: etree._Element | None) -> None:
+        if office_text is None:
+            raise DocumentError("corrupt", "content.xml has no office:text")
+        self.page_bg = self._page_background()
+        ctx = _Ctx(Location(part="body"), self.page_bg, body=True)
+        self.walk(office_text, ctx)
+        # Headers and footers of the page styles: their images and links (LibreOffice's checker looks there too).
+        for master in self.styles.master_pages.values():
+            for child in master:
+                if not isinstance(child.tag, str) or not child.tag.startswith(STYLE):
+                    continue
+                local = child.tag[len(STYLE) :]
+                part = (
+                    "header"
+                    if local.startswith("header")
+                    else "footer"
+                    if local.startswith("footer")
+                    else None
+                )
+                if part is not None:
+                    self.walk(child, _Ctx(Location(part=part), self.page_bg))
+
+    def _page_background(self) -> RGB | str:
+        master = self.styles.master_pages.get("Standard") or next(
+            iter(self.styles.master_pages.values()), None
+        )
+        if master is None:
+            return WHITE
+        layout = self.styles.page_layouts.get(master.get(STYLE + "page-layout-name") or "")
+        if layout is None:
+            return WHITE
+        props = layout.props.get("page-layout-properties", {})
+        fill = props.get("draw:fill")
+        if fill in ("bitmap", "gradient", "hatch"):
+            return {"bitmap": "picture", "gradient": "gradient", "hatch": "pattern"}[fill]
+        colour = odf_colour(
+            props.get("draw:fill-color") if fill == "solid" else props.get("fo:background-color")
+        )
+        return colour if isinstance(colour, tuple) else WHITE
+
+    def walk(self, container: etree._Element, ctx: _Ctx) -> None:
+        if ctx.depth > MAX_DEPTH:
+            self.doc.warnings.append("content nested too deeply; the rest of it was not read")
+            return
+        for child in container:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in SKIP:
+                continue
+            if tag in (T_P, T_H):
+                self.paragraph(child, ctx)
+            elif tag == TBL:
+                self.table(child, ctx)
+            elif tag in (D_FRAME, D_G) or tag in SHAPES:
+                self.drawing(child, ctx)
+            elif tag in TOC:
+                self.walk(child, replace(ctx, toc=True, depth=ctx.depth + 1))
+            else:  # lists, list items, sections, index bodies, change marks …
+                self.walk(child, replace(ctx, depth=ctx.depth + 1))
+
+    def _para_location(self, ctx: _Ctx) -> Location:
+        loc = ctx.location
+        if self.fmt == "odt":
+            part = loc.part or "body"
+            self.para_counter[part] += 1
+            return replace(loc, paragraph=self.para_counter[part])
+        return loc
+
+    def paragraph(self, p: etree._Element, ctx: _Ctx) -> None:
+        loc = self._para_location(ctx)
+        pstyle = p.get(TEXT + "style-name")
+        segs: list[_Seg] = []
+        drawings: list[etree._Element] = []
+        links: list[tuple[etree._Element, list[_Seg]]] = []
+        self._collect(p, (), segs, drawings, links, 0)
+        text = " ".join("".join(s.text for s in segs).split())
+        level: int | None = None
+        if p.tag == T_H:
+            raw = p.get(TEXT + "outline-level")
+            try:
+                level = int(raw) if raw else self.styles.outline_level(pstyle) or 1
+            except ValueError:
+                level = 1
+        else:
+            level = self.styles.outline_level(pstyle)
+        if ctx.body and self.fmt == "odt":
+            self.text_chars += len(text)
+            if level is not None and text:
+                self.headings.append(Heading(level=min(max(level, 1), 10), text=text, location=loc))
+        if text:
+            lang = self._lang_of("paragraph", pstyle) or self.doc.lang
+            if lang:
+                self.lang_chars[lang] += len(text)
+        for a, link_segs in links:
+            if ctx.toc:
+                continue
+            link_text = " ".join("".join(s.text for s in link_segs).split())
+            self.links.append(Link(loc, link_text, a.get(XLINK + "href")))
+        self.paragraph_contrast(segs, pstyle, ctx, loc)
+        for d in drawings:
+            self.drawing(d, replace(ctx, location=loc, depth=ctx.depth + 1))
+
+    def _collect(
+        self,
+        el: etree._Element,
+        spans: tuple[str, ...],
+        segs: list[_Seg],
+        drawings: list[etree._Element],
+        links: list[tuple[etree._Element, list[_Seg]]],
+        depth: int,
+        link_segs: list[_Seg] | None = None,
+    ) -> None:
+        def add(text: str | None) -> None:
+            if text:
+                seg = _Seg(text, spans)
+                segs.append(seg)
+                if link_segs is not None:
+                    link_segs.append(seg)
+
+        add(el.text)
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str) and depth < MAX_DEPTH and tag not in SKIP:
+                if tag == T_S:
+                    try:
+                        count = int(child.get(TEXT + "c") or 1)
+                    except ValueError:
+                        count = 1
+                    add(" " * min(max(count, 1), 1000))
+                elif tag == T_TAB:
+                    add("\t")
+                elif tag == T_BR:
+                    add("\n")
+                elif tag in (D_FRAME, D_G) or tag in SHAPES:
+                    drawings.append(child)
+                elif tag == T_A:
+                    own: list[_Seg] = []
+                    links.append((child, own))
+                    self._collect(child, spans, segs, drawings, links, depth + 1, own)
+                    if link_segs is not None:
+                        link_segs.extend(own)
+                elif tag == T_SPAN:
+                    name = child.get(TEXT + "style-name")
+                    inner = (*spans, name) if name else spans
+                    self._collect(child, inner, segs, drawings, links, depth + 1, link_segs)
+                elif tag.startswith(TEXT) or tag.startswith(DRAW):
+                    self._collect(child, spans, segs, drawings, links, depth + 1, link_segs)
+            add(child.tail)
+
+    # ----------------------------------------------------------------- contrast
+    def _levels(self, spans: tuple[str, ...], pstyle: str | None, ctx: _Ctx) -> list[tuple[str, str | None]]:
+        levels: list[tuple[str, str | None]] = [("text", s) for s in reversed(spans)]
+        levels.append(("paragraph", pstyle))
+        levels.extend(reversed(ctx.levels))
+        return levels
+
+    def _text_prop(self, levels: list[tuple[str, str | None]], attr: str) -> str | None:
+        for family, name in levels:
+            if name:
+                value = self.styles.lookup(family, name, "text-properties", attr, default=False)
+                if value is not None:
+                    return value
+        for family in dict.fromkeys(f for f, _ in levels):
+            value = self.styles.lookup(family, None, "text-properties", attr)
+            if value is not None:
+                return value
+        return None
+
+    def _foreground(self, levels: list[tuple[str, str | None]]) -> RGB | None:
+        """The explicit font colour, or None when it is automatic (or unset: automatic too)."""
+        for family, name in levels:
+            if not name:
+                continue
+            if _bool(
+                self.styles.lookup(family, name, "text-properties", "style:use-window-font-color", False)
+            ):
+                return None
+            colour = odf_colour(self.styles.lookup(family, name, "text-properties", "fo:color", False))
+            if isinstance(colour, tuple):
+                return colour
+        for family in dict.fromkeys(f for f, _ in levels):
+            if _bool(self.styles.lookup(family, None, "text-properties", "style:use-window-font-color")):
+                return None
+            colour = odf_colour(self.styles.lookup(family, None, "text-properties", "fo:color"))
+            if isinstance(colour, tuple):
+                return colour
+        return None
+
+    def _background(self, spans: tuple[str, ...], pstyle: str | None, ctx: _Ctx) -> RGB | str:
+        for name in reversed(spans):
+            colour = odf_colour(
+                self.styles.lookup("text", name, "text-properties", "fo:background-color", False)
+            )
+            if isinstance(colour, tuple):
+                return colour
+        for group in ("text-properties", "paragraph-properties"):
+            colour = odf_colour(self.styles.lookup("paragraph", pstyle, group, "fo:background-color", False))
+            if isinstance(colour, tuple):
+                return colour
+        return ctx.background
+
+    def paragraph_contrast(self, segs: list[_Seg], pstyle: str | None, ctx: _Ctx, loc: Location) -> None:
+        worst: tuple[float, ContrastSample] | None = None
+        for seg in segs:
+            if not seg.text.strip():
+                continue
+            levels = self._levels(seg.spans, pstyle, ctx)
+            fg = self._foreground(levels)
+            if fg is None:
+                continue  # automatic colour: LibreOffice shows it black or white against the background
+            size = self._font_size(levels)
+            bold = bool(_bold(self._text_prop(levels, "fo:font-weight")))
+            bg = self._background(seg.spans, pstyle, ctx)
+            text = " ".join(seg.text.split())
+            if isinstance(bg, str):
+                sample = ContrastSample(loc, text, fg, None, size, bold, reason=bg)
+                score = 0.0
+            else:
+                sample = ContrastSample(loc, text, fg, bg, size, bold)
+                score = contrast_ratio(fg, bg) / required_ratio(size, bold)
+            if worst is None or score < worst[0]:
+                worst = (score, sample)
+        if worst is None:
+            return
+        score, sample = worst
+        key = (sample.foreground, sample.background, sample.size_pt, sample.bold, sample.reason)
+        if score < 1.0 or key not in self._passing:
+            self.contrast.append(sample)
+            if score >= 1.0:
+                self._passing.add(key)
+
+    def _font_size(self, levels: list[tuple[str, str | None]]) -> float:
+        factor = 1.0
+        for family, name in [*levels, *((f, None) for f in dict.fromkeys(f for f, _ in levels))]:
+            raw = self.styles.lookup(family, name, "text-properties", "fo:font-size", default=name is None)
+            if raw is None:
+                continue
+            raw = raw.strip()
+            if raw.endswith("%"):
+                with contextlib.suppress(ValueError):
+                    factor *= float(raw[:-1]) / 100
+                continue
+            size = _size(raw)
+            if size:
+                return size * factor
+        return self.default_size * factor
+
+    # ----------------------------------------------------------------- tables
+    def table(self, tbl: etree._Element, ctx: _Ctx) -> None:
+        self.table_counter += 1
+        number = self.table_counter
+        rows = 0
+        header_rows = 0
+        cols = 0
+        for col in tbl.iter(TABLE + "table-column"):
+            if col.getparent() is not None and self._owner_table(col) is tbl:
+                cols += _repeat(col.get(TABLE + "number-columns-repeated"), MAX_COLS)
+        loc = replace(ctx.location, table=number, paragraph=None)
+        row_no = 0
+        for row, in_header in self._rows(tbl):
+            row_no += 1
+            rows += 1
+            if in_header:
+                header_rows += 1
+            row_cols = 0
+            for cell in row:
+                if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
+                    continue
+                row_cols += _repeat(cell.get(TABLE + "number-columns-repeated"), MAX_COLS)
+                if cell.tag == TABLE + "covered-table-cell":
+                    continue
+                cstyle = cell.get(TABLE + "style-name")
+                bg = self._cell_background(cstyle, ctx.background)
+                cell_ctx = replace(
+                    ctx,
+                    location=replace(ctx.location, table=number, row=row_no),
+                    background=bg,
+                    levels=(*ctx.levels, ("table-cell", cstyle)) if cstyle else ctx.levels,
+                    depth=ctx.depth + 1,
+                )
+                self.walk(cell, cell_ctx)
+            cols = max(cols, row_cols)
+        header: bool = header_rows > 0 or _bool(tbl.get(TABLE + "use-first-row-styles"))
+        self.tables.append(Table(loc, rows=rows, cols=cols, header=header))
+
+    @staticmethod
+    def _owner_table(el: etree._Element) -> etree._Element | None:
+        parent = el.getparent()
+        while parent is not None and parent.tag != TBL:
+            parent = parent.getparent()
+        return parent
+
+    def _rows(
+        self, tbl: etree._Element, in_header: bool = False, depth: int = 0
+    ) -> list[tuple[etree._Element, bool]]:
+        out: list[tuple[etree._Element, bool]] = []
+        for child in tbl:
+            if child.tag == TABLE + "table-row":
+                out.append((child, in_header))
+            elif child.tag == TABLE + "table-header-rows" and depth < 8:
+                out.extend(self._rows(child, True, depth + 1))
+            elif child.tag in (TABLE + "table-rows", TABLE + "table-row-group") and depth < 8:
+                out.extend(self._rows(child, in_header, depth + 1))
+        return out
+
+    def _cell_background(self, cstyle: str | None, outer: RGB | str) -> RGB | str:
+        raw = self.styles.lookup("table-cell", cstyle, "table-cell-properties", "fo:background-color")
+        colour = odf_colour(raw)
+        return colour if isinstance(colour, tuple) else outer
+
+    # ----------------------------------------------------------------- drawings
+    def drawing(self, el: etree._Element, ctx: _Ctx) -> ShapeInfo | None:
+        """A frame, group or shape: images and tables are recorded, text inside is walked."""
+        if ctx.depth > MAX_DEPTH:
+            return None
+        name = el.get(DRAW + "name") or ""
+        alt = _child_text(el, SVG + "desc") or _child_text(el, SVG + "title")
+        decorative = _decorative(el)
+        pres_class = el.get(PRES + "class")
+        is_placeholder = _bool(el.get(PRES + "placeholder"))
+        loc = replace(ctx.location, name=name or None)
+        bg = self._shape_background(el, ctx.background)
+        style_level: tuple[tuple[str, str], ...] = ()
+        if el.get(PRES + "style-name"):
+            style_level = (("presentation", el.get(PRES + "style-name") or ""),)
+        elif el.get(DRAW + "style-name"):
+            style_level = (("graphic", el.get(DRAW + "style-name") or ""),)
+        inner = replace(
+            ctx, location=loc, background=bg, levels=ctx.levels + style_level, depth=ctx.depth + 1
+        )
+        kind = "sp"
+        if el.tag == D_G:
+            kind = "grpSp"
+            for child in el:
+                if isinstance(child.tag, str) and (child.tag in (D_FRAME, D_G) or child.tag in SHAPES):
+                    self.drawing(child, inner)
+        elif el.tag == D_FRAME:
+            if is_placeholder:
+                return self._shape(el, name, "sp", "", pres_class, decorative, alt)
+            image_kind = None
+            for child in el:
+                if child.tag == D_IMAGE and image_kind is None:
+                    image_kind = "picture"
+                elif child.tag in (D_OBJECT, D_OLE) and image_kind is None:
+                    href = (child.get(XLINK + "href") or "").lstrip("./").rstrip("/") + "/"
+                    image_kind = "chart" if self.media_types.get(href, "").endswith(".chart") else "ole"
+            if image_kind is not None:
+                kind = "pic" if image_kind == "picture" else "graphicFrame"
+                self.images.append(Image(loc, image_kind, alt, decorative=decorative, name=name or None))
+            for child in el:
+                if child.tag == D_TEXTBOX:
+                    self.walk(child, inner)
+                elif child.tag == TBL:
+                    kind = "graphicFrame"
+                    self.table(child, inner)
+        else:  # a shape with (maybe) text
+            self.walk(el, inner)
+        text = self._shape_text(el)
+        return self._shape(el, name, kind, text, pres_class, decorative, alt)
+
+    def _shape_text(self, el: etree._Element) -> str:
+        parts = [" ".join("".join(p.itertext()).split()) for p in el.iter(T_P, T_H)]
+        return "\n".join(p for p in parts if p)
+
+    def _shape(
+        self,
+        el: etree._Element,
+        name: str,
+        kind: str,
+        text: str,
+        pres_class: str | None,
+        decorative: bool,
+        alt: str | None,
+    ) -> ShapeInfo | None:
+        if self.shapes is None:
+            return None
+        x, y = length_to_emu(el.get(SVG + "x")), length_to_emu(el.get(SVG + "y"))
+        w, h = length_to_emu(el.get(SVG + "width")), length_to_emu(el.get(SVG + "height"))
+        box = Box(x, y, w, h) if None not in (x, y, w, h) else None  # type: ignore[arg-type]
+        placeholder = {"title": "title", "subtitle": "subTitle", "outline": "body"}.get(
+            pres_class or "", pres_class
+        )
+        shape = ShapeInfo(
+            name=name or pres_class or etree.QName(el).localname,
+            kind="cxnSp" if el.tag in LINES else kind,
+            box=box,
+            text=text,
+            placeholder=placeholder,
+            decorative=decorative,
+            alt=alt,
+        )
+        return shape
+
+    def _shape_background(self, el: etree._Element, outer: RGB | str) -> RGB | str:
+        for family, attr in (("presentation", PRES + "style-name"), ("graphic", DRAW + "style-name")):
+            name = el.get(attr)
+            if name:
+                fill = _fill(self.styles, family, name, "graphic-properties")
+                if isinstance(fill, tuple):
+                    return fill
+                if fill is not None and fill != "none":
+                    return fill
+                if fill == "none":
+                    return outer
+        return outer
+
+    # ----------------------------------------------------------------- presentations
+    def presentation(self, pres: etree._Element | None) -> None:
+        if pres is None:
+            raise DocumentError("corrupt", "content.xml has no office:presentation")
+        info = PresentationInfo()
+        for number, page in enumerate(pres.iter(DRAW + "page"), start=1):
+            if page.getparent() is not pres:
+                continue
+            info.slides.append(self.slide(page, len(info.slides) + 1))
+            del number
+        self.doc.native = info
+
+    def slide(self, page: etree._Element, number: int) -> SlideInfo:
+        style_name = page.get(DRAW + "style-name")
+        hidden = (
+            self.styles.lookup(
+                "drawing-page", style_name, "drawing-page-properties", "presentation:visibility"
+            )
+            == "hidden"
+        )
+        bg = self._slide_background(page)
+        ctx = _Ctx(Location(slide=number), bg)
+        shapes: list[ShapeInfo] = []
+        self.shapes = shapes
+        for child in page:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in SKIP:
+                continue
+            if tag in (D_FRAME, D_G) or tag in SHAPES or tag in LINES:
+                shape = self.drawing(child, ctx)
+                if shape is not None:
+                    shapes.append(shape)
+        self.shapes = None
+        titles = [s for s in shapes if s.placeholder == "title"]
+        title = next((s.text for s in titles if s.text.strip()), None)
+        layout = page.get(PRES + "presentation-page-layout-name") or page.get(DRAW + "master-page-name")
+        return SlideInfo(
+            number=number,
+            part=page.get(DRAW + "name") or f"page{number}",
+            hidden=hidden,
+            title=title,
+            title_placeholder=bool(titles),
+            layout=layout,
+            shapes=shapes,
+        )
+
+    def _slide_background(self, page: etree._Element) -> RGB | str:
+        fill = _fill(self.styles, "drawing-page", page.get(DRAW + "style-name"), "drawing-page-properties")
+        if fill is None or fill == "none":
+            master = self.styles.master_pages.get(page.get(DRAW + "master-page-name") or "")
+            if master is not None:
+                mfill = _fill(
+                    self.styles, "drawing-page", master.get(DRAW + "style-name"), "drawing-page-properties"
+                )
+                if mfill is not None and mfill != "none":
+                    fill = mfill
+        if fill is None or fill == "none":
+            return WHITE
+        return fill
+
+    # ----------------------------------------------------------------- spreadsheets
+    def spreadsheet(self, sheet_root: etree._Element | None) -> None:
+        if sheet_root is None:
+            raise DocumentError("corrupt", "content.xml has no office:spreadsheet")
+        info = WorkbookInfo()
+        ranges = _database_ranges(sheet_root)
+        for tbl in sheet_root.findall(TBL):
+            info.sheets.append(self.sheet(tbl, len(info.sheets) + 1, ranges))
+        self.doc.native = info
+
+    def sheet(self, tbl: etree._Element, number: int, ranges: dict[str, list[DataRegion]]) -> SheetInfo:
+        name = tbl.get(TABLE + "name") or f"#{number}"
+        style = tbl.get(TABLE + "style-name")
+        hidden = self.styles.lookup("table", style, "table-properties", "table:display") == "false"
+        info = SheetInfo(number=number, name=name, hidden=hidden)
+        base = Location(sheet=name)
+        # Column default cell styles, as (first column, last column, style).
+        col_styles: list[tuple[int, int, str | None]] = []
+        col = 1
+        for c in tbl.iter(TABLE + "table-column"):
+            if self._owner_table(c) is not tbl:
+                continue
+            n = _repeat(c.get(TABLE + "number-columns-repeated"), MAX_COLS)
+            col_styles.append((col, col + n - 1, c.get(TABLE + "default-cell-style-name")))
+            col += n
+        for shapes in tbl.findall(TABLE + "shapes"):
+            for child in shapes:
+                if isinstance(child.tag, str) and (child.tag in (D_FRAME, D_G) or child.tag in SHAPES):
+                    self.drawing(child, _Ctx(base, WHITE))
+        used: list[int] = []  # r1, c1, r2, c2
+        header: tuple[int, int] | None = None
+        row = 0
+        for row_el, in_header in self._rows(tbl):
+            n_rows = _repeat(row_el.get(TABLE + "number-rows-repeated"), MAX_ROWS)
+            first_row = row + 1
+            row += n_rows
+            if row > MAX_ROWS:
+                break
+            if in_header:
+                header = (header[0] if header else first_row, row)
+            row_style = row_el.get(TABLE + "default-cell-style-name")
+            col = 0
+            for cell in row_el:
+                if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
+                    continue
+                n_cols = _repeat(cell.get(TABLE + "number-columns-repeated"), MAX_COLS)
+                first_col = col + 1
+                col += n_cols
+                if col > MAX_COLS:
+                    break
+                if cell.tag == TABLE + "covered-table-cell":
+                    continue
+                rs = _repeat(cell.get(TABLE + "number-rows-spanned"), MAX_ROWS)
+                cs = _repeat(cell.get(TABLE + "number-columns-spanned"), MAX_COLS)
+                if rs > 1 or cs > 1:
+                    info.merges.append(
+                        CellRange(first_row, first_col, first_row + rs - 1, first_col + cs - 1)
+                    )
+                if len(cell) == 0 and not cell.get(OFFICE + "value-type"):
+                    continue
+                has_text = any(
+                    "".join(p.itertext()).strip() for p in cell if p.tag in (T_P, T_H)
+                ) or cell.get(OFFICE + "value-type") not in (None, "string")
+                if has_text:
+                    last_row, last_col = first_row + n_rows - 1, col
+                    if not used:
+                        used = [first_row, first_col, last_row, last_col]
+                    else:
+                        used = [
+                            min(used[0], first_row),
+                            min(used[1], first_col),
+                            max(used[2], last_row),
+                            max(used[3], last_col),
+                        ]
+                cstyle = cell.get(TABLE + "style-name") or row_style or _col_style(col_styles, first_col)
+                ctx = _Ctx(
+                    replace(base, cell=cell_ref(first_row, first_col)),
+                    self._cell_background(cstyle, WHITE),
+                    levels=(("table-cell", cstyle),) if cstyle else (("table-cell", "Default"),),
+                )
+                self.walk(cell, ctx)
+        if used:
+            info.used = CellRange(*used)
+        if header is not None and info.used is not None:
+            span = CellRange(header[0], info.used.c1, max(info.used.r2, header[1]), info.used.c2)
+            info.regions.append(DataRegion(span, header[1] - header[0] + 1, "header-rows"))
+        info.regions.extend(ranges.get(name, []))
+        if info.used is not None:
+            rows = info.used.r2 - info.used.r1 + 1
+            cols = info.used.c2 - info.used.c1 + 1
+            if header is not None:
+                has_header: bool | None = True
+            elif any(r.source == "database-range" for r in info.regions):
+                has_header = any(r.header_rows > 0 for r in info.regions)
+            else:
+                has_header = None  # no header declared: a person must say whether the first row is one
+            self.tables.append(
+                Table(replace(base, cell=info.used.ref), rows=rows, cols=cols, header=has_header)
+            )
+        return info
+
+
+def _col_style(col_styles: list[tuple[int, int, str | None]], col: int) -> str | None:
+    for first, last, style in col_styles:
+        if first <= col <= last:
+            return style
+    return None
+
+
+def _repeat(value: str | None, cap: int) -> int:
+    try:
+        n = int(value) if value else 1
+    except ValueError:
+        return 1
+    return min(max(n, 1), cap)
+
+
+def _range_address(address: str) -> tuple[str, CellRange] | None:
+    """ "Blad1.A1:Blad1.C4", "$'Mitt blad'.$A$1:.$C$4" -> ("Blad1", A1:C4)."""
+    parts = address.split(":")
+    sheet = None
+    refs = []
+    for part in parts:
+        if "." in part:
+            left, ref = part.rsplit(".", 1)
+            left = left.lstrip("$").strip("'")
+            if left:
+                sheet = sheet or left
+        else:
+            ref = part
+        refs.append(ref)
+    if not sheet or not refs:
+        return None
+    rng = CellRange.parse(":".join(refs))
+    return (sheet, rng) if rng else None
+
+
+def _database_ranges(root: etree._Element) -> dict[str, list[DataRegion]]:
+    out: dict[str, list[DataRegion]] = {}
+    container = root.find(TABLE + "database-ranges")
+    if container is None:
+        return out
+    for dr in container.findall(TABLE + "database-range"):
+        parsed = _range_address(dr.get(TABLE + "target-range-address") or "")
+        if parsed is None:
+            continue
+        sheet, rng = parsed
+        header = 0 if (dr.get(TABLE + "contains-header") or "true") == "false" else 1
+        out.setdefault(sheet, []).append(DataRegion(rng, header, "database-range"))
+    return out
+
+
+def read(path: Path, source: str, limits: Limits) -> Document:
+    pkg = open_odf(path, limits)
+    try:
+        fmt = odf_format(pkg)
+        return _OdfReader(pkg, fmt, source, Path(source).name or path.name, limits).run()
+    finally:
+        pkg.close()
