@@ -15,7 +15,9 @@ from tillgang.registry import CHECKS
 
 from .conftest import FIXTURES, ROOT
 
-FIXTURE_NAME = re.compile(r"^(pass|fail|review|inapplicable)-(docx|pptx|pdf|html|odt|odp|ods|xlsx)-[a-z0-9-]+\.[a-z]+$")
+FIXTURE_NAME = re.compile(
+    r"^(pass|fail|review|inapplicable)-(docx|pptx|pdf|html|odt|odp|ods|xlsx)-[a-z0-9-]+\.[a-z]+$"
+)
 
 
 def test_catalogue_is_valid() -> None:

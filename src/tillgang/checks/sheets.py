@@ -19,7 +19,7 @@ __all__ = ["is_default_sheet_name", "merge_problem"]
 # administration (and a few more): "Blad1", "Sheet1", "Tabell1" (older Calc in Swedish), "Ark1" …
 _DEFAULT_SHEET = re.compile(
     r"^(blad|sheet|tabell|table|tabelle|feuille|hoja|foglio|ark|taulukko|arkusz|planilha|list|lapa|leht)"
-    r"\s*\d+$"
+    r"\s*\d*$"
 )
 
 

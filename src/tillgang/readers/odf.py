@@ -277,9 +277,9 @@ class _OdfReader:
                     self.walk(child, _Ctx(Location(part=part), self.page_bg))
 
     def _page_background(self) -> RGB | str:
-        master = self.styles.master_pages.get("Standard") or next(
-            iter(self.styles.master_pages.values()), None
-        )
+        master = self.styles.master_pages.get("Standard")
+        if master is None:
+            master = next(iter(self.styles.master_pages.values()), None)
         if master is None:
             return WHITE
         layout = self.styles.page_layouts.get(master.get(STYLE + "page-layout-name") or "")
@@ -478,7 +478,21 @@ class _OdfReader:
         if worst is None:
             return
         score, sample = worst
-        key = (sample.foreground, sample.background, sample.size_pt, sample.bold, sample.reason)
+        key: tuple[object, ...] = (
+            sample.foreground,
+            sample.background,
+            sample.size_pt,
+            sample.bold,
+            sample.reason,
+        )
+        if score < 1.0 and self.fmt == "ods":
+            # A sheet repeats a cell format over whole columns: one finding per combination and sheet.
+            key = (*key, loc.sheet)
+            if key in self._passing:
+                return
+            self._passing.add(key)
+            self.contrast.append(sample)
+            return
         if score < 1.0 or key not in self._passing:
             self.contrast.append(sample)
             if score >= 1.0:
