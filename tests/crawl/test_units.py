@@ -138,6 +138,8 @@ def test_robots_rules() -> None:
         ("application/octet-stream", "https://k.se/f.docx", None, "document"),
         ("application/octet-stream", "https://k.se/get", 'attachment; filename="plan.pptx"', "document"),
         ("application/octet-stream", "https://k.se/get", None, "maybe-document"),
+        ("application/vnd.oasis.opendocument.text", "https://k.se/get?id=2", None, "document"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "https://k.se/b", None, "document"),
         ("application/msword", "https://k.se/a", None, "unsupported"),
         ("image/png", "https://k.se/a.png", None, "other"),
     ],
@@ -148,7 +150,9 @@ def test_classify(ctype: str, url: str, disposition: str | None, kind: str) -> N
 
 def test_kind_by_name() -> None:
     assert kind_by_name("https://k.se/a/Rapport.PDF") == "document"
-    assert kind_by_name("https://k.se/a.xlsx") == "unsupported"
+    assert kind_by_name("https://k.se/a.xls") == "unsupported"
+    assert kind_by_name("https://k.se/a.xlsx") == "document"
+    assert kind_by_name("https://k.se/protokoll.odt") == "document"
     assert kind_by_name("https://k.se/a.jpg") == "media"
     assert kind_by_name("https://k.se/a/") is None
 

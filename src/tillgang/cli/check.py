@@ -120,9 +120,9 @@ def cmd_check(args: argparse.Namespace) -> int:
                 slots.extend(expand_paths([raw]))
         if not slots:
             raise UsageError(
-                "Inga dokument hittades (.docx, .pptx, .pdf, .html)."
+                "Inga dokument hittades (.docx, .pptx, .xlsx, .odt, .odp, .ods, .pdf, .html)."
                 if args.lang == "sv"
-                else "No documents found (.docx, .pptx, .pdf, .html)."
+                else "No documents found (.docx, .pptx, .xlsx, .odt, .odp, .ods, .pdf, .html)."
             )
         items = [s for s in slots if isinstance(s, tuple)]
         checked = iter(check_files(items, options, jobs=args.jobs, on_result=_progress(len(items))))
@@ -241,7 +241,12 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("rules", help="list the rule catalogue")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--for", dest="for_format", choices=("docx", "pptx", "pdf", "html"), default=None)
+    p.add_argument(
+        "--for",
+        dest="for_format",
+        choices=("docx", "pptx", "pdf", "html", "odt", "odp", "ods", "xlsx"),
+        default=None,
+    )
     add_lang_argument(p)
     p.set_defaults(func=cmd_rules)
 

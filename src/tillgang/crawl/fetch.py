@@ -44,18 +44,26 @@ __all__ = [
     "kind_by_name",
 ]
 
-DOCUMENT_EXTS = {".pdf", ".docx", ".docm", ".dotx", ".pptx", ".pptm", ".ppsx", ".potx"}
+DOCUMENT_EXTS = {
+    ".pdf",
+    ".docx",
+    ".docm",
+    ".dotx",
+    ".pptx",
+    ".pptm",
+    ".ppsx",
+    ".potx",
+    ".xlsx",
+    ".xlsm",
+    ".xltx",
+}
+DOCUMENT_EXTS |= {".odt", ".ott", ".odp", ".otp", ".ods", ".ots"}  # OpenDocument
 UNSUPPORTED_EXTS = {
     ".doc",
     ".dot",
     ".ppt",
     ".pps",
     ".xls",
-    ".xlsx",
-    ".xlsm",
-    ".odt",
-    ".ods",
-    ".odp",
     ".rtf",
     ".epub",
 }
@@ -77,12 +85,20 @@ DOCUMENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.presentationml.slideshow",
     "application/vnd.openxmlformats-officedocument.presentationml.template",
     "application/vnd.ms-powerpoint.presentation.macroenabled.12",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template",
+    "application/vnd.ms-excel.sheet.macroenabled.12",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.text-template",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/vnd.oasis.opendocument.presentation-template",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.spreadsheet-template",
 }
 UNSUPPORTED_TYPES = {
     "application/msword",
     "application/vnd.ms-powerpoint",
     "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/rtf",
     "text/rtf",
     "application/epub+zip",
