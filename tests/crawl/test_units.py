@@ -139,7 +139,12 @@ def test_robots_rules() -> None:
         ("application/octet-stream", "https://k.se/get", 'attachment; filename="plan.pptx"', "document"),
         ("application/octet-stream", "https://k.se/get", None, "maybe-document"),
         ("application/vnd.oasis.opendocument.text", "https://k.se/get?id=2", None, "document"),
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "https://k.se/b", None, "document"),
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "https://k.se/b",
+            None,
+            "document",
+        ),
         ("application/msword", "https://k.se/a", None, "unsupported"),
         ("image/png", "https://k.se/a.png", None, "other"),
     ],

@@ -367,6 +367,8 @@ def sniff_package(path: Path, limits: Limits) -> str:
             return "pptx"
         if ctype in SHEET_MAIN_TYPES:
             return "xlsx"
+        if ctype.startswith("application/vnd.ms-excel.sheet.binary"):
+            raise DocumentError("unsupported-format", "a binary Excel workbook (.xlsb); save it as .xlsx")
         if not ctype.endswith(".main+xml"):
             # e.g. a theme package named .docx (hostile stress025.docx): no document main part at all
             raise DocumentError(
