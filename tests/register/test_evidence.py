@@ -54,7 +54,9 @@ def test_manifest_holds_the_record_fields(activity: ControlActivity) -> None:
     scope = m["scope"]
     assert scope["start_urls"] == [url("/")] and scope["allowed_hosts"] == ["127.0.0.1"]
     assert scope["limits"]["max_pages"] == 100 and scope["limits"]["max_document_bytes"] == 1_000_000
-    assert scope["file_types"] == ["docx", "html", "pdf", "pptx"] and scope["exclude"] == ["login"]
+    assert scope["file_types"] == ["docx", "html", "odp", "ods", "odt", "pdf", "pptx", "xlsx"] and scope[
+        "exclude"
+    ] == ["login"]
     population = m["population"]
     assert population["items"] == {"page": 2, "document": 3, "total": 5}
     assert population["errors"] == {"fetch-failed": 1} and population["reused"] == 1

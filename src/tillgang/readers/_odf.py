@@ -284,7 +284,7 @@ class StyleSheet:
         self.defaults: dict[str, OdfStyle] = {}
         self.page_layouts: dict[str, OdfStyle] = {}
         self.master_pages: dict[str, etree._Element] = {}
-        self._memo: dict[tuple[str, str | None, str, str], str | None] = {}
+        self._memo: dict[tuple[str, str | None, str, str, bool], str | None] = {}
 
     def add_container(self, container: etree._Element | None) -> None:
         """office:styles, office:automatic-styles or office:master-styles."""
@@ -334,7 +334,7 @@ class StyleSheet:
         self, family: str, name: str | None, group: str, attr: str, default: bool = True
     ) -> str | None:
         """An attribute of a property group through the chain, then the family's default style."""
-        key = (family, name, group, attr)
+        key = (family, name, group, attr, default)
         if key in self._memo:
             return self._memo[key]
         value: str | None = None
