@@ -79,6 +79,8 @@ class LocationDict(TypedDict, total=False):
     table: int  # 1-based table index
     row: int
     name: str  # a shape's or object's name, e.g. "Picture 1"
+    sheet: str  # a spreadsheet's sheet name (OpenDocument spreadsheet, Excel)
+    cell: str  # a cell reference or range on ``sheet``, e.g. "B3" or "A1:C4"
 
 
 class Finding(TypedDict):
@@ -111,7 +113,8 @@ class DocumentEntry(TypedDict):
     """
 
     source: str  # path or URL as given (stable)
-    format: str | None  # "docx" | "pptx" | "pdf" | "html"; None when it could not be told (stable)
+    # "docx" | "pptx" | "xlsx" | "odt" | "odp" | "ods" | "pdf" | "html"; None when it could not be told (stable)
+    format: str | None
     sha256: str | None  # of the file's bytes; None when they could not be read (stable)
     error: ErrorDict | None  # stable
     size: NotRequired[int | None]  # bytes
