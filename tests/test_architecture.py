@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "outcomes",
         "lang",
         "textutil",
-        "_aria",
+        "aria",
         "colour",
         "timeutil",
         "config",

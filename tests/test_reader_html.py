@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tillgang import _aria
+from tillgang import aria as _aria
 from tillgang.errors import DocumentError
 from tillgang.limits import DEFAULT_LIMITS, Limits
 from tillgang.model import Document

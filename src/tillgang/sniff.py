@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import DocumentError
 from .limits import Limits
+from .readers import sniff_zip
 
 __all__ = ["DOCUMENT_SUFFIXES", "sniff"]
 
@@ -67,8 +68,6 @@ def sniff(path: Path, limits: Limits) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(ZIP_MAGIC):
-        from .readers._odf import sniff_zip  # OpenDocument by its mimetype, else OOXML by its main part
-
         return sniff_zip(path, limits)
     if head.startswith(OLE_MAGIC):
         if _ole_is_encrypted_office(path):

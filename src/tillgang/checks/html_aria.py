@@ -3,9 +3,9 @@ nested interactive content, presentational conflicts and duplicate referenced id
 
 from __future__ import annotations
 
-from .. import _aria
+from .. import aria as _aria
 from ..model import Document
-from ..readers._html_model import Info, Page
+from ..readers.native import Info, Page
 from ..registry import Results, check
 from .html_common import at, offscreen, page_of, short
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Location
-from ..readers._html_model import Info, Page, style_declarations
+from ..readers.native import Info, Page, style_declarations
 
 __all__ = ["at", "offscreen", "page_of", "short"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Document
-from ..readers._html_model import Info, Page
+from ..readers.native import Info, Page
 from ..registry import Results, check
 from .html_common import at, page_of
 

@@ -6,7 +6,7 @@ The field names and their control groups follow the HTML Living Standard, "Autof
 
 from __future__ import annotations
 
-from .. import _aria
+from .. import aria as _aria
 from ..model import Document
 from ..registry import Results, check
 from .html_common import at, page_of, short

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document
-from ..readers._html_model import BLOCK_TAGS, Info, Page, style_declarations
+from ..readers.native import BLOCK_TAGS, Info, Page, style_declarations
 from ..registry import Results, check
 from .html_common import at, page_of, short
 

@@ -6,7 +6,7 @@ import re
 
 from ..lang import LangStatus, act_lang_status
 from ..model import Document, Location
-from ..readers._html_model import Info, Page, parse_int
+from ..readers.native import Info, Page, parse_int
 from ..registry import Results, check
 from .html_common import at, page_of, short
 

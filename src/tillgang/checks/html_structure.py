@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document
-from ..readers._html_model import Info, style_declarations
+from ..readers.native import Info, style_declarations
 from ..registry import Results, check
 from .html_common import at, offscreen, page_of, short
 

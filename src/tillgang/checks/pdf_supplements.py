@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import Document, Location
-from ..readers._pdf_struct import StructElem, StructTree
+from ..readers.native import StructElem, StructTree
 from ..readers.pdf import PdfFacts, valid_pdf_lang
 from ..registry import Results, check
 from ..textutil import collapse

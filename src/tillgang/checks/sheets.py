@@ -1,6 +1,6 @@
 """Spreadsheet rules (.ods, .xlsx): sheet-name-descriptive and sheet-merged-cells.
 
-They read ``doc.native`` (``readers._sheet_model.WorkbookInfo``): the sheets in workbook order with their names,
+They read ``doc.native`` (``readers.native.WorkbookInfo``): the sheets in workbook order with their names,
 used ranges, merged ranges and the data regions the file declares (header rows, Excel tables, print titles,
 database ranges).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Location
-from ..readers._sheet_model import CellRange, SheetInfo, WorkbookInfo
+from ..readers.native import CellRange, SheetInfo, WorkbookInfo
 from ..registry import Results, check
 
 __all__ = ["is_default_sheet_name", "merge_problem"]

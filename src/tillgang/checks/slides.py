@@ -1,6 +1,6 @@
 """PowerPoint-only rules: pptx-slide-title, pptx-slide-title-unique, pptx-reading-order.
 
-They read ``doc.native`` (``readers._pptx_model.PresentationInfo``): slides in p:sldIdLst order, each with its
+They read ``doc.native`` (``readers.native.PresentationInfo``): slides in p:sldIdLst order, each with its
 title text and its top-level shapes in p:spTree order with resolved positions.
 """
 
@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from ..model import Document, Location
-from ..readers._pptx_model import PresentationInfo, ShapeInfo, SlideInfo
+from ..readers.native import PresentationInfo, ShapeInfo, SlideInfo
 from ..registry import Results, check
 from ..textutil import collapse
 

@@ -14,7 +14,7 @@ from typing import Any
 import tinycss2
 from lxml import etree
 
-from .. import _aria
+from .. import aria as _aria
 from ..errors import DocumentError
 from ..model import Location
 
