@@ -265,3 +265,52 @@ def test_a_cycle_within_a_layer_is_found_and_an_allowance_excuses_an_edge() -> N
     assert problem.startswith("cycle between errors, limits: ")
     assert "tillgang/limits.py:2: tillgang.limits imports tillgang.errors" in problem
     assert cycles(imports, {("tillgang.limits", "errors"): "a test"}) == []
+
+
+# ------------------------------------------------------------------ private names stay in their package
+
+
+def private_crossings(source: str, module: str, is_package: bool, path: str = "") -> list[str]:
+    """Imports from another unit of a name or module that is private there (a leading underscore):
+    ``from ..readers._html_model import Page`` or ``from ..engine import _worker_init``."""
+    here = module.split(".") if is_package else module.split(".")[:-1]
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom) or not (
+            node.level or (node.module or "").startswith(PACKAGE)
+        ):
+            continue
+        if node.level:
+            stem = ".".join(here[: len(here) - (node.level - 1)] + ([node.module] if node.module else []))
+        else:
+            stem = node.module or ""
+        if unit_of(stem) == unit_of(module) and stem != PACKAGE:
+            continue
+        private_parts = [p for p in stem.split(".")[1:] if p.startswith("_") and not p.startswith("__")]
+        private_names = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+        if private_parts or private_names:
+            what = ", ".join(private_parts + private_names)
+            problems.append(f"{path}:{node.lineno}: {module} imports private {what} from {stem}")
+    return problems
+
+
+def test_no_private_name_is_imported_from_another_package() -> None:
+    problems = []
+    for path in sorted((SRC / PACKAGE).rglob("*.py")):
+        module, is_package = module_name(path)
+        problems += private_crossings(
+            path.read_text(encoding="utf-8"), module, is_package, str(path.relative_to(ROOT))
+        )
+    assert not problems, "\n".join(problems)
+
+
+def test_a_private_import_from_another_package_is_found() -> None:
+    found = private_crossings(
+        "from ..readers._html_model import Page\n", "tillgang.checks.html_aria", False, "x.py"
+    )
+    assert found == [
+        "x.py:1: tillgang.checks.html_aria imports private _html_model from tillgang.readers._html_model"
+    ]
+    found = private_crossings("from ..engine import _worker_init\n", "tillgang.crawl.aiopool", False, "y.py")
+    assert found == ["y.py:1: tillgang.crawl.aiopool imports private _worker_init from tillgang.engine"]
+    assert private_crossings("from ._html_model import Page\n", "tillgang.readers.native", False) == []
