@@ -89,6 +89,7 @@ def test_catalogue_loads_from_an_installed_wheel(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         assert "tillgang/rules/image-alt.toml" in names
+        assert "tillgang/web/openapi.json" in names  # the API description is package data
         zf.extractall(tmp_path / "site")
     code = (
         "import tillgang.catalogue as c, pathlib; d = c.rules_dir();"

@@ -295,6 +295,43 @@ def test_openapi_describes_every_endpoint(make_user: Callable[..., Any]) -> None
     )
 
 
+# sha256 of the served description (its JSON, keys in served order, info.version masked), taken from the
+# hand-written literal in web/api.py before it became web/openapi.json. Changing openapi.json on purpose
+# changes it: put the new digest here (the failing assertion shows it).
+OPENAPI_SHA256 = "b10f6ef919d55b0b55503e4a8f06b3ef85f0e312a6b8a065abcd706b6d7782a9"
+
+
+def test_openapi_document_is_the_data_file_with_the_values_from_code(make_user: Callable[..., Any]) -> None:
+    import hashlib
+
+    from tillgang import __version__
+    from tillgang.register.models import FindingStatus
+    from tillgang.web.api import MAX_PAGE_SIZE, PAGE_SIZE
+
+    response = Client().get("/api/v1/openapi.json", **_auth(_token(make_user, "reader")))
+    assert response.status_code == 200
+    assert "{{" not in response.content.decode("utf-8")
+    doc = response.json()
+    assert doc["info"]["version"] == __version__
+    page_sizes = [
+        p["schema"]
+        for item in doc["paths"].values()
+        for op in item.values()
+        for p in op.get("parameters", [])
+        if p["name"] == "page_size"
+    ]
+    assert len(page_sizes) == 3
+    assert all(s["maximum"] == MAX_PAGE_SIZE and s["default"] == PAGE_SIZE for s in page_sizes)
+    statuses = doc["paths"]["/runs/{id}/findings"]["get"]["parameters"]
+    assert next(p for p in statuses if p["name"] == "status")["schema"]["enum"] == list(FindingStatus.values)
+    assert doc["components"]["schemas"]["StoredFinding"]["properties"]["status"]["enum"] == list(
+        FindingStatus.values
+    )
+    doc["info"]["version"] = "*"
+    digest = hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode("utf-8")).hexdigest()
+    assert digest == OPENAPI_SHA256
+
+
 def test_the_token_command(make_user: Callable[..., Any], capsys: pytest.CaptureFixture[str]) -> None:
     import argparse
 

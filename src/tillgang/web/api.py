@@ -15,8 +15,10 @@ Every answer is JSON; errors are ``{"error": {"code": ..., "message": ...}}`` wi
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
+from importlib import resources
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -305,338 +307,41 @@ def openapi(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------ OpenAPI 3.1
 
+# The description is data (openapi.json, shipped in the package); a string "{{NAME}}" in it is a value that
+# lives in code, filled in when the document is served.
+_OPENAPI_RESOURCE = "openapi.json"
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
-def _err(description: str) -> dict[str, Any]:
+
+@cache
+def _openapi_template() -> str:
+    return resources.files(__package__).joinpath(_OPENAPI_RESOURCE).read_text(encoding="utf-8")
+
+
+def _openapi_values() -> dict[str, Any]:
     return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "version": __version__,
+        "PAGE_SIZE": PAGE_SIZE,
+        "MAX_PAGE_SIZE": MAX_PAGE_SIZE,
+        "FindingStatus": list(FindingStatus.values),
     }
 
 
-def _json(description: str, ref: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-    }
-
-
-def _page_schema(ref: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["count", "page", "pages", "next", "previous", "results"],
-        "properties": {
-            "count": {"type": "integer"},
-            "page": {"type": "integer"},
-            "pages": {"type": "integer"},
-            "next": {"type": ["string", "null"], "format": "uri"},
-            "previous": {"type": ["string", "null"], "format": "uri"},
-            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
-        },
-    }
+def _fill(node: Any, values: dict[str, Any]) -> Any:
+    """``node`` with every "{{NAME}}" string replaced by ``values[NAME]`` (KeyError for an unknown name)."""
+    if isinstance(node, dict):
+        return {key: _fill(value, values) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_fill(value, values) for value in node]
+    if isinstance(node, str) and (match := _PLACEHOLDER.fullmatch(node)):
+        return values[match.group(1)]
+    return node
 
 
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 description of this API, written by hand (no generator)."""
-    auth_errors = {"401": _err("Ingen eller ogiltig API-nyckel"), "403": _err("Rollen saknar behörighet")}
-    paging = [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-        {
-            "name": "page_size",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE},
-        },
-    ]
-    run_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    nullable_str = {"type": ["string", "null"]}
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "tillgang API",
-            "version": __version__,
-            "summary": "Granska dokument och läs lagrade genomsökningar.",
-            "description": (
-                "Check documents (.docx, .pptx, .pdf, .html) for accessibility (WCAG 2.1 AA, EN 301 549) and "
-                "read the crawl runs stored in the register. Authenticate with 'Authorization: Bearer TOKEN' "
-                "(tokens come from 'tillgang register token USER')."
-            ),
-        },
-        "servers": [{"url": "/api/v1"}],
-        "security": [{"bearer": []}],
-        "paths": {
-            "/checks": {
-                "post": {
-                    "operationId": "checkDocument",
-                    "summary": "Check one file; returns the report (design §4), as 'tillgang check --format json'",
-                    "parameters": [
-                        {
-                            "name": "lang",
-                            "in": "query",
-                            "schema": {"type": "string", "enum": ["sv", "en"], "default": "sv"},
-                        }
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "description": (
-                            "The file in the multipart field 'file', or a page's or document's address in 'url' "
-                            "(fetched like 'tillgang check URL'; private and loopback addresses are refused)."
-                        ),
-                        "content": {
-                            "multipart/form-data": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "file": {
-                                            "type": "string",
-                                            "contentMediaType": "application/octet-stream",
-                                        },
-                                        "url": {"type": "string", "format": "uri"},
-                                    },
-                                }
-                            },
-                            "application/x-www-form-urlencoded": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["url"],
-                                    "properties": {"url": {"type": "string", "format": "uri"}},
-                                }
-                            },
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["url"],
-                                    "properties": {"url": {"type": "string", "format": "uri"}},
-                                }
-                            },
-                        },
-                    },
-                    "responses": {
-                        "200": _json("The report", "Report"),
-                        "400": _err("No file or URL, an empty file, a malformed or private URL, bad JSON"),
-                        **auth_errors,
-                        "405": _err("Method not allowed"),
-                        "413": _err("The file is larger than the upload limit"),
-                        "415": _err("A file type that tillgang does not check"),
-                        "503": _err("Too many checks running; try again later"),
-                    },
-                }
-            },
-            "/runs": {
-                "get": {
-                    "operationId": "listRuns",
-                    "summary": "Stored crawl runs, newest first",
-                    "parameters": [*paging, {"name": "site", "in": "query", "schema": {"type": "string"}}],
-                    "responses": {
-                        "200": _json("A page of runs", "RunPage"),
-                        "400": _err("Bad query"),
-                        **auth_errors,
-                    },
-                }
-            },
-            "/runs/{id}": {
-                "get": {
-                    "operationId": "getRun",
-                    "summary": "One run: scope, method, configuration and counts",
-                    "parameters": [run_id],
-                    "responses": {"200": _json("The run", "Run"), **auth_errors, "404": _err("No such run")},
-                }
-            },
-            "/runs/{id}/items": {
-                "get": {
-                    "operationId": "listRunItems",
-                    "summary": "The pages and documents checked in a run",
-                    "parameters": [
-                        run_id,
-                        *paging,
-                        {
-                            "name": "kind",
-                            "in": "query",
-                            "schema": {"type": "string", "enum": ["page", "document"]},
-                        },
-                    ],
-                    "responses": {
-                        "200": _json("A page of items", "ItemPage"),
-                        "400": _err("Bad query"),
-                        **auth_errors,
-                        "404": _err("No such run"),
-                    },
-                }
-            },
-            "/runs/{id}/findings": {
-                "get": {
-                    "operationId": "listRunFindings",
-                    "summary": "The findings present in a run, with their triage status",
-                    "parameters": [
-                        run_id,
-                        *paging,
-                        {"name": "rule", "in": "query", "schema": {"type": "string"}},
-                        {
-                            "name": "status",
-                            "in": "query",
-                            "schema": {"type": "string", "enum": list(FindingStatus.values)},
-                        },
-                        {
-                            "name": "outcome",
-                            "in": "query",
-                            "schema": {"type": "string", "enum": ["failed", "cantTell"]},
-                        },
-                    ],
-                    "responses": {
-                        "200": _json("A page of findings", "FindingPage"),
-                        "400": _err("Bad query"),
-                        **auth_errors,
-                        "404": _err("No such run"),
-                    },
-                }
-            },
-            "/openapi.json": {
-                "get": {
-                    "operationId": "getOpenApi",
-                    "summary": "This description",
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.1",
-                            "content": {"application/json": {"schema": {}}},
-                        },
-                        "401": _err("No or invalid token"),
-                    },
-                }
-            },
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["code", "message"],
-                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                        }
-                    },
-                },
-                "Finding": {
-                    "type": "object",
-                    "required": ["rule", "outcome", "severity", "wcag", "location", "message"],
-                    "properties": {
-                        "rule": {"type": "string"},
-                        "outcome": {"type": "string", "enum": ["failed", "cantTell"]},
-                        "severity": {"type": "string"},
-                        "wcag": {"type": "array", "items": {"type": "string"}},
-                        "location": {"type": "object"},
-                        "message": {"type": "string"},
-                    },
-                },
-                "Document": {
-                    "type": "object",
-                    "required": ["source", "format", "sha256", "error"],
-                    "properties": {
-                        "source": {"type": "string"},
-                        "format": nullable_str,
-                        "sha256": nullable_str,
-                        "size": {"type": ["integer", "null"]},
-                        "error": {
-                            "oneOf": [
-                                {"type": "null"},
-                                {
-                                    "type": "object",
-                                    "required": ["code", "message"],
-                                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                                },
-                            ]
-                        },
-                        "rules": {
-                            "type": "object",
-                            "additionalProperties": {
-                                "type": "string",
-                                "enum": ["failed", "cantTell", "passed", "inapplicable"],
-                            },
-                        },
-                        "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
-                    },
-                },
-                "Report": {
-                    "type": "object",
-                    "required": ["tool", "documents"],
-                    "properties": {
-                        "tool": {
-                            "type": "object",
-                            "required": ["name", "version", "catalogue"],
-                            "properties": {
-                                "name": {"type": "string"},
-                                "version": {"type": "string"},
-                                "catalogue": {"type": "string"},
-                            },
-                        },
-                        "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
-                    },
-                },
-                "Run": {
-                    "type": "object",
-                    "required": ["id", "run_id", "site", "status", "started"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "run_id": {"type": "string"},
-                        "site": {"type": "string"},
-                        "status": {"type": "string", "enum": ["complete", "partial", "interrupted"]},
-                        "started": {"type": "string", "format": "date-time"},
-                        "finished": {"type": ["string", "null"], "format": "date-time"},
-                        "tool_version": {"type": "string"},
-                        "catalogue": {"type": "string"},
-                        "summary": {"type": "object"},
-                        "start_urls": {"type": "array", "items": {"type": "string"}},
-                        "config": {"type": "object"},
-                        "previous": {"type": ["integer", "null"]},
-                        "activity": {"type": ["integer", "null"]},
-                        "stored_at": {"type": "string", "format": "date-time"},
-                        "items": {"type": "integer"},
-                    },
-                },
-                "Item": {
-                    "type": "object",
-                    "required": ["id", "url", "kind"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "url": {"type": "string"},
-                        "final_url": {"type": "string"},
-                        "kind": {"type": "string", "enum": ["page", "document"]},
-                        "format": {"type": "string"},
-                        "title": {"type": "string"},
-                        "sha256": {"type": "string"},
-                        "http_status": {"type": ["integer", "null"]},
-                        "fetched_at": {"type": ["string", "null"], "format": "date-time"},
-                        "error": {"type": ["object", "null"]},
-                        "rules": {"type": "object"},
-                    },
-                },
-                "StoredFinding": {
-                    "type": "object",
-                    "required": ["id", "url", "rule", "outcome", "status"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "url": {"type": "string"},
-                        "rule": {"type": "string"},
-                        "outcome": {"type": "string"},
-                        "severity": {"type": "string"},
-                        "wcag": {"type": "array", "items": {"type": "string"}},
-                        "location": {"type": "object"},
-                        "message": {"type": "string"},
-                        "format": {"type": "string"},
-                        "status": {"type": "string", "enum": list(FindingStatus.values)},
-                        "reason": {"type": "string"},
-                        "assigned_to": {"type": "string"},
-                        "first_seen": {"type": "integer"},
-                        "last_seen": {"type": "integer"},
-                        "fixed_in": {"type": ["integer", "null"]},
-                    },
-                },
-                "RunPage": _page_schema("Run"),
-                "ItemPage": _page_schema("Item"),
-                "FindingPage": _page_schema("StoredFinding"),
-            },
-        },
-    }
+    """The OpenAPI 3.1 description of this API: openapi.json, written by hand, with the values from code."""
+    document: dict[str, Any] = _fill(json.loads(_openapi_template()), _openapi_values())
+    return document
 
 
 urlpatterns = [
