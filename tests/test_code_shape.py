@@ -1,0 +1,72 @@
+"""The shape of the code (issue 10): no function or method longer than 80 lines, outside generated code."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "tillgang"
+MAX_LINES = 80  # from the ``def`` line (decorators excluded) to the last line of the body
+
+# Generated code is not held to it.
+EXCLUDED_DIRS = {"migrations"}
+
+# Functions still over the limit, as (path under src/tillgang, qualified name). Their files belong to work
+# not merged yet; the lead empties this at merge, and then it stays empty.
+ALLOWED: set[tuple[str, str]] = {
+    ("crawl/run.py", "Crawl.run"),
+    ("crawl/run.py", "Crawl.build_output"),
+    ("register/store.py", "_update_findings"),
+    # split on this branch, one commit each (taken off as they go):
+    ("readers/_pdf_content.py", "ContentScan._run"),
+    ("readers/_pdf_struct.py", "build_struct_tree"),
+    ("readers/docx.py", "_Reader.table"),
+    ("readers/docx.py", "_Reader.paragraph"),
+    ("readers/docx.py", "_Reader.run_"),
+    ("readers/pdf.py", "_read"),
+    ("register/exports/report.py", "build_report"),
+    ("register/importers/__init__.py", "_validate"),
+    ("statement.py", "build_statement"),
+    ("statement.py", "_sections"),
+}
+
+
+def _long_functions() -> list[tuple[str, str, int, int]]:
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC)
+        if EXCLUDED_DIRS & set(rel.parts):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found.extend((rel.as_posix(), name, line, length) for name, line, length in _walk(tree, ""))
+    return found
+
+
+def _walk(node: ast.AST, prefix: str) -> list[tuple[str, int, int]]:
+    out = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            name = prefix + child.name
+            if not isinstance(child, ast.ClassDef):
+                length = (child.end_lineno or child.lineno) - child.lineno + 1
+                if length > MAX_LINES:
+                    out.append((name, child.lineno, length))
+            out.extend(_walk(child, name + "."))
+        else:
+            out.extend(_walk(child, prefix))
+    return out
+
+
+def test_no_function_is_longer_than_80_lines() -> None:
+    offenders = [
+        f"{path}:{line} {name} ({length} lines)"
+        for path, name, line, length in _long_functions()
+        if (path, name) not in ALLOWED
+    ]
+    assert not offenders, f"functions over {MAX_LINES} lines:\n" + "\n".join(offenders)
+
+
+def test_the_allowlist_holds_only_long_functions() -> None:
+    """An entry whose function got shorter (or went away) is taken off the list."""
+    long = {(path, name) for path, name, _, _ in _long_functions()}
+    assert not ALLOWED - long, sorted(ALLOWED - long)
