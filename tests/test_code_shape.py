@@ -18,12 +18,9 @@ ALLOWED: set[tuple[str, str]] = {
     ("crawl/run.py", "Crawl.build_output"),
     ("register/store.py", "_update_findings"),
     # split on this branch, one commit each (taken off as they go):
-    ("readers/_pdf_content.py", "ContentScan._run"),
-    ("readers/_pdf_struct.py", "build_struct_tree"),
     ("readers/docx.py", "_Reader.table"),
     ("readers/docx.py", "_Reader.paragraph"),
     ("readers/docx.py", "_Reader.run_"),
-    ("readers/pdf.py", "_read"),
     ("register/exports/report.py", "build_report"),
     ("register/importers/__init__.py", "_validate"),
     ("statement.py", "build_statement"),

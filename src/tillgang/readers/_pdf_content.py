@@ -488,25 +488,39 @@ class ContentScan:
                 if not isinstance(name, pikepdf.Name) or name not in xobjects:
                     continue
                 xobj = xobjects[name]
-                if not isinstance(xobj, pikepdf.Stream):
-                    continue
-                subtype = _name(xobj.get("/Subtype"))
-                if subtype == "Image":
-                    w, h = xobj.get("/Width"), xobj.get("/Height")
-                    area = int(w) * int(h) if isinstance(w, int) and isinstance(h, int) else 0
-                    out.image_areas.append(area)
-                    out.image_scales.append(det)
-                elif subtype == "Form":
-                    sub = self._form(xobj, resources, page, depth, in_progress)
-                    out.text_ops += sub.text_ops
-                    out.chars += sub.chars
-                    if len(out.image_areas) < 10_000:
-                        factor = det * _det(xobj.get("/Matrix"))
-                        out.image_areas.extend(sub.image_areas[:1000])
-                        out.image_scales.extend(scale * factor for scale in sub.image_scales[:1000])
-                    if page_level and sub.chars:
-                        self._attribute(sub.chars, b"", mstack, page)
+                if isinstance(xobj, pikepdf.Stream):
+                    self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
         return out
+
+    def _xobject(
+        self,
+        xobj: pikepdf.Stream,
+        det: float,
+        out: _Summary,
+        mstack: list[tuple[int | None, str | None, bool]],
+        resources: Any,
+        page: int,
+        depth: int,
+        page_level: bool,
+        in_progress: set[Any],
+    ) -> None:
+        """``Do`` on an XObject: an image is painted at the current scale, a form is run (once) and added."""
+        subtype = _name(xobj.get("/Subtype"))
+        if subtype == "Image":
+            w, h = xobj.get("/Width"), xobj.get("/Height")
+            area = int(w) * int(h) if isinstance(w, int) and isinstance(h, int) else 0
+            out.image_areas.append(area)
+            out.image_scales.append(det)
+        elif subtype == "Form":
+            sub = self._form(xobj, resources, page, depth, in_progress)
+            out.text_ops += sub.text_ops
+            out.chars += sub.chars
+            if len(out.image_areas) < 10_000:
+                factor = det * _det(xobj.get("/Matrix"))
+                out.image_areas.extend(sub.image_areas[:1000])
+                out.image_scales.extend(scale * factor for scale in sub.image_scales[:1000])
+            if page_level and sub.chars:
+                self._attribute(sub.chars, b"", mstack, page)
 
     def _marked(self, operands: list[Any], op: str, properties: Any) -> tuple[int | None, str | None, bool]:
         tag = _name(operands[0]) if operands else None

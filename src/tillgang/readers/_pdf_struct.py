@@ -7,6 +7,7 @@ The walk is iterative with a visited set keyed by ``objgen`` (cycles exist in re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,8 +230,22 @@ def build_struct_tree(
         return tree
     first = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
     tree.has_kids = bool(first)
+    _walk(tree, first, _key(root), page_index, class_map, max_elements, max_depth)
+    _inherit_pages(tree)
+    return tree
+
+
+def _walk(
+    tree: StructTree,
+    first: list[Any],
+    root_key: tuple[int, int] | None,
+    page_index: dict[tuple[int, int], int],
+    class_map: Any,
+    max_elements: int,
+    max_depth: int,
+) -> None:
+    """Walk the tree from StructTreeRoot's kids ``first``, depth-first in /K order, appending the elements."""
     visited: set[tuple[int, int]] = set()
-    root_key = _key(root)
     if root_key:
         visited.add(root_key)
     # stack of (node, parent index, depth, inherited page, inherited lang, parent path)
@@ -260,19 +275,8 @@ def build_struct_tree(
             return node.get(k) if k in present else None
 
         node_type = _name(get("/Type"))
-        if node_type == "MCR" or (node_type is None and "/MCID" in node and "/S" not in node):
-            mcid = get("/MCID")
-            pg = page_index.get(_key(get("/Pg")) or (0, 0), page)
-            if parent >= 0 and isinstance(mcid, int):
-                tree.elements[parent].mcids.append((pg, int(mcid)))
-                if pg is not None:
-                    tree.mcid_elem.setdefault((pg, int(mcid)), parent)
-            continue
-        if node_type == "OBJR":
-            obj_key = _key(get("/Obj"))
-            if parent >= 0 and obj_key is not None:
-                tree.elements[parent].objrs.append(obj_key)
-                tree.objr_parent.setdefault(obj_key, parent)
+        if node_type in ("MCR", "OBJR") or (node_type is None and "/MCID" in node and "/S" not in node):
+            _reference(tree, node_type, get, parent, page, page_index)
             continue
         raw = _name(get("/S"))
         if raw is None:
@@ -283,31 +287,12 @@ def build_struct_tree(
         if depth >= max_depth:
             tree.truncated = "depth"
             continue
-        own_page = page_index.get(_key(get("/Pg")) or (0, 0))
-        elem_page = own_page if own_page is not None else page
-        own_lang = pdf_text(get("/Lang"))
         counts = sibling_counts.setdefault(parent, {})
         counts[raw] = counts.get(raw, 0) + 1
         path = f"{parent_path}/{raw}[{counts[raw]}]" if parent_path else f"{raw}[{counts[raw]}]"
         if parent == -1 and len(first) == 1:
             path = raw  # the usual single Document root needs no index
-        std, _problem = tree.resolve(raw)
-        ident = get("/ID")
-        elem = StructElem(
-            index=len(tree.elements),
-            raw=raw,
-            std=std,
-            parent=parent,
-            depth=depth,
-            page=elem_page,
-            path=path,
-            lang=own_lang,
-            inherited_lang=own_lang if own_lang is not None else lang,
-            alt=pdf_text(get("/Alt")),
-            actual_text=pdf_text(get("/ActualText")),
-            expansion=pdf_text(get("/E")),
-            ident=bytes(ident) if isinstance(ident, pikepdf.String) else None,
-        )
+        elem = _element(tree, get, raw, parent, depth, page, lang, path, page_index)
         if "/A" in present or "/C" in present:
             _attributes(elem, node, class_map)
         tree.elements.append(elem)
@@ -320,8 +305,67 @@ def build_struct_tree(
             continue
         children = list(node_kids) if isinstance(node_kids, pikepdf.Array) else [node_kids]
         for child in reversed(children):
-            stack.append((child, elem.index, depth + 1, elem_page, elem.inherited_lang, path))
-    # An element without a page of its own (a Table, a Sect) is on the page of its first content.
+            stack.append((child, elem.index, depth + 1, elem.page, elem.inherited_lang, path))
+
+
+def _element(
+    tree: StructTree,
+    get: Callable[[str], Any],
+    raw: str,
+    parent: int,
+    depth: int,
+    page: int | None,
+    lang: str | None,
+    path: str,
+    page_index: dict[tuple[int, int], int],
+) -> StructElem:
+    """A structure element from its own entries; ``page`` and ``lang`` are what it inherits."""
+    own_page = page_index.get(_key(get("/Pg")) or (0, 0))
+    own_lang = pdf_text(get("/Lang"))
+    std, _problem = tree.resolve(raw)
+    ident = get("/ID")
+    return StructElem(
+        index=len(tree.elements),
+        raw=raw,
+        std=std,
+        parent=parent,
+        depth=depth,
+        page=own_page if own_page is not None else page,
+        path=path,
+        lang=own_lang,
+        inherited_lang=own_lang if own_lang is not None else lang,
+        alt=pdf_text(get("/Alt")),
+        actual_text=pdf_text(get("/ActualText")),
+        expansion=pdf_text(get("/E")),
+        ident=bytes(ident) if isinstance(ident, pikepdf.String) else None,
+    )
+
+
+def _reference(
+    tree: StructTree,
+    node_type: str | None,
+    get: Callable[[str], Any],
+    parent: int,
+    page: int | None,
+    page_index: dict[tuple[int, int], int],
+) -> None:
+    """A marked-content reference (MCR) or an object reference (OBJR): content of the ``parent`` element."""
+    if node_type == "OBJR":
+        obj_key = _key(get("/Obj"))
+        if parent >= 0 and obj_key is not None:
+            tree.elements[parent].objrs.append(obj_key)
+            tree.objr_parent.setdefault(obj_key, parent)
+        return
+    mcid = get("/MCID")
+    pg = page_index.get(_key(get("/Pg")) or (0, 0), page)
+    if parent >= 0 and isinstance(mcid, int):
+        tree.elements[parent].mcids.append((pg, int(mcid)))
+        if pg is not None:
+            tree.mcid_elem.setdefault((pg, int(mcid)), parent)
+
+
+def _inherit_pages(tree: StructTree) -> None:
+    """An element without a page of its own (a Table, a Sect) is on the page of its first content."""
     for elem in reversed(tree.elements):
         if elem.page is None:
             elem.page = next((p for p, _mcid in elem.mcids if p is not None), None)
@@ -329,4 +373,3 @@ def build_struct_tree(
             elem.page = next(
                 (tree.elements[k].page for k in elem.kids if tree.elements[k].page is not None), None
             )
-    return tree

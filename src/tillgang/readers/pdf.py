@@ -474,6 +474,8 @@ def read(path: Path, source: str, limits: Limits) -> Document:
 
 
 def _read(pdf: pikepdf.Pdf, path: Path, source: str, limits: Limits) -> Document:
+    """Read in phases: catalog and pages, structure tree, the pdf-only facts (metadata, content,
+    annotations, forms), then the neutral model built from the tree and the annotations."""
     size = pdf.trailer.get("/Size")
     if isinstance(size, int) and int(size) > limits.max_pdf_objects:
         raise DocumentError("too-large", f"{int(size)} objects, the limit is {limits.max_pdf_objects}")
@@ -491,41 +493,59 @@ def _read(pdf: pikepdf.Pdf, path: Path, source: str, limits: Limits) -> Document
     tree = build_struct_tree(pdf, page_index, limits.max_struct_elements, limits.max_struct_depth)
     if tree is not None and tree.truncated:
         warnings.append(f"The structure tree was only read in part (limit on {tree.truncated}).")
+    facts, scan = _read_facts(pdf, root, tree, page_index, page_count, limits, warnings)
+
+    title = facts.info_title if facts.title_source == "info" else facts.xmp_title
+    lang_value = root.get("/Lang")
+    lang = pdf_text(lang_value) if lang_value is not None else None
+    content_lang, share = _content_lang(tree, scan)
+    headings: list[Heading] | None = None
+    images: list[Image] | None = None
+    tables: list[Table] | None = None
+    if facts.structured and tree is not None:
+        headings, images, tables = _structure_model(tree, scan)
+    return Document(
+        format="pdf",
+        source=source,
+        filename=path.name,
+        title=title,
+        lang=lang,
+        content_lang=content_lang,
+        content_lang_share=share,
+        headings=headings,
+        images=images,
+        tables=tables,
+        links=_links(tree, scan, facts.annotations),
+        contrast=None,
+        text_chars=sum(p.chars for p in scan.pages),
+        page_count=page_count,
+        warnings=warnings,
+        native=facts,
+    )
+
+
+def _read_facts(
+    pdf: pikepdf.Pdf,
+    root: pikepdf.Dictionary,
+    tree: StructTree | None,
+    page_index: dict[tuple[int, int], int],
+    page_count: int,
+    limits: Limits,
+    warnings: list[str],
+) -> tuple[PdfFacts, ContentScan]:
+    """The pdf-only facts, read in this order (qpdf's warnings, read last, are those of all the reading)."""
     mark_info = root.get("/MarkInfo")
     marked = isinstance(mark_info, pikepdf.Dictionary) and mark_info.get("/Marked") is True
     suspects = isinstance(mark_info, pikepdf.Dictionary) and mark_info.get("/Suspects") is True
     prefs = root.get("/ViewerPreferences")
     display_doc_title = isinstance(prefs, pikepdf.Dictionary) and prefs.get("/DisplayDocTitle") is True
-
-    info_title: str | None = None
-    try:
-        info = pdf.trailer.get("/Info")
-        if isinstance(info, pikepdf.Dictionary):
-            info_title = pdf_text(info.get("/Title"))
-    except pikepdf.PdfError:
-        info_title = None
+    info_title = _info_title(pdf)
     xmp = _read_xmp(pdf)
     if xmp.error:
         warnings.append(f"The XMP metadata could not be read: {xmp.error}")
-
     encrypted = pdf.is_encrypted
-    permissions: int | None = None
-    enc_r: int | None = None
-    if encrypted:
-        encrypt = pdf.trailer.get("/Encrypt")
-        if isinstance(encrypt, pikepdf.Dictionary):
-            p = encrypt.get("/P")
-            permissions = int(p) if isinstance(p, int) else None
-            r = encrypt.get("/R")
-            enc_r = int(r) if isinstance(r, int) else None
-
-    scan = ContentScan(tree, limits.max_content_ops)
-    for i, page in enumerate(pdf.pages):
-        scan.scan_page(page, i)
-    annotations = _annotations(pdf, tree, scan, page_index)
-    for font in scan.fonts.values():
-        check_codes(font)
-    fields = _fields(pdf, tree, annotations)
+    permissions, enc_r = _encryption(pdf) if encrypted else (None, None)
+    scan, annotations, fields = _scan_content(pdf, tree, page_index, limits)
     tabs = [_name(p.obj.get("/Tabs")) for p in pdf.pages]
     outlines: Any = root.get("/Outlines")
     has_outlines = isinstance(outlines, pikepdf.Dictionary)
@@ -572,41 +592,76 @@ def _read(pdf: pikepdf.Pdf, path: Path, source: str, limits: Limits) -> Document
         xfa_dynamic=xfa_dynamic,
         qpdf_warnings=qpdf_warnings,
     )
+    return facts, scan
 
-    title = info_title if info_title and info_title.strip() else xmp.title
-    lang_value = root.get("/Lang")
-    lang = pdf_text(lang_value) if lang_value is not None else None
-    content_lang, share = _content_lang(tree, scan)
 
-    headings: list[Heading] | None = None
-    images: list[Image] | None = None
-    tables: list[Table] | None = None
-    links: list[Link] = []
-    if facts.structured and tree is not None:
-        headings, images, tables = [], [], []
-        for elem in tree.elements:
-            std = elem.std
-            if std is None:
-                continue
-            m = _HEADING.match(std)
-            if m or std == "H":
-                level = int(m.group(1)) if m else 1
-                headings.append(Heading(level=level, text=_elem_text(tree, scan, elem), location=_loc(elem)))
-            elif std in ("Figure", "Formula"):
-                alt = elem.alt if elem.alt and elem.alt.strip() else elem.actual_text
-                # An empty /ActualText replaces the figure with nothing: it is decorative (veraPDF accepts it).
-                decorative = not (alt and alt.strip()) and elem.actual_text is not None
-                images.append(
-                    Image(
-                        location=_loc(elem),
-                        kind=std.lower(),
-                        alt=alt,
-                        decorative=decorative,
-                        name=elem.path.rsplit("/", 1)[-1],
-                    )
+def _info_title(pdf: pikepdf.Pdf) -> str | None:
+    try:
+        info = pdf.trailer.get("/Info")
+        if isinstance(info, pikepdf.Dictionary):
+            return pdf_text(info.get("/Title"))
+    except pikepdf.PdfError:
+        return None
+    return None
+
+
+def _encryption(pdf: pikepdf.Pdf) -> tuple[int | None, int | None]:
+    """/P (the permissions) and /R (the revision) of an encrypted file's /Encrypt dictionary."""
+    encrypt = pdf.trailer.get("/Encrypt")
+    if not isinstance(encrypt, pikepdf.Dictionary):
+        return None, None
+    p = encrypt.get("/P")
+    r = encrypt.get("/R")
+    return (int(p) if isinstance(p, int) else None), (int(r) if isinstance(r, int) else None)
+
+
+def _scan_content(
+    pdf: pikepdf.Pdf, tree: StructTree | None, page_index: dict[tuple[int, int], int], limits: Limits
+) -> tuple[ContentScan, list[AnnotFacts], list[FieldFacts]]:
+    """Every page's content stream, then the annotations, the fonts' character codes and the form fields."""
+    scan = ContentScan(tree, limits.max_content_ops)
+    for i, page in enumerate(pdf.pages):
+        scan.scan_page(page, i)
+    annotations = _annotations(pdf, tree, scan, page_index)
+    for font in scan.fonts.values():
+        check_codes(font)
+    return scan, annotations, _fields(pdf, tree, annotations)
+
+
+def _structure_model(tree: StructTree, scan: ContentScan) -> tuple[list[Heading], list[Image], list[Table]]:
+    """Headings, figures and tables of a structured file, from its structure tree."""
+    headings: list[Heading] = []
+    images: list[Image] = []
+    tables: list[Table] = []
+    for elem in tree.elements:
+        std = elem.std
+        if std is None:
+            continue
+        m = _HEADING.match(std)
+        if m or std == "H":
+            level = int(m.group(1)) if m else 1
+            headings.append(Heading(level=level, text=_elem_text(tree, scan, elem), location=_loc(elem)))
+        elif std in ("Figure", "Formula"):
+            alt = elem.alt if elem.alt and elem.alt.strip() else elem.actual_text
+            # An empty /ActualText replaces the figure with nothing: it is decorative (veraPDF accepts it).
+            decorative = not (alt and alt.strip()) and elem.actual_text is not None
+            images.append(
+                Image(
+                    location=_loc(elem),
+                    kind=std.lower(),
+                    alt=alt,
+                    decorative=decorative,
+                    name=elem.path.rsplit("/", 1)[-1],
                 )
-            elif std == "Table":
-                tables.append(_table(tree, elem, len(tables) + 1))
+            )
+        elif std == "Table":
+            tables.append(_table(tree, elem, len(tables) + 1))
+    return headings, images, tables
+
+
+def _links(tree: StructTree | None, scan: ContentScan, annotations: list[AnnotFacts]) -> list[Link]:
+    """The shown link annotations, named by their /Contents, else by their structure element's text."""
+    links: list[Link] = []
     for annot in annotations:
         if annot.subtype != "Link" or annot.hidden or annot.outside:
             continue
@@ -618,22 +673,4 @@ def _read(pdf: pikepdf.Pdf, path: Path, source: str, limits: Limits) -> Document
             if not text.strip():
                 text = elem.alt or _elem_text(tree, scan, elem)
         links.append(Link(location=where, text=text, href=annot.uri))
-
-    return Document(
-        format="pdf",
-        source=source,
-        filename=path.name,
-        title=title,
-        lang=lang,
-        content_lang=content_lang,
-        content_lang_share=share,
-        headings=headings,
-        images=images,
-        tables=tables,
-        links=links,
-        contrast=None,
-        text_chars=sum(p.chars for p in scan.pages),
-        page_count=page_count,
-        warnings=warnings,
-        native=facts,
-    )
+    return links
