@@ -541,11 +541,29 @@ class _Reader:
         if rows:
             hdr = rows[0].find(f"{W}trPr/{W}tblHeader")
             header = hdr is not None and is_on(hdr.get(W + "val"))
+        todo, cols = self._cell_contexts(grid, ctx, number, style_id, look, self.scheme.shading(tbl_shd))
+        # The table is recorded before its cells' nested tables, so numbers follow document order.
+        self.tables.append(
+            Table(location=Location(part=ctx.part, table=number), rows=len(rows), cols=cols, header=header)
+        )
+        for tc, cell_ctx in todo:
+            self.walk_blocks(tc, cell_ctx)
+
+    def _cell_contexts(
+        self,
+        grid: list[list[etree._Element]],
+        ctx: _Ctx,
+        number: int,
+        style_id: str | None,
+        look: dict[str, bool],
+        tbl_bg: RGB | str | None,
+    ) -> tuple[list[tuple[etree._Element, _Ctx]], int]:
+        """Each cell with the context its paragraphs are read in (the table style's conditional formatting
+        for its place, its background), and the number of grid columns."""
         style = self.styles.style(style_id)
         conditional = bool(style is not None and (style.conditional or style.based_on))
         band = self.styles.band_size(style_id)
-        tbl_bg = self.scheme.shading(tbl_shd)
-        n_rows = len(rows)
+        n_rows = len(grid)
         plain = self.styles.table_parts(style_id, ())
         v_band, h_band = not look.get("noVBand", True), not look.get("noHBand", False)
         first_row, last_row = look.get("firstRow", False), look.get("lastRow", False)
@@ -604,12 +622,7 @@ class _Reader:
                 )
                 todo.append((tc, cell_ctx))
             cols = max(cols, width)
-        # The table is recorded before its cells' nested tables, so numbers follow document order.
-        self.tables.append(
-            Table(location=Location(part=ctx.part, table=number), rows=n_rows, cols=cols, header=header)
-        )
-        for tc, cell_ctx in todo:
-            self.walk_blocks(tc, cell_ctx)
+        return todo, cols
 
     # ----------------------------------------------------------------- paragraphs
     def paragraph(self, p: etree._Element, ctx: _Ctx, cid: int, pos: int, after_table: bool) -> Para:
@@ -618,42 +631,9 @@ class _Reader:
         if index > MAX_PARAGRAPHS:
             raise DocumentError("too-large", f"more than {MAX_PARAGRAPHS} paragraphs")
         ppr = p.find(W + "pPr")
-        style_id = outline = None
-        direct_num: str | None = None
-        ppr_shd = None
-        section = frame = False
-        if ppr is not None:
-            for child in ppr:
-                tag = child.tag
-                if tag == W + "pStyle":
-                    style_id = child.get(W + "val")
-                elif tag == W + "outlineLvl":
-                    try:
-                        outline = int(child.get(W + "val") or "")
-                    except ValueError:
-                        outline = None
-                elif tag == W + "numPr":
-                    nid = child.find(W + "numId")
-                    if nid is not None:
-                        direct_num = nid.get(W + "val")
-                elif tag == W + "shd":
-                    ppr_shd = shd_spec(child)
-                elif tag == W + "sectPr":
-                    section = True
-                elif tag == W + "framePr":
-                    frame = child.get(W + "dropCap") in (None, "none")
+        style_id, outline, direct_num, ppr_shd, section, frame = _para_props(ppr)
         pstyle = self.styles.para_style(style_id)
-        facts = self._pfacts.get(pstyle)
-        if facts is None:
-            facts = (
-                self.styles.name(pstyle),
-                self.styles.heading_level(pstyle),
-                self.styles.num_id(pstyle),
-                self.scheme.shading(self.styles.para_shd(pstyle)),
-                bool(_TOC_STYLE.match(self.styles.name(pstyle))),
-            )
-            self._pfacts[pstyle] = facts
-        style_name, style_heading, style_num, style_bg, style_toc = facts
+        style_name, style_heading, style_num, style_bg, style_toc = self._para_style_facts(pstyle)
         heading = style_heading
         if outline is not None:  # a direct outline level wins; 9 (and nonsense) is body text
             heading = outline + 1 if 0 <= outline < 9 else None
@@ -704,6 +684,33 @@ class _Reader:
                     self.body_sizes[size] += n
                 self.body_chars += state.chars
                 self.body_bold_chars += state.bold_chars
+        self._paragraph_contrast(state)
+        if state.textboxes:
+            saved, self.fields = self.fields, []
+            for txbx, box_ctx in state.textboxes:
+                self.walk_blocks(txbx, box_ctx)
+            self.fields = saved
+        return para
+
+    def _para_style_facts(
+        self, pstyle: str | None
+    ) -> tuple[str, int | None, str | None, RGB | str | None, bool]:
+        """(name, heading level, numbering id, background, is a TOC style) of a paragraph style, cached."""
+        facts = self._pfacts.get(pstyle)
+        if facts is None:
+            facts = (
+                self.styles.name(pstyle),
+                self.styles.heading_level(pstyle),
+                self.styles.num_id(pstyle),
+                self.scheme.shading(self.styles.para_shd(pstyle)),
+                bool(_TOC_STYLE.match(self.styles.name(pstyle))),
+            )
+            self._pfacts[pstyle] = facts
+        return facts
+
+    def _paragraph_contrast(self, state: _ParaState) -> None:
+        """Report the paragraph's contrast: its worst run, unless a passing combination was seen before, and
+        its first unresolvable run."""
         if state.behind and state.contrast_worst is not None:
             # A picture placed "Behind Text" lies under this paragraph's text at least: a person must judge.
             worst = state.contrast_worst[1]
@@ -729,12 +736,6 @@ class _Reader:
                     self._passing.add(key)
         if state.contrast_bad is not None:
             self.contrast.append(state.contrast_bad)
-        if state.textboxes:
-            saved, self.fields = self.fields, []
-            for txbx, box_ctx in state.textboxes:
-                self.walk_blocks(txbx, box_ctx)
-            self.fields = saved
-        return para
 
     def inline(self, el: etree._Element, ctx: _Ctx, state: _ParaState, links: list[_LinkCollector]) -> None:
         for child in el:
@@ -833,30 +834,9 @@ class _Reader:
             elif tag == W + "noBreakHyphen":
                 pieces.append("-")
             elif tag == W + "sym":
-                try:
-                    ch = chr(int(child.get(W + "char") or "", 16))
-                except ValueError:
-                    ch = "\uf0b7"
-                if (
-                    state.sym_first is None
-                    and not "".join(state.text).strip()
-                    and not "".join(pieces).strip()
-                ):
-                    state.sym_first = True
-                pieces.append(ch)
+                _symbol(child, state, pieces)
             elif tag == W + "fldChar":
-                kind = child.get(W + "fldCharType")
-                if kind == "begin":
-                    self.fields.append(_Field())
-                    state.has_object = True
-                elif kind == "separate" and self.fields:
-                    self.fields[-1].result = True
-                    self.fields[-1].classify()
-                elif kind == "end" and self.fields:
-                    fld = self.fields.pop()
-                    if not fld.result:
-                        fld.classify()
-                    self._end_field(fld, ctx)
+                self._field_char(child.get(W + "fldCharType"), ctx, state)
                 visible = not self.fields or self._visible()
             elif tag == W + "instrText":
                 if self.fields and not self.fields[-1].result:
@@ -906,6 +886,20 @@ class _Reader:
             if lang:
                 self.lang_chars[lang] += nchars
         self.contrast_run(s, props, size, bold, ctx, state)
+
+    def _field_char(self, kind: str | None, ctx: _Ctx, state: _ParaState) -> None:
+        """A complex field's begin, separate (its instruction ends, its result starts) or end."""
+        if kind == "begin":
+            self.fields.append(_Field())
+            state.has_object = True
+        elif kind == "separate" and self.fields:
+            self.fields[-1].result = True
+            self.fields[-1].classify()
+        elif kind == "end" and self.fields:
+            fld = self.fields.pop()
+            if not fld.result:
+                fld.classify()
+            self._end_field(fld, ctx)
 
     # ----------------------------------------------------------------- colour
     def contrast_run(
@@ -1145,6 +1139,48 @@ class _Reader:
                 self.native.inline_objects.append(location)
             if ole:
                 break  # one w:object is one object, whatever shapes it holds
+
+
+def _para_props(
+    ppr: etree._Element | None,
+) -> tuple[str | None, int | None, str | None, tuple[str | None, ...] | None, bool, bool]:
+    """From a w:pPr: (style id, outline level, direct numId, shading, has a section break, is a frame)."""
+    style_id = outline = None
+    direct_num: str | None = None
+    ppr_shd = None
+    section = frame = False
+    if ppr is not None:
+        for child in ppr:
+            tag = child.tag
+            if tag == W + "pStyle":
+                style_id = child.get(W + "val")
+            elif tag == W + "outlineLvl":
+                try:
+                    outline = int(child.get(W + "val") or "")
+                except ValueError:
+                    outline = None
+            elif tag == W + "numPr":
+                nid = child.find(W + "numId")
+                if nid is not None:
+                    direct_num = nid.get(W + "val")
+            elif tag == W + "shd":
+                ppr_shd = shd_spec(child)
+            elif tag == W + "sectPr":
+                section = True
+            elif tag == W + "framePr":
+                frame = child.get(W + "dropCap") in (None, "none")
+    return style_id, outline, direct_num, ppr_shd, section, frame
+
+
+def _symbol(sym: etree._Element, state: _ParaState, pieces: list[str]) -> None:
+    """A w:sym character (a private-use code of a symbol font); first in its paragraph, it may be a bullet."""
+    try:
+        ch = chr(int(sym.get(W + "char") or "", 16))
+    except ValueError:
+        ch = "\uf0b7"
+    if state.sym_first is None and not "".join(state.text).strip() and not "".join(pieces).strip():
+        state.sym_first = True
+    pieces.append(ch)
 
 
 def _tbl_look(lk: etree._Element) -> dict[str, bool]:
