@@ -20,8 +20,6 @@ ALLOWED: set[tuple[str, str]] = {
     # split on this branch, one commit each (taken off as they go):
     ("register/exports/report.py", "build_report"),
     ("register/importers/__init__.py", "_validate"),
-    ("statement.py", "build_statement"),
-    ("statement.py", "_sections"),
 }
 
 

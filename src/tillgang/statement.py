@@ -153,11 +153,65 @@ def build_statement(
         )
     status_decision = next((d for d in reversed(status) if d.valid() and d.subject in STATUS_TEXT), None)
 
+    exempt_hashes = {d.sha256 for d in info.decisions if d.kind == "9" and d.valid() and d.sha256}
+    checked, not_checked, failed, review = _tally(run, cat, exempt_hashes)
+    nonconformities = _nonconformities(failed, checked, criteria, situations)
+    not_covered, manual = _coverage(cat, criteria, review)
+    by_situation: dict[str, list[str]] = {}
+    for item in nonconformities:
+        meta = criteria.get(item["wcag"], {})
+        for s in meta.get("situations", []) + meta.get("also", []):
+            by_situation.setdefault(situations[s]["sv"], []).append(item["wcag"])
+    gaps = _gaps(info, status_decision, bool(nonconformities))
+    tool = run.get("tool", {})
+    assessed = info.assessed_on or _date((run.get("run") or {}).get("finished", "")[:10] or None)
+    return {
+        "organisation": info.organisation,
+        "service": info.service,
+        "status": (
+            {
+                "value": status_decision.subject,
+                "text": STATUS_TEXT[status_decision.subject],
+                "decided_by": status_decision.decided_by,
+                "decided_on": status_decision.decided_on.isoformat(),
+            }
+            if status_decision
+            else None
+        ),
+        "proposed_status": "delvis" if nonconformities else None,
+        "contact": info.contact,
+        "feedback_url": info.feedback_url,
+        "digg_report_url": DIGG_REPORT_URL,
+        "nonconformities": nonconformities,
+        "by_situation": {k: sorted(set(v), key=criterion_key) for k, v in sorted(by_situation.items())},
+        "manual_review": manual,
+        "not_covered": not_covered,
+        "burden": [_decision(d) for d in info.decisions if d.kind == "12" and d.valid()],
+        "exempt": [_decision(d) for d in info.decisions if d.kind == "9" and d.valid()],
+        "population": {
+            "pages_checked": checked["page"],
+            "documents_checked": checked["document"],
+            "not_checked": not_checked,
+        },
+        "method": _method(tool, data, assessed, info.manual_sample_on),
+        "assessed_on": assessed.isoformat() if assessed else None,
+        "published_on": info.published_on.isoformat() if info.published_on else None,
+        "updated_on": info.updated_on.isoformat() if info.updated_on else None,
+        "rule_set": data.get("rule_set"),
+        "tool": tool,
+        "gaps": gaps,
+    }
+
+
+def _tally(
+    run: dict[str, Any], cat: Catalogue, exempt_hashes: set[str]
+) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, list[str]]], dict[str, dict[str, int]]]:
+    """Items checked per kind, items not checked per error code, and per success criterion the items that
+    fail it (labels, per kind) and the items that only need review (counts, per kind)."""
     checked = {"page": 0, "document": 0}
     not_checked: dict[str, int] = {}
     failed: dict[str, dict[str, list[str]]] = {}  # sc -> kind -> item labels
     review: dict[str, dict[str, int]] = {}  # sc -> kind -> items with cantTell only
-    exempt_hashes = {d.sha256 for d in info.decisions if d.kind == "9" and d.valid() and d.sha256}
     for kind, entry in _items(run):
         if entry.get("sha256") in exempt_hashes:
             continue  # a recorded exemption for exactly this content
@@ -181,6 +235,16 @@ def build_statement(
         for sc in review_sc - failed_sc:
             bucket = review.setdefault(sc, {})
             bucket[kind] = bucket.get(kind, 0) + 1
+    return checked, not_checked, failed, review
+
+
+def _nonconformities(
+    failed: dict[str, dict[str, list[str]]],
+    checked: dict[str, int],
+    criteria: dict[str, dict[str, Any]],
+    situations: dict[str, dict[str, str]],
+) -> list[dict[str, Any]]:
+    """One entry per failed success criterion, in criterion order."""
 
     def share(n: int, kind: str) -> float:
         return round(100.0 * n / checked[kind], 1) if checked[kind] else 0.0
@@ -211,7 +275,13 @@ def build_statement(
                 ],
             }
         )
+    return nonconformities
 
+
+def _coverage(
+    cat: Catalogue, criteria: dict[str, dict[str, Any]], review: dict[str, dict[str, int]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The criteria no rule covers, and those with items that need a person's review."""
     automated = {sc for rule in cat for sc in rule.wcag if rule.automation == "automatic"}
     partly = {sc for rule in cat for sc in rule.wcag} - automated
     not_covered = [
@@ -228,73 +298,40 @@ def build_statement(
         }
         for sc in sorted(review, key=criterion_key)
     ]
-    by_situation: dict[str, list[str]] = {}
-    for item in nonconformities:
-        meta = criteria.get(item["wcag"], {})
-        for s in meta.get("situations", []) + meta.get("also", []):
-            by_situation.setdefault(situations[s]["sv"], []).append(item["wcag"])
+    return not_covered, manual
 
+
+def _gaps(info: StatementInput, status_decision: Decision | None, nonconforming: bool) -> list[str]:
+    """What a person must add before the draft is published."""
     gaps = []
     if not info.contact:
         gaps.append("Kontaktvägar för att rapportera brister och begära tillgängligt innehåll saknas (krav).")
     if status_decision is None:
         gaps.append(
             "Ingen namngiven person har beslutat om förenlighetsstatus (delvis eller inte förenlig). "
-            + ("Brister finns, så förslaget är 'delvis förenlig'." if nonconformities else "")
+            + ("Brister finns, så förslaget är 'delvis förenlig'." if nonconforming else "")
         )
     ignored = [d for d in info.decisions if d.kind in ("9", "12") and not d.valid()]
     if ignored:
         gaps.append(f"{len(ignored)} undantag saknar namngiven beslutsfattare eller skäl och har utelämnats.")
+    return gaps
 
-    tool = run.get("tool", {})
-    assessed = info.assessed_on or _date((run.get("run") or {}).get("finished", "")[:10] or None)
-    method = (
+
+def _method(
+    tool: dict[str, Any], data: dict[str, Any], assessed: dt.date | None, manual_sample_on: dt.date | None
+) -> str:
+    """How the site was tested, in one sentence."""
+    return (
         f"Automatiserad granskning med tillgang {tool.get('version', '')}, regeluppsättning "
         f"{data.get('rule_set', '')} (WCAG 2.1 nivå AA), regelkatalog {str(tool.get('catalogue', ''))[:12]}"
         + (f", {assessed.isoformat()}" if assessed else "")
         + (
-            f", kompletterad med manuellt stickprov {info.manual_sample_on.isoformat()}"
-            if info.manual_sample_on
+            f", kompletterad med manuellt stickprov {manual_sample_on.isoformat()}"
+            if manual_sample_on
             else ""
         )
         + "."
     )
-    return {
-        "organisation": info.organisation,
-        "service": info.service,
-        "status": (
-            {
-                "value": status_decision.subject,
-                "text": STATUS_TEXT[status_decision.subject],
-                "decided_by": status_decision.decided_by,
-                "decided_on": status_decision.decided_on.isoformat(),
-            }
-            if status_decision
-            else None
-        ),
-        "proposed_status": "delvis" if nonconformities else None,
-        "contact": info.contact,
-        "feedback_url": info.feedback_url,
-        "digg_report_url": DIGG_REPORT_URL,
-        "nonconformities": nonconformities,
-        "by_situation": {k: sorted(set(v), key=criterion_key) for k, v in sorted(by_situation.items())},
-        "manual_review": manual,
-        "not_covered": not_covered,
-        "burden": [_decision(d) for d in info.decisions if d.kind == "12" and d.valid()],
-        "exempt": [_decision(d) for d in info.decisions if d.kind == "9" and d.valid()],
-        "population": {
-            "pages_checked": checked["page"],
-            "documents_checked": checked["document"],
-            "not_checked": not_checked,
-        },
-        "method": method,
-        "assessed_on": assessed.isoformat() if assessed else None,
-        "published_on": info.published_on.isoformat() if info.published_on else None,
-        "updated_on": info.updated_on.isoformat() if info.updated_on else None,
-        "rule_set": data.get("rule_set"),
-        "tool": tool,
-        "gaps": gaps,
-    }
 
 
 def _decision(d: Decision) -> dict[str, Any]:
@@ -326,7 +363,11 @@ HEADINGS = {
 
 def _sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
     """The draft as (heading level, heading, blocks); a block is str (paragraph), list (bullets) or a table."""
-    status = model["status"]
+    return [*_about_sections(model), *_content_sections(model), *_testing_sections(model)]
+
+
+def _about_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
+    """The title, what to complete, how accessible, what you can do, reporting, supervision."""
     service = model["service"] or "webbplatsen"
     out: list[tuple[int, str, list[Any]]] = []
     how = (
@@ -375,6 +416,13 @@ def _sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
             ],
         )
     )
+    return out
+
+
+def _content_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
+    """The technical information: compliance status, and the content that is not accessible, and why."""
+    status = model["status"]
+    out: list[tuple[int, str, list[Any]]] = []
     if status:
         tech = (
             f"Webbplatsen är {status['text']}, på grund av de brister som beskrivs nedan. "
@@ -428,6 +476,12 @@ def _sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
             or ["Inget innehåll har undantagits."],
         )
     )
+    return out
+
+
+def _testing_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
+    """How the site was tested, the annex per criterion, what needs manual review, what is not covered."""
+    out: list[tuple[int, str, list[Any]]] = []
     tested = [model["method"]]
     pop = model["population"]
     tested.append(
