@@ -109,19 +109,8 @@ def build_report(plan: Any, period: str | None = None) -> Any:
     year = plan.year
     risks = list(plan.risks.select_related("process").prefetch_related("followups").order_by("order", "id"))
     critical = [r for r in risks if r.critical]
-    document = Document()
-    _style_document(document)
     title = f"{PERIOD_TITLE[period]} – {plan}"
-    props = document.core_properties
-    props.title = title
-    props.language = LANG
-    props.subject = f"Uppföljning av internkontrollplan {year}"
-    props.author = "tillgang"
-    props.keywords = "internkontroll, uppföljning"
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    props.created = now
-    props.modified = now
-
+    document = _new_document(title, year)
     _paragraph(document, title, style="Title")
     _paragraph(document, f"Beslutsdatum: {plan.decided.isoformat() if plan.decided else 'ej angivet'}")
     _paragraph(
@@ -142,6 +131,36 @@ def build_report(plan: Any, period: str | None = None) -> Any:
         for f in risk.followups.all():
             if f.period == period and f.year == year:
                 fups[risk.pk] = f
+    _follow_up_summary(document, plan, period, risks, critical, fups)
+    _paragraph(document, f"Tabell över kritiska risker (IKP {year})", style="Heading 2")
+    if not critical:
+        _paragraph(document, "Planen har inga kritiska risker.")
+        return document
+    _risk_table(document, critical, fups)
+    return document
+
+
+def _new_document(title: str, year: int) -> Any:
+    """An empty report in the house style, with its core properties."""
+    document = Document()
+    _style_document(document)
+    props = document.core_properties
+    props.title = title
+    props.language = LANG
+    props.subject = f"Uppföljning av internkontrollplan {year}"
+    props.author = "tillgang"
+    props.keywords = "internkontroll, uppföljning"
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.created = now
+    props.modified = now
+    return document
+
+
+def _follow_up_summary(
+    document: Any, plan: Any, period: str, risks: list[Any], critical: list[Any], fups: dict[int, Any]
+) -> None:
+    """The follow-up section's text: how many risks, how the critical ones are handled and followed."""
+    year = plan.year
     _paragraph(document, f"Uppföljning {PERIOD_NAME[period]} {year}", style="Heading 1")
     handled = {k: sum(1 for r in critical if r.handling == k) for k in ("ikp", "other", "both", "accepted")}
     following = sum(1 for f in fups.values() if f.follows_plan)
@@ -169,10 +188,9 @@ def build_report(plan: Any, period: str | None = None) -> Any:
         f"aktiviteter. {_count(following)} av {len(critical)} kritiska risker bedöms följa beslutad planering.",
     )
 
-    _paragraph(document, f"Tabell över kritiska risker (IKP {year})", style="Heading 2")
-    if not critical:
-        _paragraph(document, "Planen har inga kritiska risker.")
-        return document
+
+def _risk_table(document: Any, critical: list[Any], fups: dict[int, Any]) -> None:
+    """The table of critical risks, one row each, with the period's follow-up."""
     table = document.add_table(rows=1, cols=len(HEADERS))
     table.style = document.styles["Table Grid"]
     header = table.rows[0]
@@ -193,7 +211,6 @@ def build_report(plan: Any, period: str | None = None) -> Any:
         row = table.add_row()
         for cell, text in zip(row.cells, values, strict=True):
             _cell_text(cell, text)
-    return document
 
 
 def export_docx(out: Path, year: int | None, board: str | None = None, period: str | None = None) -> int:

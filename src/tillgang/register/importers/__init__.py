@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .parse import ParsedPlan, ParsedRow, PlanImportError, parse_file, sniff_format
+
+if TYPE_CHECKING:
+    from ..riskconfig import RiskConfig
 
 __all__ = ["ImportResult", "PlanImportError", "import_file", "import_parsed", "sniff_format"]
 
@@ -139,32 +142,7 @@ def _validate(plan: ParsedPlan, board: str | None, year: int | None) -> list[_Ri
         description = row.get("risk")
         if not description.strip():
             raise PlanImportError("riskbeskrivning saknas", row.row, row.column("risk"))
-        s = _int(row, "likelihood", 1, 4)
-        k = _int(row, "consequence", 1, 4)
-        value = _int(row, "risk_value", 0, 10_000)
-        if (s is None) != (k is None):
-            name = "consequence" if k is None else "likelihood"
-            raise PlanImportError("sannolikhet och konsekvens anges tillsammans", row.row, row.column(name))
-        if s is not None and k is not None:
-            computed = config.value(s, k)
-            if value is not None and value != computed:
-                raise PlanImportError(
-                    f"riskvärdet {value} stämmer inte med sannolikhet {s} och konsekvens {k} (ger {computed})",
-                    row.row,
-                    row.column("risk_value"),
-                )
-            value = computed
-        elif value is None:
-            raise PlanImportError("riskvärde saknas", row.row, row.column("risk_value"))
-        elif value not in config.possible_values:
-            possible = ", ".join(str(v) for v in sorted(config.possible_values))
-            raise PlanImportError(
-                f"{value} är inget möjligt riskvärde (möjliga: {possible})", row.row, row.column("risk_value")
-            )
-        else:
-            cells = config.cells_for(value)
-            if len(cells) == 1:  # e.g. 9 = 3 × 3 is the only way: the scores follow from the value
-                s, k = cells[0]
+        s, k, value = _scores(row, config)
         planning = row.get("planning")
         values = {
             "description": description,
@@ -175,31 +153,69 @@ def _validate(plan: ParsedPlan, board: str | None, year: int | None) -> list[_Ri
             "planning": planning,
             "handling": _handling(row, planning),
         }
-        follows_raw = row.get("follows_plan").strip().rstrip(".").lower()
-        if follows_raw in _YES:
-            follows: bool | None = True
-        elif follows_raw in _NO:
-            follows = False
-        elif not follows_raw:
-            follows = None
-        else:
-            raise PlanImportError(
-                f"'{row.get('follows_plan')}' ska vara Ja eller Nej", row.row, row.column("follows_plan")
-            )
-        comment = row.get("comment")
-        followup = None
-        if follows is not None or comment:
-            raw_period = row.get("period").strip().lower()
-            period = _PERIODS.get(raw_period) if raw_period else plan.period or "delar"
-            if period is None:
-                raise PlanImportError(
-                    f"okänd period '{raw_period}' (Delår eller Helår)", row.row, row.column("period")
-                )
-            fyear = _int(row, "followup_year", 1990, 2200) or plan.followup_year or row_year
-            followup = {"period": period, "year": fyear, "follows_plan": follows, "comment": comment}
+        followup = _followup(row, plan, row_year)
         title = row.get("plan_title").strip() or plan.plan_title
         out.append(_RiskData(row, row_board, row_year, title, split_process(label), values, followup))
     return out
+
+
+def _scores(row: ParsedRow, config: RiskConfig) -> tuple[int | None, int | None, int]:
+    """(likelihood, consequence, risk value) of a row: given together and agreeing with the risk matrix, or a
+    possible value alone (with the scores when only one cell of the matrix has it)."""
+    s = _int(row, "likelihood", 1, 4)
+    k = _int(row, "consequence", 1, 4)
+    value = _int(row, "risk_value", 0, 10_000)
+    if (s is None) != (k is None):
+        name = "consequence" if k is None else "likelihood"
+        raise PlanImportError("sannolikhet och konsekvens anges tillsammans", row.row, row.column(name))
+    if s is not None and k is not None:
+        computed = config.value(s, k)
+        if value is not None and value != computed:
+            raise PlanImportError(
+                f"riskvärdet {value} stämmer inte med sannolikhet {s} och konsekvens {k} (ger {computed})",
+                row.row,
+                row.column("risk_value"),
+            )
+        value = computed
+    elif value is None:
+        raise PlanImportError("riskvärde saknas", row.row, row.column("risk_value"))
+    elif value not in config.possible_values:
+        possible = ", ".join(str(v) for v in sorted(config.possible_values))
+        raise PlanImportError(
+            f"{value} är inget möjligt riskvärde (möjliga: {possible})", row.row, row.column("risk_value")
+        )
+    else:
+        cells = config.cells_for(value)
+        if len(cells) == 1:  # e.g. 9 = 3 × 3 is the only way: the scores follow from the value
+            s, k = cells[0]
+    return s, k, value
+
+
+def _followup(row: ParsedRow, plan: ParsedPlan, row_year: int) -> dict[str, Any] | None:
+    """The row's follow-up (period, year, follows the plan, comment), None when it has none."""
+    follows_raw = row.get("follows_plan").strip().rstrip(".").lower()
+    if follows_raw in _YES:
+        follows: bool | None = True
+    elif follows_raw in _NO:
+        follows = False
+    elif not follows_raw:
+        follows = None
+    else:
+        raise PlanImportError(
+            f"'{row.get('follows_plan')}' ska vara Ja eller Nej", row.row, row.column("follows_plan")
+        )
+    comment = row.get("comment")
+    followup = None
+    if follows is not None or comment:
+        raw_period = row.get("period").strip().lower()
+        period = _PERIODS.get(raw_period) if raw_period else plan.period or "delar"
+        if period is None:
+            raise PlanImportError(
+                f"okänd period '{raw_period}' (Delår eller Helår)", row.row, row.column("period")
+            )
+        fyear = _int(row, "followup_year", 1990, 2200) or plan.followup_year or row_year
+        followup = {"period": period, "year": fyear, "follows_plan": follows, "comment": comment}
+    return followup
 
 
 def _update(obj: Any, values: dict[str, Any], reason: str) -> bool:
