@@ -8,6 +8,7 @@ Status is said in words and symbols, never by colour alone; headings, lists and 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from ..catalogue import load
 from ..report import DocumentEntry, Finding, Report
@@ -85,21 +86,9 @@ def _status(doc: DocumentEntry, h: dict[str, str]) -> tuple[str, str]:
     return "ok", "✓ " + h["status_ok"]
 
 
-def render_html_fragment(report: Report, lang: str = "sv", heading_level: int = 2) -> str:
-    """The report as HTML to put inside a page's <main>; document headings start at ``heading_level``."""
-    t = TEXTS.get(lang, TEXTS["sv"])
-    h = _H.get(lang, _H["sv"])
-    cat = load()
-    hd = max(1, min(heading_level, 5))
+def _summary_table(docs: list[DocumentEntry], t: dict[str, Any], h: dict[str, str]) -> list[str]:
+    """The table of documents: format, status and counts, each linking to its section."""
     out: list[str] = []
-    docs = sorted(report["documents"], key=doc_rank)
-    n_bad = sum(1 for d in docs if _counts(d)[0])
-    n_review = sum(1 for d in docs if not _counts(d)[0] and _counts(d)[1])
-    n_err = sum(1 for d in docs if d.get("error"))
-    out.append(
-        "<p>" + escape(t["summary"].format(n=len(docs), bad=n_bad, review=n_review, err=n_err)) + "</p>"
-    )
-    out.append("<p>" + escape(t["disclaimer"]) + "</p>")
     out.append("<table>")
     out.append(f"<caption>{escape(h['table_caption'])}</caption>")
     out.append(
@@ -119,6 +108,25 @@ def render_html_fragment(report: Report, lang: str = "sv", heading_level: int = 
             f'<td class="{cls}">{escape(label)}</td><td>{failed}</td><td>{review}</td><td>{passed}</td></tr>'
         )
     out.append("</tbody></table>")
+    return out
+
+
+def render_html_fragment(report: Report, lang: str = "sv", heading_level: int = 2) -> str:
+    """The report as HTML to put inside a page's <main>; document headings start at ``heading_level``."""
+    t = TEXTS.get(lang, TEXTS["sv"])
+    h = _H.get(lang, _H["sv"])
+    cat = load()
+    hd = max(1, min(heading_level, 5))
+    out: list[str] = []
+    docs = sorted(report["documents"], key=doc_rank)
+    n_bad = sum(1 for d in docs if _counts(d)[0])
+    n_review = sum(1 for d in docs if not _counts(d)[0] and _counts(d)[1])
+    n_err = sum(1 for d in docs if d.get("error"))
+    out.append(
+        "<p>" + escape(t["summary"].format(n=len(docs), bad=n_bad, review=n_review, err=n_err)) + "</p>"
+    )
+    out.append("<p>" + escape(t["disclaimer"]) + "</p>")
+    out.extend(_summary_table(docs, t, h))
 
     for i, doc in enumerate(docs, 1):
         cls, label = _status(doc, h)
