@@ -749,15 +749,7 @@ class _OdfReader:
         hidden = self.styles.lookup("table", style, "table-properties", "table:display") == "false"
         info = SheetInfo(number=number, name=name, hidden=hidden)
         base = Location(sheet=name)
-        # Column default cell styles, as (first column, last column, style).
-        col_styles: list[tuple[int, int, str | None]] = []
-        col = 1
-        for c in tbl.iter(TABLE + "table-column"):
-            if self._owner_table(c) is not tbl:
-                continue
-            n = _repeat(c.get(TABLE + "number-columns-repeated"), MAX_COLS)
-            col_styles.append((col, col + n - 1, c.get(TABLE + "default-cell-style-name")))
-            col += n
+        col_styles = self._column_styles(tbl)
         for shapes in tbl.findall(TABLE + "shapes"):
             for child in shapes:
                 if isinstance(child.tag, str) and (child.tag in (D_FRAME, D_G) or child.tag in SHAPES):
@@ -816,23 +808,40 @@ class _OdfReader:
                 self.walk(cell, ctx)
         if used:
             info.used = CellRange(*used)
+        self._sheet_table(info, header, ranges.get(name, []), base)
+        return info
+
+    def _column_styles(self, tbl: etree._Element) -> list[tuple[int, int, str | None]]:
+        """The table's column default cell styles, as (first column, last column, style)."""
+        col_styles: list[tuple[int, int, str | None]] = []
+        col = 1
+        for c in tbl.iter(TABLE + "table-column"):
+            if self._owner_table(c) is not tbl:
+                continue
+            n = _repeat(c.get(TABLE + "number-columns-repeated"), MAX_COLS)
+            col_styles.append((col, col + n - 1, c.get(TABLE + "default-cell-style-name")))
+            col += n
+        return col_styles
+
+    def _sheet_table(
+        self, info: SheetInfo, header: tuple[int, int] | None, ranges: list[DataRegion], base: Location
+    ) -> None:
+        """The sheet's data regions (repeated header rows, database ranges) and its used area as a Table."""
         if header is not None and info.used is not None:
             span = CellRange(header[0], info.used.c1, max(info.used.r2, header[1]), info.used.c2)
             info.regions.append(DataRegion(span, header[1] - header[0] + 1, "header-rows"))
-        info.regions.extend(ranges.get(name, []))
-        if info.used is not None:
-            rows = info.used.r2 - info.used.r1 + 1
-            cols = info.used.c2 - info.used.c1 + 1
-            if header is not None:
-                has_header: bool | None = True
-            elif any(r.source == "database-range" for r in info.regions):
-                has_header = any(r.header_rows > 0 for r in info.regions)
-            else:
-                has_header = None  # no header declared: a person must say whether the first row is one
-            self.tables.append(
-                Table(replace(base, cell=info.used.ref), rows=rows, cols=cols, header=has_header)
-            )
-        return info
+        info.regions.extend(ranges)
+        if info.used is None:
+            return
+        rows = info.used.r2 - info.used.r1 + 1
+        cols = info.used.c2 - info.used.c1 + 1
+        if header is not None:
+            has_header: bool | None = True
+        elif any(r.source == "database-range" for r in info.regions):
+            has_header = any(r.header_rows > 0 for r in info.regions)
+        else:
+            has_header = None  # no header declared: a person must say whether the first row is one
+        self.tables.append(Table(replace(base, cell=info.used.ref), rows=rows, cols=cols, header=has_header))
 
 
 def _col_style(col_styles: list[tuple[int, int, str | None]], col: int) -> str | None:

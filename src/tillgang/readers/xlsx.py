@@ -26,7 +26,7 @@ from ..errors import DocumentError
 from ..limits import Limits
 from ..model import ContrastSample, Document, Image, Link, Location, Table
 from ._drawingml import alt_of, hex_to_rgb, is_decorative, theme_colors
-from ._ooxml import Package, is_on, open_package
+from ._ooxml import Package, Relationship, is_on, open_package
 from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref, parse_ref
 
 __all__ = ["read"]
@@ -261,18 +261,7 @@ class _XlsxReader:
     ) -> None:
         base = Location(sheet=info.name)
         rels = self.pkg.rels(part)
-        # hyperlinks first: their text is the shown value of their cell
-        link_cells: dict[str, tuple[str | None, str | None]] = {}
-        hyperlinks = root.find(X + "hyperlinks")
-        for hl in hyperlinks if hyperlinks is not None else ():
-            if _local(hl) != "hyperlink":
-                continue
-            ref = (hl.get("ref") or "").split(":")[0].upper()
-            rel = rels.get(hl.get(R_ID) or "")
-            href = rel.target if rel is not None else None
-            if hl.get("location"):
-                href = (href or "") + "#" + (hl.get("location") or "")
-            link_cells[ref] = (href, hl.get("display"))
+        link_cells = self._hyperlink_cells(root, rels)  # first: their text is the shown value of their cell
         texts: dict[str, str] = {}
         used: list[int] = []
         sheet_data = root.find(X + "sheetData")
@@ -316,6 +305,40 @@ class _XlsxReader:
             self.links.append(Link(replace_loc(base, ref), " ".join(shown.split()), href))
         if used:
             info.used = CellRange(*used)
+        self._sheet_structure(root, part, info, local_names, global_names, base)
+        drawing = root.find(X + "drawing")
+        if drawing is not None:
+            rel = rels.get(drawing.get(R_ID) or "")
+            if rel is not None and not rel.external and self.pkg.has(rel.target):
+                self._drawing(self.pkg.xml(rel.target), base)
+
+    def _hyperlink_cells(
+        self, root: etree._Element, rels: dict[str, Relationship]
+    ) -> dict[str, tuple[str | None, str | None]]:
+        """The sheet's hyperlinks by their first cell: (target, display text)."""
+        link_cells: dict[str, tuple[str | None, str | None]] = {}
+        hyperlinks = root.find(X + "hyperlinks")
+        for hl in hyperlinks if hyperlinks is not None else ():
+            if _local(hl) != "hyperlink":
+                continue
+            ref = (hl.get("ref") or "").split(":")[0].upper()
+            rel = rels.get(hl.get(R_ID) or "")
+            href = rel.target if rel is not None else None
+            if hl.get("location"):
+                href = (href or "") + "#" + (hl.get("location") or "")
+            link_cells[ref] = (href, hl.get("display"))
+        return link_cells
+
+    def _sheet_structure(
+        self,
+        root: etree._Element,
+        part: str,
+        info: SheetInfo,
+        local_names: list[tuple[str, str]],
+        global_names: list[tuple[str, str]],
+        base: Location,
+    ) -> None:
+        """Merged cells, table parts, print titles, and the used area as a Table when no table part covers it."""
         merges = root.find(X + "mergeCells")
         for mc in merges if merges is not None else ():
             rng = CellRange.parse(mc.get("ref") or "") if _local(mc) == "mergeCell" else None
@@ -328,11 +351,6 @@ class _XlsxReader:
             rows = info.used.r2 - info.used.r1 + 1
             cols = info.used.c2 - info.used.c1 + 1
             self.tables.append(Table(replace_loc(base, info.used.ref), rows=rows, cols=cols, header=header))
-        drawing = root.find(X + "drawing")
-        if drawing is not None:
-            rel = rels.get(drawing.get(R_ID) or "")
-            if rel is not None and not rel.external and self.pkg.has(rel.target):
-                self._drawing(self.pkg.xml(rel.target), base)
 
     def _cell_text(self, c: etree._Element) -> str:
         kind = c.get("t") or "n"
