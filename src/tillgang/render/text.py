@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from ..catalogue import load
 from ..report import DocumentEntry, Finding, LocationDict, Report
 
-__all__ = ["MAX_PER_RULE", "TEXTS", "describe_location", "doc_rank", "render_text"]
+__all__ = ["MAX_PER_RULE", "TEXTS", "describe_location", "doc_rank", "render_text", "visible"]
 
 TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
@@ -115,6 +116,21 @@ TEXTS: dict[str, dict[str, Any]] = {
 }
 MAX_PER_RULE = 10
 
+# Characters a terminal acts on: C0 controls but tab and newline, DEL, C1 controls (U+0080-U+009F, e.g. the
+# one-byte CSI U+009B), and the bidi controls that reorder what is shown (U+202E turns "gpj.exe" into
+# "exe.jpg"). Documents are untrusted, so their text is printed with these written as visible escapes.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: Any) -> str:
+    """``text`` as a string with terminal and bidi controls written as ``\\x1b`` / ``\\u202e`` escapes."""
+    return _CONTROLS.sub(_escape, str(text))
+
 
 def describe_location(loc: LocationDict | Mapping[str, Any], lang: str = "sv") -> str:
     """A finding's ``location`` in words: from a report, or as the register stored it (JSON, untyped)."""
@@ -123,11 +139,11 @@ def describe_location(loc: LocationDict | Mapping[str, Any], lang: str = "sv") -
     for key in ("page", "slide", "sheet", "cell", "table", "row", "paragraph", "element", "selector"):
         value = loc.get(key)
         if value is not None:
-            bits.append(t["loc"][key].format(v=value))
+            bits.append(t["loc"][key].format(v=visible(value)))
     part = loc.get("part")
     if part and part not in ("body", "metadata"):
         base = part.rstrip("0123456789")
-        bits.append(t["parts"].get(base, part))
+        bits.append(visible(t["parts"].get(base, part)))
     return ", ".join(bits)
 
 
@@ -157,13 +173,13 @@ def render_text(report: Report, lang: str = "sv") -> str:
     n_bad = n_review = n_err = 0
     for doc in docs:
         fmt = t["formats"].get(doc.get("format") or "", "")
-        header = doc["source"] + (f"  ({fmt})" if fmt else "")
+        header = visible(doc["source"]) + (f"  ({fmt})" if fmt else "")
         lines.append(header)
         lines.append("=" * min(len(header), 100))
         error = doc.get("error")
         if error:
             n_err += 1
-            lines.append(_wrap(f"{t['error']}: {error['message']}", "  "))
+            lines.append(_wrap(f"{t['error']}: {visible(error['message'])}", "  "))
             lines.append("")
             continue
         rules = doc.get("rules") or {}
@@ -198,12 +214,13 @@ def render_text(report: Report, lang: str = "sv") -> str:
             for f in findings[:MAX_PER_RULE]:
                 where = describe_location(f.get("location", {}), lang)
                 marker = "    - " if f["outcome"] == outcome else "    ? "
-                lines.append(_wrap(f["message"] + (f" ({where})" if where else ""), "      ", marker))
+                message = visible(f["message"])
+                lines.append(_wrap(message + (f" ({where})" if where else ""), "      ", marker))
             if len(findings) > MAX_PER_RULE:
                 lines.append("      " + t["more"].format(n=len(findings) - MAX_PER_RULE))
             lines.append(_wrap(f"{t['fix']}: {rule.fix_for(doc.get('format') or '', lang)}", "      "))
         for warning in doc.get("warnings", []):
-            lines.append(_wrap(f"(i) {warning}", "  "))
+            lines.append(_wrap(f"(i) {visible(warning)}", "  "))
         lines.append("")
     lines.append(t["summary"].format(n=len(docs), bad=n_bad, review=n_review, err=n_err))
     lines.append(t["disclaimer"])
