@@ -6,6 +6,12 @@ page) get 429 with a Swedish message until the window has passed; the password i
 successful login clears that user name's count. The counts live in Django's cache (the default is per-process
 local memory, which suits ``tillgang serve``; several server processes need a shared cache such as Redis).
 
+Counting is atomic: the middleware takes one attempt from the budget (cache ``add``/``incr``, atomic in the
+local-memory cache and in Redis) *before* the password is checked, so concurrent attempts can never check more
+passwords than the limit; a successful login gives its attempt back. A user name is counted in its NFKC form,
+case-folded, as Django's login form normalises it (NFKC), so full-width or other variants of one name share
+its count.
+
 The client IP is ``REMOTE_ADDR``. Behind a proxy every request has the proxy's address: then the per-IP limit
 applies to all users together, and the per-user-name limit still protects each account.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -25,9 +32,17 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import NoReverseMatch, reverse
 
-__all__ = ["LoginRateLimitMiddleware", "is_blocked", "record_failure", "reset"]
+__all__ = [
+    "LoginRateLimitMiddleware",
+    "is_blocked",
+    "normalise_username",
+    "record_failure",
+    "reset",
+    "take_attempt",
+]
 
 PREFIX = "tillgang:login:"
+COUNTED = "_tillgang_login_counted"  # set on a request whose attempt the middleware has counted
 
 _PAGE = """{% extends "register/base.html" %}
 {% block title %}För många inloggningsförsök{% endblock %}
@@ -47,14 +62,45 @@ def _window() -> int:
     return int(getattr(settings, "TILLGANG_LOGIN_WINDOW_S", 300))
 
 
+def normalise_username(username: str) -> str:
+    """One spelling per name: NFKC (as Django's login form), case-folded, without surrounding space."""
+    return unicodedata.normalize("NFKC", username).casefold().strip()
+
+
 def _keys(ip: str | None, username: str | None) -> list[str]:
     keys = []
     if ip:
         keys.append(PREFIX + "ip:" + ip)
-    if username:
-        digest = hashlib.sha256(username.strip().lower().encode("utf-8")).hexdigest()
+    if username and normalise_username(username):
+        digest = hashlib.sha256(normalise_username(username).encode("utf-8", "surrogatepass")).hexdigest()
         keys.append(PREFIX + "user:" + digest)
     return keys
+
+
+def _bump(key: str) -> int:
+    """Add one to ``key`` atomically (the window starts at the first count); the new count."""
+    for _ in range(3):
+        if cache.add(key, 1, _window()):
+            return 1
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            continue
+    return _max_failures() + 1  # the cache keeps failing: refuse rather than let attempts through
+
+
+def take_attempt(ip: str | None, username: str | None) -> bool:
+    """Count one login attempt for the address and the name; False when either is over the limit."""
+    limit = _max_failures()
+    counts = [_bump(key) for key in _keys(ip, username)]
+    return all(n <= limit for n in counts)
+
+
+def give_back(ip: str | None) -> None:
+    """A successful login returns its attempt to the address's budget (the name's count is reset)."""
+    for key in _keys(ip, None):
+        with contextlib.suppress(ValueError):
+            cache.decr(key)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -65,12 +111,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def record_failure(ip: str | None, username: str | None) -> None:
     for key in _keys(ip, username):
-        if cache.add(key, 1, _window()):  # the window starts at the first failure
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, _window())
+        _bump(key)
 
 
 def is_blocked(ip: str | None, username: str | None) -> bool:
@@ -87,12 +128,16 @@ def reset(username: str | None) -> None:
 def _on_failure(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **_: Any
 ) -> None:
+    if request is not None and getattr(request, COUNTED, False):
+        return  # the middleware counted this attempt before the password was checked
     record_failure(client_ip(request), credentials.get("username"))
 
 
 @receiver(user_logged_in, dispatch_uid="tillgang-logged-in")
 def _on_login(sender: Any, request: HttpRequest | None, user: Any, **_: Any) -> None:
     reset(user.get_username())
+    if request is not None and getattr(request, COUNTED, False):
+        give_back(client_ip(request))
 
 
 def _login_paths() -> set[str]:
@@ -116,7 +161,8 @@ def blocked_response(request: HttpRequest) -> HttpResponse:
 
 
 class LoginRateLimitMiddleware:
-    """Refuses login POSTs (429) while the client's IP or the given user name is over the failure limit."""
+    """Counts every login POST (atomically, before the password is checked) and refuses it (429) when the
+    client's IP or the given user name is over the limit."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -124,6 +170,7 @@ class LoginRateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path_info in _login_paths():
             username = request.POST.get("username")
-            if is_blocked(client_ip(request), username):
+            if not take_attempt(client_ip(request), username):
                 return blocked_response(request)
+            setattr(request, COUNTED, True)
         return self.get_response(request)
