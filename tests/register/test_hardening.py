@@ -26,9 +26,7 @@ def _clear_cache() -> Iterator[None]:
 
 
 def _login(username: str, password: str, ip: str) -> int:
-    response = Client().post(
-        "/konto/logga-in/", {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    response = Client().post("/konto/logga-in/", {"username": username, "password": password}, REMOTE_ADDR=ip)
     return int(response.status_code)
 
 
@@ -84,3 +82,150 @@ def test_concurrent_login_attempts_never_exceed_the_limit(make_user: Callable[..
     assert len(codes) == threads
     assert len(checked) <= 5, f"{len(checked)} passwords were checked, the limit is 5"
     assert codes.count(429) == threads - codes.count(200) and codes.count(200) <= 5
+
+
+# ------------------------------------------------------------------------------------------ item 17
+REGISTER_CSP = (
+    "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+
+
+def _csp(response: Any) -> dict[str, str]:
+    header = response.headers.get("Content-Security-Policy", "")
+    return {part.split()[0]: part.strip() for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.django_db
+def test_every_response_has_a_strict_content_security_policy(
+    imported: Any, make_user: Callable[..., Any]
+) -> None:
+    from tillgang.register.store import store_run
+
+    from .test_store import first_run, make_activity, second_run
+
+    activity = make_activity()
+    store_run(first_run(), activity)
+    store_run(second_run(), activity)
+    anonymous = Client()
+    admin = Client()
+    admin.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    assert "<svg" in admin.get("/trend/").content.decode()
+    responses = {
+        "login": anonymous.get("/konto/logga-in/"),
+        "redirect": anonymous.get("/planer/"),
+        "css": anonymous.get("/static/register/register.css"),
+        "api": anonymous.get("/api/v1/runs"),
+        "plans": admin.get("/planer/"),
+        "findings": admin.get("/avvikelser/"),
+        "trend": admin.get("/trend/"),
+        "missing": admin.get("/planer/999999/"),
+    }
+    for name, response in responses.items():
+        policy = _csp(response)
+        assert policy, (name, response.status_code)
+        for directive in REGISTER_CSP.split("; "):
+            assert policy[directive.split()[0]] == directive, (name, directive, policy)
+        if response.get("Content-Type", "").startswith("text/html"):
+            assert ' style="' not in response.content.decode(), name  # no inline style: CSP would block it
+    admin_page = admin.get("/admin/")  # Django's admin runs its own script files, from this host only
+    assert _csp(admin_page)["script-src"] == "script-src 'self'"
+    assert _csp(admin_page)["object-src"] == "object-src 'none'"
+
+
+def _settings_in_subprocess(tmp_path: Any, **env: str) -> dict[str, Any]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TILLGANG_", "DJANGO_"))}
+    base.update({"TILLGANG_DATA_DIR": str(tmp_path / "data"), **env})
+    code = (
+        "import json, tillgang.web.settings as s; print(json.dumps({k: getattr(s, k, None) for k in "
+        "('SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_PROXY_SSL_HEADER')}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=base, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_hsts_is_sent_when_the_configuration_says_https(tmp_path: Any) -> None:
+    plain = _settings_in_subprocess(tmp_path)
+    assert not plain["SECURE_HSTS_SECONDS"]
+    https = _settings_in_subprocess(tmp_path, TILLGANG_HTTPS="1")
+    assert https["SECURE_HSTS_SECONDS"] >= 31536000
+    assert https["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+@pytest.mark.django_db
+def test_an_https_request_gets_hsts_with_the_https_settings() -> None:
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_HSTS_SECONDS=31536000, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")
+    ):
+        response = Client().get("/konto/logga-in/", HTTP_X_FORWARDED_PROTO="https")
+    assert response["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_a_sqlite_register_made_with_db_is_readable_by_its_owner_only(tmp_path: Any) -> None:
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLGANG_", "DJANGO_", "DATABASE_URL"))}
+    env.update(
+        {"TILLGANG_DATA_DIR": str(tmp_path / "data"), "TILLGANG_ADMIN_PASSWORD": "ett-bra-lösenord-123"}
+    )
+    db = tmp_path / "eget" / "register.sqlite3"
+    db.parent.mkdir()
+    old = os.umask(0o022)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tillgang", "register", "--db", str(db), "init"],
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    made = [p for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")) if p.exists()]
+    assert db in made
+    for path in made:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path.name, oct(path.stat().st_mode))
+
+
+@pytest.mark.parametrize("key", ["kort-nyckel", "a" * 60, "abcd" * 20])
+def test_a_short_or_repetitive_secret_key_is_refused(
+    key: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tillgang.web import ensure_secret_key
+
+    monkeypatch.setenv("TILLGANG_DATA_DIR", str(tmp_path))
+    (tmp_path / "secret_key").write_text(key + "\n", encoding="ascii")
+    with pytest.raises(ImproperlyConfigured) as caught:
+        ensure_secret_key()
+    message = str(caught.value)
+    assert "secret_key" in message and "minst 50 tecken" in message and "5 olika" in message
+    assert key not in message  # the key itself is never printed
+
+
+def test_a_generated_secret_key_is_long_and_accepted(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import stat
+
+    from tillgang.web import ensure_secret_key
+
+    monkeypatch.setenv("TILLGANG_DATA_DIR", str(tmp_path / "ny"))
+    key = ensure_secret_key()
+    assert len(key) >= 50 and len(set(key)) >= 5
+    assert ensure_secret_key() == key
+    assert stat.S_IMODE((tmp_path / "ny" / "secret_key").stat().st_mode) == 0o600

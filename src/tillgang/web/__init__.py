@@ -26,10 +26,13 @@ def secret_key_path() -> Path:
 
 
 def ensure_secret_key() -> str:
-    """Read the secret key, creating it (mode 0600) in the data folder when it does not exist yet."""
+    """Read the secret key, creating it (mode 0600) in the data folder when it does not exist yet. A key shorter
+    than 50 characters or with fewer than 5 different ones is refused (``ImproperlyConfigured``)."""
+    from .security import check_secret_key
+
     path = secret_key_path()
     try:
-        return path.read_text(encoding="ascii").strip()
+        return check_secret_key(path.read_text(encoding="ascii").strip(), path)
     except FileNotFoundError:
         pass
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

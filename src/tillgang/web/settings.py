@@ -17,6 +17,7 @@ import dj_database_url
 
 from tillgang.config import config_path, read_config
 from tillgang.web import data_dir, ensure_secret_key
+from tillgang.web.security import secure_sqlite_file
 
 DATA_DIR = data_dir()
 BASE_DIR = Path(__file__).resolve().parent
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tillgang.web.security.ContentSecurityPolicyMiddleware",  # strict CSP on every response (issue 14)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +92,7 @@ def _database() -> dict[str, Any]:
             "NAME": os.environ.get("TILLGANG_DB") or str(DATA_DIR / "register.sqlite3"),
         }
     if db["ENGINE"].endswith("sqlite3"):
+        secure_sqlite_file(db["NAME"])  # 0600, made before SQLite makes it with the umask's mode
         # WAL: readers never block the writer (a crawl storing a run) nor the writer them; a busy writer is
         # waited for (20 s) instead of failing with "database is locked"; write transactions start as
         # IMMEDIATE so two writers queue rather than deadlock.
@@ -133,6 +136,15 @@ SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS (TILLGANG_HTTPS=1): the server is reached through a TLS-terminating proxy that sets
+# X-Forwarded-Proto (and removes any the client sent). Then HTTPS requests get HSTS for a year, this host only
+# (a municipality's other hosts are not ours to pin). See docs/security.md.
+TILLGANG_HTTPS = os.environ.get("TILLGANG_HTTPS") == "1"
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if TILLGANG_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+if TILLGANG_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("TILLGANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
