@@ -229,3 +229,67 @@ def test_a_generated_secret_key_is_long_and_accepted(tmp_path: Any, monkeypatch:
     assert len(key) >= 50 and len(set(key)) >= 5
     assert ensure_secret_key() == key
     assert stat.S_IMODE((tmp_path / "ny" / "secret_key").stat().st_mode) == 0o600
+
+
+# ------------------------------------------------------------------------------------------ item 12
+@pytest.mark.django_db
+def test_a_nul_in_any_parameter_is_refused_with_400(make_user: Callable[..., Any]) -> None:
+    from tillgang.register.evidence import create_evidence
+    from tillgang.register.models import Finding
+    from tillgang.register.store import store_run
+    from tillgang.web.api import new_token
+
+    from .test_store import first_run, make_activity
+
+    activity = make_activity()
+    run = store_run(first_run(), activity)
+    record = create_evidence(run, activity)
+    finding = Finding.objects.order_by("pk").values_list("pk", flat=True)[0]
+    client = Client()
+    client.force_login(make_user("reviewer"))
+    nul = "x\x00y"
+    pages = [
+        ("/avvikelser/", {"avsnitt": nul}),
+        ("/avvikelser/", {"regel": nul}),
+        ("/avvikelser/", {"korning": "1\x00"}),
+        ("/avvikelser/", {"sida": nul}),
+        ("/genomsokningar/", {"sida": nul}),
+        (f"/genomsokningar/{run.pk}/", {"x": nul}),
+        ("/dokument/", {"url": f"https://kommun.se/{nul}"}),
+        ("/trend/", {"webbplats": nul}),
+        (f"/kontrollaktiviteter/{activity.pk}/underlag/", {"sida": nul}),
+        (f"/underlag/{record.pk}/", {"x": nul}),
+        ("/redogorelse/utkast/", {"webbplats": nul, "format": "json"}),
+        ("/avvikelser/", {nul: "1"}),
+    ]
+    for url, params in pages:
+        response = client.get(url, params)
+        assert response.status_code == 400, (url, params, response.status_code)
+        assert "otillåtet tecken" in response.content.decode(), url
+    # a form post too (the triage form, form-encoded as a browser sends it), and nothing is saved
+    from urllib.parse import urlencode
+
+    body = urlencode({"status": "confirmed", "reason": nul})
+    response = client.post(f"/avvikelser/{finding}/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert Finding.objects.get(pk=finding).status == "open"
+    response = client.post(f"/avvikelser/{finding}/", {"status": "confirmed", "reason": nul})  # multipart
+    assert response.status_code == 200 and "Null-tecken" in response.content.decode()  # the form refuses it
+    assert Finding.objects.get(pk=finding).status == "open"
+    # the API's list endpoints answer in JSON
+    auth = {"HTTP_AUTHORIZATION": "Bearer " + new_token(make_user("reader"), "test")}
+    api = [
+        ("/api/v1/runs", {"site": nul}),
+        (f"/api/v1/runs/{run.pk}/items", {"kind": nul}),
+        (f"/api/v1/runs/{run.pk}/findings", {"rule": nul}),
+        (f"/api/v1/runs/{run.pk}/findings", {"status": nul, "outcome": nul}),
+        ("/api/v1/runs", {"page": nul}),
+    ]
+    for url, params in api:
+        response = Client().get(url, params, **auth)
+        assert response.status_code == 400, (url, params, response.status_code)
+        assert response.json()["error"]["code"] == "bad-request", url
+    # the same pages without the NUL still work
+    assert client.get("/avvikelser/", {"avsnitt": "/dokument/"}).status_code == 200
+    assert client.get("/dokument/", {"url": run.items.order_by("url")[0].url}).status_code == 200
+    assert Client().get("/api/v1/runs", {"site": "127.0.0.1"}, **auth).status_code == 200

@@ -5,6 +5,8 @@
   script files, so under ``/admin/`` scripts from this host are allowed (and nothing else).
 - ``check_secret_key``: a short or repetitive secret key is refused with a clear message.
 - ``secure_sqlite_file``: the SQLite register and its ``-wal``/``-shm`` files are readable by their owner only.
+- ``NulParameterMiddleware``: a NUL character in a query or form parameter (name or value) gets 400 before any
+  view sees it. PostgreSQL refuses NUL in text, so such a value used to end as a 500 in filters and searches.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ __all__ = [
     "MIN_KEY_LENGTH",
     "MIN_KEY_UNIQUE",
     "ContentSecurityPolicyMiddleware",
+    "NulParameterMiddleware",
     "check_secret_key",
     "connect_sqlite_guard",
     "secure_sqlite_file",
@@ -49,6 +52,53 @@ class ContentSecurityPolicyMiddleware:
             admin = request.path_info.startswith("/admin/")
             response["Content-Security-Policy"] = ADMIN_CSP if admin else CSP
         return response
+
+
+_NUL_PAGE = """{% extends "register/base.html" %}
+{% block title %}Ogiltig adress{% endblock %}
+{% block content %}
+<h1>Ogiltig adress</h1>
+<div class="error" role="alert"><p>{{ message }}</p></div>
+{% endblock %}
+"""
+NUL_MESSAGE = (
+    "Adressen eller formuläret innehåller ett otillåtet tecken (NUL, %00). Ta bort det och försök igen."
+)
+
+
+def _has_nul(params: Any) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in params.getlist(key)) for key in params)
+
+
+class NulParameterMiddleware:
+    """400 for a NUL in a GET parameter, or in a form-encoded POST parameter (name or value). Multipart bodies
+    are left to the views (their form fields refuse NUL), so an upload is never parsed early."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bad = _has_nul(request.GET)
+        if (
+            not bad
+            and request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+        ):
+            bad = _has_nul(request.POST)
+        if bad:
+            return nul_response(request)
+        return self.get_response(request)
+
+
+def nul_response(request: HttpRequest) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"error": {"code": "bad-request", "message": NUL_MESSAGE}}, status=400)
+    from django.template import engines
+
+    html = engines["django"].from_string(_NUL_PAGE).render({"message": NUL_MESSAGE}, request)
+    return HttpResponse(html, status=400)
 
 
 def check_secret_key(key: str, where: Path | str) -> str:

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tillgang.web.security.NulParameterMiddleware",  # NUL in a parameter: 400, never a 500 (issue 14)
     "tillgang.web.ratelimit.LoginRateLimitMiddleware",  # login attempts per IP and user name (issue 6)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
