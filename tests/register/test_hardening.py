@@ -293,3 +293,108 @@ def test_a_nul_in_any_parameter_is_refused_with_400(make_user: Callable[..., Any
     assert client.get("/avvikelser/", {"avsnitt": "/dokument/"}).status_code == 200
     assert client.get("/dokument/", {"url": run.items.order_by("url")[0].url}).status_code == 200
     assert Client().get("/api/v1/runs", {"site": "127.0.0.1"}, **auth).status_code == 200
+
+
+# ------------------------------------------------------------------------------------------ item 8
+CONFLICT = "Avvikelsen har ändrats av någon annan"
+
+
+def _open_finding() -> int:
+    from tillgang.register.models import Finding
+    from tillgang.register.store import store_run
+
+    from .test_store import first_run, make_activity
+
+    store_run(first_run(), make_activity())
+    return int(Finding.objects.order_by("pk").values_list("pk", flat=True)[0])
+
+
+def _version_in(html: str) -> str:
+    import re
+
+    match = re.search(r'name="version" value="(\d+)"', html)
+    return match.group(1) if match else "0"
+
+
+@pytest.mark.django_db
+def test_a_triage_form_loaded_before_another_persons_triage_is_refused(make_user: Callable[..., Any]) -> None:
+    from tillgang.register.models import Finding
+
+    pk = _open_finding()
+    first, second = Client(), Client()
+    first.force_login(make_user("reviewer"))
+    second.force_login(make_user("admin"))
+    form_a = _version_in(first.get(f"/avvikelser/{pk}/").content.decode())
+    form_b = _version_in(second.get(f"/avvikelser/{pk}/").content.decode())
+    assert form_a == form_b
+    saved = first.post(f"/avvikelser/{pk}/", {"status": "confirmed", "version": form_a})
+    assert saved.status_code == 302
+    refused = second.post(
+        f"/avvikelser/{pk}/", {"status": "accepted", "reason": "Ersätts i vår", "version": form_b}
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 409 and CONFLICT in html, refused.status_code
+    finding = Finding.objects.get(pk=pk)
+    assert finding.status == "confirmed" and finding.reason == ""
+    assert "Bekräftad" in html  # the page shows the other person's triage
+    # the refused form now carries the current version: sending it again is a deliberate overwrite
+    again = second.post(
+        f"/avvikelser/{pk}/", {"status": "accepted", "reason": "Ersätts i vår", "version": _version_in(html)}
+    )
+    assert again.status_code == 302 and Finding.objects.get(pk=pk).status == "accepted"
+    assert Finding.objects.get(pk=pk).history.count() == 3  # created, confirmed, accepted: nothing lost
+
+
+def _triage_round(pk: int, clients: list[Client], version: str) -> dict[str, Any]:
+    """Two people post the same finding's triage at the same moment, both from a form of ``version``."""
+    barrier = threading.Barrier(2)
+    codes: dict[str, Any] = {}
+
+    def triage(client: Client, status: str) -> None:
+        from django.db import connection
+
+        try:
+            barrier.wait(timeout=10)
+            response = client.post(f"/avvikelser/{pk}/", {"status": status, "version": version})
+            codes[status] = response.status_code
+        except Exception as exc:  # shown in the caller's assertion
+            codes[status] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=triage, args=(clients[0], "confirmed")),
+        threading.Thread(target=triage, args=(clients[1], "false-positive")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return codes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_triage_of_one_finding_never_loses_an_update(make_user: Callable[..., Any]) -> None:
+    from django.db import connection
+
+    from tillgang.register.models import Finding
+
+    if connection.vendor == "sqlite":
+        # the SQLite test database is in memory with a shared cache, whose table locks fail at once instead of
+        # waiting (the register's own SQLite file waits 20 s); the single-thread test above covers SQLite
+        pytest.skip("concurrent writers need PostgreSQL (or a SQLite file), not the in-memory test database")
+    pk = _open_finding()
+    clients = [_client(make_user("reviewer")), _client(make_user("admin"))]
+    version = _version_in(clients[0].get(f"/avvikelser/{pk}/").content.decode())
+    for n in range(10):
+        codes = _triage_round(pk, clients, version)
+        assert sorted(map(str, codes.values())) == ["302", "409"], (n, codes)
+        winner = next(status for status, code in codes.items() if code == 302)
+        assert Finding.objects.get(pk=pk).status == winner
+        version = str(Finding.objects.get(pk=pk).version)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -67,6 +67,8 @@ class TriageForm(forms.Form):
         max_length=200,
         help_text="Lämna tomt för att behålla nuvarande tilldelning.",
     )
+    # the finding's version when the form was shown: a triage saved since then refuses this one
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

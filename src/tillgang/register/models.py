@@ -338,7 +338,9 @@ class Finding(models.Model):
     )
     reason = models.TextField("motivering", blank=True)
     assigned_to = models.CharField("tilldelad", max_length=200, blank=True)
-    history = HistoricalRecords()
+    # Optimistic locking of triage: every triage adds one, and a form posted with an older version is refused.
+    version = models.PositiveIntegerField("version", default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = "avvikelse"

@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -243,6 +243,28 @@ def _apply_triage(finding: Finding, data: dict[str, Any], note: str) -> None:
     finding.save()
 
 
+TRIAGE_CONFLICT = (
+    "Avvikelsen har ändrats av någon annan sedan du öppnade sidan, så din bedömning sparades inte. Den "
+    "aktuella bedömningen visas ovan. Spara igen om din ändring fortfarande ska gälla."
+)
+
+
+def triage_if_unchanged(pk: int, data: dict[str, Any], note: str) -> bool:
+    """Triage the finding when its version is still the one the form was shown with (optimistic locking).
+
+    The version check and its increment are one UPDATE (``WHERE version = shown``), so of two forms posted
+    with the same version exactly one is saved, on SQLite and on PostgreSQL alike. False when refused. A post
+    without a version (a script, an old page) is not checked."""
+    with transaction.atomic():
+        rows = Finding.objects.filter(pk=pk)
+        if data.get("version") is not None:
+            rows = rows.filter(version=data["version"])
+        if not rows.update(version=F("version") + 1):
+            return False
+        _apply_triage(Finding.objects.get(pk=pk), data, note)
+    return True
+
+
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -266,6 +288,7 @@ def finding_bulk_triage(request: HttpRequest) -> HttpResponse:
     ids = form.cleaned_data["ids"]
     with transaction.atomic():
         for finding in Finding.objects.select_for_update().filter(pk__in=ids):
+            finding.version += 1  # a single-finding form shown before this is refused
             _apply_triage(finding, form.cleaned_data, f"bedömning av {len(ids)} avvikelser samtidigt")
     messages.success(request, f"{len(ids)} avvikelser är bedömda.")
     return redirect(back)
@@ -303,13 +326,17 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_object_or_404(Finding.objects.select_related("first_seen", "last_seen", "fixed_in"), pk=pk)
     allowed = can_triage(request.user)
     form = TriageForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
         if form.is_valid():
-            _apply_triage(finding, form.cleaned_data, "bedömning")
-            messages.success(request, "Bedömningen är sparad.")
-            return redirect("register:finding", pk=finding.pk)
+            if triage_if_unchanged(finding.pk, form.cleaned_data, "bedömning"):
+                messages.success(request, "Bedömningen är sparad.")
+                return redirect("register:finding", pk=finding.pk)
+            form.add_error(None, TRIAGE_CONFLICT)
+            status = 409
+            finding.refresh_from_db()
     context = {
         "finding": finding,
         "where": describe_location(finding.location or {}) or "hela dokumentet",
@@ -318,7 +345,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": _history(finding),
         "document_url": reverse("register:document") + "?" + urlencode({"url": finding.url}),
     }
-    return render(request, "register/review_finding.html", context)
+    return render(request, "register/review_finding.html", context, status=status)
 
 
 @require_http_methods(["GET"])
