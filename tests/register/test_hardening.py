@@ -398,3 +398,51 @@ def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# ------------------------------------------------------------------------------------------ item 13
+@pytest.mark.django_db
+def test_a_lost_connection_while_making_the_draft_stores_nothing_and_a_rerun_stores_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import OperationalError
+
+    from tillgang.cli.evidence import store_output
+    from tillgang.register.models import CrawlRun, Evidence, Finding, Item
+
+    from .test_store import first_run, make_activity
+
+    activity = make_activity()
+    real_create = Evidence.objects.create
+
+    def lost(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Evidence.objects, "create", lost)
+    with pytest.raises(OperationalError):
+        store_output(first_run(), activity.pk)
+    # the command reports a failure, so nothing may be left half-stored
+    assert not CrawlRun.objects.exists() and not Item.objects.exists() and not Finding.objects.exists()
+    assert not Evidence.objects.exists()
+    monkeypatch.setattr(Evidence.objects, "create", real_create)
+    run, draft = store_output(first_run(), activity.pk)  # storing again, as the message advises
+    assert draft is not None and draft.run_id == run.pk and draft.status == "draft"
+    assert CrawlRun.objects.count() == 1 and Evidence.objects.count() == 1
+    again, none = store_output(first_run(), activity.pk)  # and once more changes nothing
+    assert again.pk == run.pk and Evidence.objects.count() == 1
+    assert none is not None and none.pk == draft.pk
+
+
+@pytest.mark.django_db
+def test_a_run_stored_without_its_draft_gets_the_draft_when_stored_again() -> None:
+    from tillgang.cli.evidence import store_output
+    from tillgang.register.models import Evidence
+    from tillgang.register.store import store_run
+
+    from .test_store import first_run, make_activity
+
+    activity = make_activity()
+    run = store_run(first_run(), activity)  # e.g. stored by an older version that failed at the draft
+    assert not Evidence.objects.exists()
+    again, draft = store_output(first_run(), activity.pk)
+    assert again.pk == run.pk and draft is not None and draft.run_id == run.pk

@@ -16,7 +16,16 @@ __all__ = ["add_register_commands", "store_output"]
 def store_output(output: dict[str, Any], activity_ref: str | int | None) -> tuple[Any, Any]:
     """Store a run (and, with a control activity, a draft evidence record); Django must be set up.
 
-    Returns (CrawlRun, Evidence or None). The run is stored even when the draft cannot be made."""
+    Returns (CrawlRun, Evidence or None). The run and its draft are one transaction: when the draft cannot be
+    made (a lost database connection), nothing is stored and the error is raised, so a reported failure is
+    true, and storing the run again stores both."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _store_output(output, activity_ref)
+
+
+def _store_output(output: dict[str, Any], activity_ref: str | int | None) -> tuple[Any, Any]:
     from ..register.evidence import build_manifest, canonical, create_evidence, manifest_of
     from ..register.models import Evidence
     from ..register.store import resolve_activity, store_run
