@@ -446,3 +446,231 @@ def test_a_run_stored_without_its_draft_gets_the_draft_when_stored_again() -> No
     assert not Evidence.objects.exists()
     again, draft = store_output(first_run(), activity.pk)
     assert again.pk == run.pk and draft is not None and draft.run_id == run.pk
+
+
+# ------------------------------------------------------------------------------------------ item 6
+def _sealed_chain(reviewer: Any) -> tuple[Any, list[Any]]:
+    from tillgang.register.evidence import create_evidence, seal
+    from tillgang.register.store import store_run
+
+    from .test_store import first_run, make_activity, output, second_run
+
+    activity = make_activity()
+    runs = [first_run(), second_run(), output("20261202T010000Z-cccccc", 30, [], [])]
+    records = [seal(create_evidence(store_run(run, activity), activity), reviewer) for run in runs]
+    return activity, records
+
+
+def _reseal(record: Any, manifest: dict[str, Any], **columns: Any) -> str:
+    """What an attacker with write access to the database (but not the secret key) can do: new bytes, the
+    seal recomputed over them, and the columns set to match."""
+    import hashlib
+
+    import rfc8785
+
+    from tillgang.register.models import Evidence
+
+    data = bytes(rfc8785.dumps(manifest))
+    seal = hashlib.sha256(data).hexdigest()
+    Evidence.objects.filter(pk=record.pk).update(manifest=data, seal=seal, **columns)
+    return seal
+
+
+def _problems(record: Any) -> str:
+    from tillgang.register.evidence import verify
+
+    return " | ".join(verify(record))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["sealed_by", "sealed_at", "run", "title", "partial"])
+def test_verify_ties_every_shown_column_to_the_sealed_manifest(
+    column: str, make_user: Callable[..., Any]
+) -> None:
+    import datetime as dt
+
+    from tillgang.register.models import Evidence
+
+    reviewer = make_user("reviewer")
+    _activity, (first, second, _third) = _sealed_chain(reviewer)
+    assert _problems(second) == ""
+    changes = {
+        "sealed_by": {"sealed_by": make_user("admin")},
+        "sealed_at": {"sealed_at": second.sealed_at - dt.timedelta(days=30)},
+        "run": {"run": first.run},
+        "title": {"title": "Granskning utan anmärkningar"},
+        "partial": {"partial": not second.partial},
+    }[column]
+    Evidence.objects.filter(pk=second.pk).update(**changes)
+    problems = _problems(second)
+    expected = {
+        "sealed_by": "förseglades av",
+        "sealed_at": "förseglingens tidpunkt",
+        "run": "genomsökningen",
+        "title": "rubriken",
+        "partial": "ofullständig",
+    }[column]
+    assert expected in problems, problems
+
+
+def _sealed_upload(reviewer: Any) -> Any:
+    from tillgang.register.evidence import create_upload_evidence, seal
+
+    from .test_store import make_activity
+
+    activity = make_activity()
+    report = {"documents": [{"format": "pdf", "rules": {"pdf-tagged": "failed"}, "findings": []}]}
+    draft = create_upload_evidence(activity, "protokoll.pdf", b"%PDF-1.7 original", report, reviewer)
+    return seal(draft, reviewer)
+
+
+@pytest.mark.django_db
+def test_verify_notices_a_replaced_upload_file_with_its_sha256_column_changed(
+    make_user: Callable[..., Any],
+) -> None:
+    import hashlib
+
+    from tillgang.register.models import Evidence
+
+    reviewer = make_user("reviewer")
+    record = _sealed_upload(reviewer)
+    assert _problems(record) == ""
+    other = b"%PDF-1.7 another file"
+    Evidence.objects.filter(pk=record.pk).update(
+        file_content=other, file_sha256=hashlib.sha256(other).hexdigest()
+    )
+    assert "filen" in _problems(record) and "sha256" in _problems(record)
+
+
+@pytest.mark.django_db
+def test_verify_notices_a_renamed_upload_file(make_user: Callable[..., Any]) -> None:
+    from tillgang.register.models import Evidence
+
+    record = _sealed_upload(make_user("reviewer"))
+    Evidence.objects.filter(pk=record.pk).update(file_name="annat.pdf")
+    assert "filnamnet" in _problems(record)
+
+
+@pytest.mark.django_db
+def test_verify_notices_a_rewritten_middle_record_resealed_with_the_ones_after_it(
+    make_user: Callable[..., Any],
+) -> None:
+    from tillgang.register.evidence import manifest_of, verify_all
+
+    activity, (first, second, third) = _sealed_chain(make_user("reviewer"))
+    assert verify_all(activity) == {first.pk: [], second.pk: [], third.pk: []}
+    manifest = manifest_of(second)
+    manifest["conclusion"]["documents_with_failed_rule"] = 0
+    new_seal = _reseal(second, manifest)
+    later = manifest_of(third)
+    later["previous_seal"] = new_seal
+    _reseal(third, later, previous_seal=new_seal)
+    # seals and chain are consistent again, so only the checkpoint log can tell
+    report = verify_all(activity)
+    assert report[first.pk] == []
+    assert "kontrollpunkt" in " ".join(report[second.pk]), report
+    assert "kontrollpunkt" in " ".join(report[third.pk]), report
+
+
+@pytest.mark.django_db
+def test_verify_notices_the_latest_record_rewritten_with_its_seal(make_user: Callable[..., Any]) -> None:
+    from tillgang.register.evidence import manifest_of
+
+    _activity, (_first, _second, third) = _sealed_chain(make_user("reviewer"))
+    manifest = manifest_of(third)
+    manifest["conclusion"]["pages_checked"] = 99
+    _reseal(third, manifest)
+    assert "kontrollpunkt" in _problems(third)
+
+
+@pytest.mark.django_db
+def test_verify_notices_the_latest_record_removed(make_user: Callable[..., Any]) -> None:
+    from tillgang.register.evidence import verify_all
+    from tillgang.register.models import Evidence
+
+    activity, (first, second, third) = _sealed_chain(make_user("reviewer"))
+    Evidence.objects.filter(pk=third.pk).update(status="draft")  # past the model's guards, then removed
+    Evidence.objects.filter(pk=third.pk).delete()
+    report = verify_all(activity)
+    assert report[first.pk] == [] and report[second.pk] == []
+    assert any("finns inte längre" in p for p in report[third.pk]), report
+
+
+@pytest.mark.django_db
+def test_the_checkpoint_log_refuses_changes_and_removals(make_user: Callable[..., Any]) -> None:
+    from django.db import DatabaseError, transaction
+
+    from tillgang.register.models import EvidenceCheckpoint
+
+    _activity, records = _sealed_chain(make_user("reviewer"))
+    assert EvidenceCheckpoint.objects.count() == 3
+    with pytest.raises(DatabaseError), transaction.atomic():
+        EvidenceCheckpoint.objects.filter(record=records[1].pk).update(seal="0" * 64)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        EvidenceCheckpoint.objects.filter(record=records[2].pk).delete()
+    assert EvidenceCheckpoint.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_forged_checkpoint_without_the_key_is_noticed(make_user: Callable[..., Any]) -> None:
+    import hashlib
+    import hmac
+
+    from tillgang.register.evidence import manifest_of
+    from tillgang.register.models import EvidenceCheckpoint
+
+    _activity, (_first, _second, third) = _sealed_chain(make_user("reviewer"))
+    manifest = manifest_of(third)
+    manifest["conclusion"]["pages_checked"] = 99
+    seal = _reseal(third, manifest)
+    wrong_key = b"not the secret key"
+    message = f"{third.pk}\x1f{third.activity_id}\x1f{seal}\x1f{third.previous_seal}".encode()
+    EvidenceCheckpoint.objects.create(
+        record=third.pk,
+        activity=third.activity_id,
+        seal=seal,
+        previous_seal=third.previous_seal,
+        mac=hmac.new(wrong_key, message, hashlib.sha256).hexdigest(),
+    )
+    assert "kontrollpunkt" in _problems(third)
+
+
+def test_verify_command_reports_a_removed_record(tmp_path: Any) -> None:
+    """``tillgang register verify`` prints the problem of a record that is gone (and exits 1)."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from ..conftest import ROOT
+    from .test_cli import run as cli_run
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("edits the SQLite file directly")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLGANG_", "DJANGO_", "DATABASE_URL"))}
+    env.update(
+        {"TILLGANG_DATA_DIR": str(tmp_path / "data"), "TILLGANG_ADMIN_PASSWORD": "ett-bra-lösenord-123"}
+    )
+    db = str(tmp_path / "r.sqlite3")
+    cli_run(env, "register", "--db", db, "init")
+    code = (
+        "import sys; from tillgang.web import setup; setup(sys.argv[1]);"
+        "from django.contrib.auth.models import User;"
+        "from tillgang.register.evidence import create_evidence, seal;"
+        "from tillgang.register.store import store_run;"
+        "from tests.register.test_store import first_run, make_activity;"
+        "a = make_activity(); u = User.objects.get(username='admin');"
+        "print(seal(create_evidence(store_run(first_run(), a), a), u).pk)"
+    )
+    made = subprocess.run(
+        [sys.executable, "-c", code, db], env=env, capture_output=True, text=True, timeout=120, cwd=str(ROOT)
+    )
+    assert made.returncode == 0, made.stderr
+    pk = int(made.stdout.split()[-1])
+    assert cli_run(env, "register", "--db", db, "verify").returncode == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE register_evidence SET status = 'draft' WHERE id = ?", (pk,))
+        conn.execute("DELETE FROM register_evidence WHERE id = ?", (pk,))
+    result = cli_run(env, "register", "--db", db, "verify", ok=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"underlag {pk}" in result.stdout and "finns inte längre" in result.stdout

@@ -28,6 +28,7 @@ from .models import (
     CrawlRun,
     DecisionKind,
     Evidence,
+    EvidenceCheckpoint,
     EvidenceStatus,
     ItemKind,
     RunStatus,
@@ -39,6 +40,7 @@ from .store import findings_of_run
 __all__ = [
     "SCHEMA",
     "build_manifest",
+    "checkpoint_mac",
     "create_evidence",
     "manifest_of",
     "new_version",
@@ -501,6 +503,7 @@ def seal(evidence: Evidence, user: Any) -> Evidence:
         current.sealed_by = user
         current.status = EvidenceStatus.SEALED
         current.save()
+        write_checkpoint(current)
     return current
 
 
@@ -561,9 +564,11 @@ def verify(evidence: Evidence) -> list[str]:
         record = manifest.get("record") or {}
         if record.get("id") not in (None, fresh.pk) or record.get("version") not in (None, fresh.version):
             problems.append(f"{name}: manifestet hör till ett annat underlag")
+        problems.extend(column_problems(fresh, manifest, name))
     content = fresh.file_content
     if content is not None and fresh.file_sha256 and sha256_hex(bytes(content)) != fresh.file_sha256:
         problems.append(f"{name}: den sparade filen stämmer inte med sin sha256")
+    problems.extend(checkpoint_problems(fresh, name))
     previous = (
         Evidence.objects.filter(activity_id=fresh.activity_id, status=EvidenceStatus.SEALED)
         .exclude(pk=fresh.pk)
@@ -586,11 +591,162 @@ def verify(evidence: Evidence) -> list[str]:
 
 
 def verify_all(activity: ControlActivity | None = None) -> dict[int, list[str]]:
-    """``verify`` for every sealed record (of one activity): record id -> problems (``[]`` when intact)."""
+    """``verify`` for every sealed record (of one activity): record id -> problems (``[]`` when intact).
+
+    A record that the checkpoint log says was sealed but that is no longer a sealed record (removed, or made a
+    draft again behind the model's back) is reported under its id too."""
     records = Evidence.objects.filter(status=EvidenceStatus.SEALED)
     if activity is not None:
         records = records.filter(activity=activity)
-    return {e.pk: verify(e) for e in records.order_by("activity_id", "sealed_at", "pk")}
+    report = {e.pk: verify(e) for e in records.order_by("activity_id", "sealed_at", "pk")}
+    report.update(missing_from_log(activity, set(report)))
+    return report
+
+
+# ------------------------------------------------------------------------------------------------ anchoring
+# Threat model (docs/security.md, "Evidence integrity"): someone who can write to the database but does not have
+# the secret key. They can change any column, rewrite a record's bytes and recompute its seal, and re-seal the
+# records after it so that the chain holds. What they cannot do is write a checkpoint whose HMAC verifies, so
+# every column shown is tied to the sealed manifest, the manifest to its seal, and the seal to the checkpoint.
+CHECKPOINT_SALT = "tillgang.register.evidence.checkpoint"  # also in migration 0005
+
+
+def checkpoint_mac(
+    record: int, activity: int, seal: str, previous_seal: str, secret: str | None = None
+) -> str:
+    """HMAC-SHA256, keyed by the secret key (``secret``: another key, e.g. one of SECRET_KEY_FALLBACKS)."""
+    from django.utils.crypto import salted_hmac
+
+    message = f"{record}\x1f{activity}\x1f{seal}\x1f{previous_seal}"
+    return salted_hmac(CHECKPOINT_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _mac_ok(point: EvidenceCheckpoint) -> bool:
+    import hmac
+
+    from django.conf import settings
+
+    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        expected = checkpoint_mac(point.record, point.activity, point.seal, point.previous_seal, secret)
+        if hmac.compare_digest(expected, point.mac):
+            return True
+    return False
+
+
+def write_checkpoint(evidence: Evidence) -> EvidenceCheckpoint:
+    """Append the seal to the checkpoint log (in the sealing transaction)."""
+    return EvidenceCheckpoint.objects.create(
+        record=evidence.pk,
+        activity=evidence.activity_id,
+        seal=evidence.seal,
+        previous_seal=evidence.previous_seal,
+        mac=checkpoint_mac(evidence.pk, evidence.activity_id, evidence.seal, evidence.previous_seal),
+    )
+
+
+def checkpoint_problems(evidence: Evidence, name: str) -> list[str]:
+    """The sealed record against the checkpoint log: its seal must have a checkpoint whose HMAC verifies."""
+    points = list(EvidenceCheckpoint.objects.filter(record=evidence.pk).order_by("pk"))
+    genuine = [p for p in points if _mac_ok(p)]
+    problems: list[str] = []
+    if len(genuine) < len(points):
+        problems.append(
+            f"{name}: kontrollpunktsloggen har en kontrollpunkt som inte är äkta (fel HMAC): den har skrivits "
+            "utan registrets hemliga nyckel"
+        )
+    if not genuine:
+        problems.append(
+            f"{name}: det saknas en äkta kontrollpunkt för förseglingen: sigillet kan ha räknats om efter "
+            "förseglingen (underlaget skrivet om)"
+        )
+        return problems
+    if not any(
+        p.seal == evidence.seal
+        and p.previous_seal == evidence.previous_seal
+        and p.activity == evidence.activity_id
+        for p in genuine
+    ):
+        problems.append(
+            f"{name}: sigillet stämmer inte med kontrollpunkten från förseglingen ({genuine[-1].seal[:12]}): "
+            "underlaget har skrivits om och förseglats om efter förseglingen"
+        )
+    elif any(p.seal != evidence.seal for p in genuine):
+        problems.append(
+            f"{name}: underlaget förseglades tidigare med ett annat sigill (enligt kontrollpunkten)"
+        )
+    return problems
+
+
+def missing_from_log(activity: ControlActivity | None, seen: set[int]) -> dict[int, list[str]]:
+    """Records with a genuine checkpoint that are not sealed records any more: record id -> problems."""
+    points = EvidenceCheckpoint.objects.exclude(record__in=seen)
+    if activity is not None:
+        points = points.filter(activity=activity.pk)
+    out: dict[int, list[str]] = {}
+    for point in points.order_by("pk"):
+        if point.record in out or not _mac_ok(point):
+            continue
+        current = Evidence.objects.filter(pk=point.record).values_list("status", flat=True).first()
+        if current == EvidenceStatus.SEALED:
+            continue  # sealed, on another activity than the checkpoint says: its own verify reports that
+        what = "finns inte längre" if current is None else "är inte längre förseglat"
+        out[point.record] = [
+            f"underlag {point.record}: förseglades {point.created:%Y-%m-%d} (sigill {point.seal[:12]}, enligt "
+            f"kontrollpunktsloggen) men {what}"
+        ]
+    return out
+
+
+def column_problems(evidence: Evidence, manifest: dict[str, Any], name: str) -> list[str]:
+    """Every column that the pages show, against the sealed manifest (and the stored file's bytes)."""
+    problems: list[str] = []
+    record = manifest.get("record") or {}
+    sign_off = manifest.get("sign_off") or {}
+
+    def differs(what: str, stored: Any, sealed: Any) -> None:
+        problems.append(f"{name}: {what} i registret ({stored}) skiljer sig från det förseglade ({sealed})")
+
+    if "title" in record and record["title"] != evidence.title:
+        differs("rubriken", evidence.title, record["title"])
+    if "supersedes" in record and record["supersedes"] != evidence.supersedes_id:
+        differs("underlaget det ersätter", evidence.supersedes_id, record["supersedes"])
+    activity_id = ((manifest.get("control") or {}).get("activity") or {}).get("id")
+    if activity_id is not None and activity_id != evidence.activity_id:
+        differs("kontrollaktiviteten", evidence.activity_id, activity_id)
+    run_id = (manifest.get("run") or {}).get("id")
+    stored_run = evidence.run.run_id if evidence.run_id else None
+    if run_id != stored_run:
+        differs("genomsökningen", stored_run or "ingen", run_id or "ingen")
+    if "partial" in manifest and bool(manifest["partial"]) != evidence.partial:
+        differs("markeringen ofullständig", evidence.partial, manifest["partial"])
+    sealed_by = evidence.sealed_by.get_username() if evidence.sealed_by_id else None
+    if sign_off.get("sealed_by") != sealed_by:
+        differs("vem det förseglades av", sealed_by or "ingen", sign_off.get("sealed_by") or "ingen")
+    if sign_off.get("sealed_at") != iso_z(evidence.sealed_at):
+        differs("förseglingens tidpunkt", iso_z(evidence.sealed_at), sign_off.get("sealed_at"))
+    problems.extend(_file_problems(evidence, manifest.get("file"), name))
+    return problems
+
+
+def _file_problems(evidence: Evidence, sealed: Any, name: str) -> list[str]:
+    if not isinstance(sealed, dict):
+        if evidence.file_name or evidence.file_sha256 or evidence.file_content is not None:
+            return [
+                f"{name}: registret har en fil ({evidence.file_name}) som inte finns i det förseglade underlaget"
+            ]
+        return []
+    problems = []
+    if sealed.get("name") != evidence.file_name:
+        problems.append(
+            f"{name}: filnamnet i registret ({evidence.file_name}) skiljer sig från det förseglade "
+            f"({sealed.get('name')})"
+        )
+    if sealed.get("sha256") != evidence.file_sha256:
+        problems.append(f"{name}: filens sha256 i registret skiljer sig från den förseglade")
+    content = evidence.file_content
+    if content is None or sha256_hex(bytes(content)) != sealed.get("sha256"):
+        problems.append(f"{name}: den sparade filen är inte den som förseglades (sha256 stämmer inte)")
+    return problems
 
 
 def refuse_sealed_delete(sender: Any, instance: Evidence, **kwargs: Any) -> None:

@@ -514,3 +514,28 @@ class CheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.url}"
+
+
+class EvidenceCheckpoint(models.Model):
+    """The append-only checkpoint log of sealing (issue 14): one row per seal, written in the seal's transaction.
+
+    ``mac`` is an HMAC (keyed by the secret key) over (record, activity, seal, previous seal). Someone who can
+    write to the database but does not have the secret key can rewrite a record and its seal, and re-seal the
+    records after it, but cannot write a matching checkpoint, so ``evidence.verify`` notices. Database triggers
+    refuse updates, and deletions of a sealed record's checkpoint (see migration 0005)."""
+
+    record = models.BigIntegerField("underlag")  # no foreign key: the log outlives a removed record
+    activity = models.BigIntegerField("kontrollaktivitet")
+    seal = models.CharField("sigill (sha256)", max_length=64)
+    previous_seal = models.CharField("föregående sigill", max_length=64, blank=True)
+    created = models.DateTimeField("skriven", auto_now_add=True)
+    mac = models.CharField("HMAC-SHA256", max_length=64)
+
+    class Meta:
+        verbose_name = "kontrollpunkt för försegling"
+        verbose_name_plural = "kontrollpunkter för försegling"
+        ordering = ("pk",)
+        indexes = (models.Index(fields=["record"]),)
+
+    def __str__(self) -> str:
+        return f"underlag {self.record}: {self.seal[:12]}"
