@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from html import escape
@@ -98,13 +99,35 @@ class StatementInput:
             organisation=str(section.get("organisation", "")),
             service=str(section.get("service", "")),
             contact=section.get("contact"),
-            feedback_url=section.get("feedback_url"),
+            feedback_url=_checked_link(section.get("feedback_url")),
             assessed_on=_date(section.get("assessed_on")),
             published_on=_date(section.get("published_on")),
             updated_on=_date(section.get("updated_on")),
             manual_sample_on=_date(section.get("manual_sample_on")),
             decisions=decisions,
         )
+
+
+# The only addresses the statement makes links of: a web address with a host, or an e-mail address, without
+# whitespace or control characters (a browser strips those, so "java\tscript:" would still run).
+_SAFE_LINK = re.compile(r"(?:https?://[^\s/?#\\]+|mailto:[^\s/])[^\x00-\x20\x7f-\x9f]*", re.IGNORECASE)
+
+
+def is_safe_link(url: str | None) -> bool:
+    """True for an http(s) or mailto address that may become a link in the published statement."""
+    return bool(url) and _SAFE_LINK.fullmatch(str(url)) is not None
+
+
+def _checked_link(value: Any) -> str | None:
+    """``feedback_url`` from the config: None, or an http(s)/mailto address; anything else is a config error."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not is_safe_link(value):
+        raise StatementError(
+            "feedback_url i [statement] ska vara en webbadress (https://…) eller en e-postadress (mailto:…); "
+            f"{str(value)[:80]!r} blir ingen länk i redogörelsen"
+        )
+    return value
 
 
 def _date(value: Any) -> dt.date | None:
@@ -180,7 +203,7 @@ def build_statement(
         ),
         "proposed_status": "delvis" if nonconformities else None,
         "contact": info.contact,
-        "feedback_url": info.feedback_url,
+        "feedback_url": info.feedback_url if is_safe_link(info.feedback_url) else None,
         "digg_report_url": DIGG_REPORT_URL,
         "nonconformities": nonconformities,
         "by_situation": {k: sorted(set(v), key=criterion_key) for k, v in sorted(by_situation.items())},
@@ -314,6 +337,10 @@ def _gaps(info: StatementInput, status_decision: Decision | None, nonconforming:
     ignored = [d for d in info.decisions if d.kind in ("9", "12") and not d.valid()]
     if ignored:
         gaps.append(f"{len(ignored)} undantag saknar namngiven beslutsfattare eller skäl och har utelämnats.")
+    if info.feedback_url and not is_safe_link(info.feedback_url):
+        gaps.append(
+            "Adressen till formuläret för synpunkter är ingen https-, http- eller mailto-adress och används inte."
+        )
     return gaps
 
 
@@ -555,6 +582,8 @@ def render_statement(model: dict[str, Any], fmt: str = "html") -> bytes:
                     doc.paragraph(block)
                 elif isinstance(block, list):
                     doc.bullets(block)
+                elif block[0] == "link" and not is_safe_link(block[2]):
+                    doc.paragraph(block[1])  # only http(s) and mailto become links
                 elif block[0] == "link":
                     doc.link(block[1], block[2])
                 elif block[0] == "table":
@@ -570,6 +599,8 @@ def render_statement(model: dict[str, Any], fmt: str = "html") -> bytes:
                 body.append(f"<p>{escape(block)}</p>")
             elif isinstance(block, list):
                 body.append("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in block) + "</ul>")
+            elif block[0] == "link" and not is_safe_link(block[2]):
+                body.append(f"<p>{escape(block[1])}</p>")  # only http(s) and mailto become links
             elif block[0] == "link":
                 body.append(f'<p><a href="{escape(block[2])}">{escape(block[1])}</a></p>')
             elif block[0] == "table":
