@@ -237,7 +237,7 @@ def test_a_nul_in_any_parameter_is_refused_with_400(make_user: Callable[..., Any
     from tillgang.register.evidence import create_evidence
     from tillgang.register.models import Finding
     from tillgang.register.store import store_run
-    from tillgang.web.api import new_token
+    from tillgang.register.tokens import new_token
 
     from .test_store import first_run, make_activity
 
