@@ -11,11 +11,8 @@ class RegisterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from tillgang.web.security import connect_sqlite_guard
-
         from .riskconfig import get_config
         from .roles import ensure_roles
 
         get_config()  # a broken [risk] table stops the start with a clear message
-        connect_sqlite_guard()  # the SQLite file and its -wal/-shm stay 0600
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="tillgang.register.roles")

@@ -17,7 +17,7 @@ import dj_database_url
 
 from tillgang.config import config_path, read_config
 from tillgang.web import data_dir, ensure_secret_key
-from tillgang.web.security import secure_sqlite_file
+from tillgang.web.security import connect_sqlite_guard, secure_sqlite_file
 
 DATA_DIR = data_dir()
 BASE_DIR = Path(__file__).resolve().parent
@@ -106,6 +106,7 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+connect_sqlite_guard()  # each new SQLite connection keeps the file and its -wal/-shm at 0600
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
