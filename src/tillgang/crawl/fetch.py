@@ -32,6 +32,7 @@ import httpx
 from .. import __version__
 from ..errors import DocumentError
 from ..limits import DEFAULT_LIMITS, Limits
+from .body import ACCEPT_ENCODING, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from .urls import canonicalize, url_host
 
 __all__ = [
@@ -277,9 +278,23 @@ def make_client(settings: FetchSettings, max_connections: int = 100) -> httpx.As
             settings.read_timeout, connect=settings.connect_timeout, pool=settings.request_timeout
         ),
         transport=CrawlTransport(limits),
-        headers={"User-Agent": settings.user_agent},
+        # only the codings ``body.BodyDecoder`` decodes within bounds (httpx would add br/zstd when installed)
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         trust_env=False,
     )
+
+
+async def read_body(response: httpx.Response, limit: int) -> AsyncIterator[bytes]:
+    """The decoded body in pieces of at most 64 KiB, every ``Content-Encoding`` layer (and the raw body)
+    bounded by ``limit`` (``BodyTooLarge``); an unknown coding raises ``UnsupportedEncoding``. The one way
+    tillgang reads a response body: never ``aiter_bytes``/``.content``, which decode a chunk in full. The
+    caller counts the decoded bytes against its own limit (it may keep only a prefix)."""
+    decoder = BodyDecoder(response.headers.get("content-encoding"), limit)
+    async for raw in response.aiter_raw():
+        for piece in decoder.feed(raw):
+            yield piece
+    for piece in decoder.finish():
+        yield piece
 
 
 def _retry_after(value: str | None, cap: float) -> float | None:
@@ -417,6 +432,10 @@ class Fetcher:
                 raise _Retry(f"timeout ({type(exc).__name__})") from exc
             except httpx.TransportError as exc:
                 raise _Retry(f"connection failed ({type(exc).__name__}: {exc})") from exc
+            except UnsupportedEncoding as exc:
+                result.error, result.detail = "fetch-failed", str(exc)
+                result.kind = result.body = None
+                return None
             except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
                 result.error, result.detail = "fetch-failed", f"{type(exc).__name__}: {exc}"
                 result.status = None
@@ -464,12 +483,16 @@ class Fetcher:
                 return None
             digest = hashlib.sha256()
             buf = bytearray()
-            async for chunk in response.aiter_bytes():
-                buf += chunk
-                if len(buf) > max_html:
-                    result.error = "too-large"
-                    result.detail = f"more than {max_html} bytes, the limit"
-                    return None
+            try:
+                async for chunk in read_body(response, max_html):
+                    buf += chunk
+                    if len(buf) > max_html:
+                        result.error = "too-large"
+                        result.detail = f"more than {max_html} bytes, the limit"
+                        return None
+            except BodyTooLarge as exc:
+                result.error, result.detail = "too-large", str(exc)
+                return None
             digest.update(buf)
             result.body = bytes(buf)
             result.size = len(buf)
@@ -500,7 +523,7 @@ class Fetcher:
         try:
             with os.fdopen(fd, "wb") as fh:
                 first = True
-                async for chunk in response.aiter_bytes():
+                async for chunk in read_body(response, cap):
                     if first and probe:
                         first = False
                         if not (chunk[:1024].find(b"%PDF-") >= 0 or chunk.startswith(b"PK\x03\x04")):
@@ -513,6 +536,9 @@ class Fetcher:
                     digest.update(chunk)
                     fh.write(chunk)
             ok = True
+        except BodyTooLarge as exc:
+            result.error, result.detail = "too-large", str(exc)
+            return
         finally:
             if not ok:
                 with contextlib.suppress(OSError):

@@ -1,0 +1,170 @@
+"""Hostile servers and malformed URLs (issue 14): decompression bombs, a huge robots.txt, unknown charsets,
+another port on the same host, malformed host names. Every server is on 127.0.0.1; every test is bounded in
+time (subprocesses have a timeout and an address-space cap, the crawls have short timeouts)."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tillgang.crawl.fetch import fetch_to_file
+from tillgang.errors import DocumentError
+
+from .conftest import Resource, Site
+from .test_crawl import html
+
+ROOT = Path(__file__).resolve().parents[2]
+MiB = 1024 * 1024
+AS_CAP = (
+    4 * 1024 * MiB
+)  # a subprocess that decodes the bomb in memory dies here instead of taking the machine
+
+
+@functools.lru_cache(maxsize=1)
+def nested_gzip_bomb() -> bytes:
+    """≈ 13 KB that decode, through ``Content-Encoding: gzip, gzip``, to 1 GiB of zeros (one gzip member
+    each, so every decoder, httpx's too, sees all of it)."""
+    inner = zlib.compressobj(1, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    zeros = bytes(16 * MiB)
+    data = b"".join(inner.compress(zeros) for _ in range(64)) + inner.flush()
+    return gzip.compress(data, 9)
+
+
+def bomb_site(site: Site) -> None:
+    bomb = nested_gzip_bomb()
+    enc = {"Content-Encoding": "gzip, gzip"}
+    site.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    site.page("/", html('<h1>Start</h1><a href="/bomb">B</a><a href="/bomb.pdf">P</a><a href="/ok">O</a>'))
+    site.add("/bomb", Resource(bomb, "text/html; charset=utf-8", headers=enc))
+    site.add("/bomb.pdf", Resource(bomb, "application/pdf", headers=enc))
+    site.page("/ok", html("<h1>OK</h1>"))
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (AS_CAP, AS_CAP))
+
+
+def run_python(code: str, *args: str, timeout: float = 180) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter (address space capped); it prints one JSON object last."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+RSS = """
+import json, resource, sys
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+"""
+
+FETCH_SCRIPT = (
+    RSS
+    + """
+from tillgang.crawl.fetch import fetch_to_file
+from tillgang.errors import DocumentError
+fetch_to_file(sys.argv[1], allow_private=True)  # warm up: imports, the event loop
+base = peak()
+codes = {}
+for url in sys.argv[2:]:
+    try:
+        path, *_ = fetch_to_file(url, allow_private=True)
+        codes[url] = "ok"
+    except DocumentError as exc:
+        codes[url] = exc.code
+print(json.dumps({"codes": codes, "growth": peak() - base}))
+"""
+)
+
+CRAWL_SCRIPT = (
+    RSS
+    + """
+import asyncio
+from tillgang.crawl.config import CrawlConfig
+from tillgang.crawl.run import Crawl
+cfg = CrawlConfig(start_urls=(sys.argv[1],), state_file=sys.argv[2], delay=0.0, jitter=0.0, check_jobs=1,
+                  read_timeout=5.0, request_timeout=30.0, retries=0, use_sitemaps=False)
+base = peak()
+out = asyncio.run(Crawl(cfg, progress=False).run())
+entries = {e["url"]: (e["error"] or {}).get("code") for e in [*out["pages"], *out["documents"]]}
+print(json.dumps({"entries": entries, "growth": peak() - base}))
+"""
+)
+
+
+# ------------------------------------------------------------------ 1. decompression bombs
+
+
+def test_nested_gzip_bomb_is_too_large_in_bounded_memory_for_check_url(site: Site) -> None:
+    """``tillgang check URL`` and the register's check by URL (both ``fetch_document``)."""
+    bomb_site(site)
+    urls = [site.url("/bomb"), site.url("/bomb.pdf"), site.url("/ok")]
+    result = run_python(FETCH_SCRIPT, site.url("/ok"), *urls)
+    assert result["codes"] == {urls[0]: "too-large", urls[1]: "too-large", urls[2]: "ok"}
+    assert result["growth"] < 200 * MiB
+
+
+def test_nested_gzip_bomb_in_a_crawl_fails_that_url_only(site: Site, tmp_path: Path) -> None:
+    bomb_site(site)
+    result = run_python(CRAWL_SCRIPT, site.url("/"), str(tmp_path / "state.sqlite"))
+    assert result["entries"] == {
+        site.url("/"): None,
+        site.url("/ok"): None,
+        site.url("/bomb"): "too-large",
+        site.url("/bomb.pdf"): "too-large",
+    }
+    assert result["growth"] < 200 * MiB
+
+
+def test_unknown_content_encoding_is_not_read_as_the_page(site: Site) -> None:
+    site.add("/z", Resource(b"\x28\xb5\x2f\xfd garbage", "text/html", headers={"Content-Encoding": "zstd"}))
+    with pytest.raises(DocumentError) as err:
+        fetch_to_file(site.url("/z"), allow_private=True)
+    assert err.value.code == "fetch-failed" and "zstd" in err.value.detail
+
+
+def test_gzip_and_deflate_pages_still_read(site: Site, tmp_path: Path) -> None:
+    page = html("<h1>Räksmörgås</h1>").encode()
+    site.add("/g", Resource(gzip.compress(page), headers={"Content-Encoding": "gzip"}))
+    site.add("/d", Resource(zlib.compress(page), headers={"Content-Encoding": "deflate"}))
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    site.add("/r", Resource(raw.compress(page) + raw.flush(), headers={"Content-Encoding": "deflate"}))
+    for path in ("/g", "/d", "/r"):
+        got, *_ = fetch_to_file(site.url(path), allow_private=True, dest_dir=tmp_path)
+        assert got.read_bytes() == page, path
+
+
+def test_body_decoder_counts_every_layer() -> None:
+    from tillgang.crawl.body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
+
+    bomb = nested_gzip_bomb()
+    decoder = BodyDecoder("gzip, gzip", 10 * MiB)
+    out = 0
+    with pytest.raises(BodyTooLarge):
+        for piece in decoder.feed(bomb):
+            assert len(piece) <= 64 * 1024
+            out += len(piece)
+            assert out <= 11 * MiB  # the caller stops at its limit; the decoder never runs far ahead
+            if out > 10 * MiB:
+                raise BodyTooLarge("caller")
+    with pytest.raises(UnsupportedEncoding):
+        BodyDecoder("gzip, gzip, gzip, gzip", MiB)
+    with pytest.raises(UnsupportedEncoding):
+        BodyDecoder("compress", MiB)
