@@ -18,10 +18,11 @@ from typing import Any
 import pytest
 
 from tillgang.crawl.fetch import fetch_to_file
+from tillgang.crawl.robots import MAX_ROBOTS_BYTES, parse_robots
 from tillgang.errors import DocumentError
 
 from .conftest import Resource, Site
-from .test_crawl import html
+from .test_crawl import by_url, config, html, run
 
 ROOT = Path(__file__).resolve().parents[2]
 MiB = 1024 * 1024
@@ -79,6 +80,7 @@ FETCH_SCRIPT = (
     RSS
     + """
 from tillgang.crawl.fetch import fetch_to_file
+from tillgang.crawl.robots import MAX_ROBOTS_BYTES, parse_robots
 from tillgang.errors import DocumentError
 fetch_to_file(sys.argv[1], allow_private=True)  # warm up: imports, the event loop
 base = peak()
@@ -168,3 +170,33 @@ def test_body_decoder_counts_every_layer() -> None:
         BodyDecoder("gzip, gzip, gzip, gzip", MiB)
     with pytest.raises(UnsupportedEncoding):
         BodyDecoder("compress", MiB)
+
+
+# ------------------------------------------------------------------ 10. robots.txt over 500 KiB
+
+
+def big_robots() -> bytes:
+    rules = b"User-agent: *\nDisallow: /hemligt/\n"
+    padding = b"# " + b"x" * 98 + b"\n"
+    return rules + padding * (600 * 1024 // len(padding))
+
+
+def test_robots_over_500_kib_is_parsed_from_its_start(site: Site, tmp_path: Path) -> None:
+    body = big_robots()
+    assert len(body) > 600 * 1000
+    site.add("/robots.txt", Resource(body, "text/plain"))
+    site.page("/", html('<a href="/hemligt/a">H</a><a href="/b">B</a>'))
+    site.page("/hemligt/a", html("<h1>H</h1>"))
+    site.page("/b", html("<h1>B</h1>"))
+    out = run(config(site, tmp_path, use_sitemaps=False))
+    assert set(by_url(out, site)) == {"/", "/b"}
+    assert site.requests("/hemligt/a") == []
+    assert out["summary"]["skipped"].get("robots") == 1
+
+
+def test_robots_cut_at_a_line_boundary() -> None:
+    head = b"User-agent: *\nDisallow: /a\n"
+    filler = b"#" * (MAX_ROBOTS_BYTES - len(head) - 5) + b"\n"
+    body = head + filler + b"Disallow: /b\n"  # the limit falls inside the last line
+    info = parse_robots(body[:MAX_ROBOTS_BYTES], truncated=True)
+    assert not info.allowed("https://k.se/a") and info.allowed("https://k.se/b")

@@ -182,6 +182,8 @@ class FetchResult:
     detail: str = ""
     attempts: int = 0
     fetched_at: float = 0.0
+    keep_prefix: bool = False  # with ``raw_cap``: keep the first ``raw_cap`` bytes of a longer body
+    truncated: bool = False  # the body is that prefix
 
     @property
     def not_modified(self) -> bool:
@@ -343,13 +345,15 @@ class Fetcher:
         last_modified: str | None = None,
         want: frozenset[str] = frozenset({"page", "document"}),
         raw_cap: int | None = None,
+        keep_prefix: bool = False,
     ) -> FetchResult:
         """GET ``url``, following redirects by hand (each hop passes ``allow``), with retries.
 
         ``want``: the kinds whose body is read ("page" into memory, "document" to a file); others are
         recorded by their Content-Type and the download is aborted. ``raw_cap``: read any 2xx body into
-        memory up to this many bytes, whatever its type (robots.txt, sitemaps)."""
-        result = FetchResult(url=url, final_url=url, fetched_at=time.time())
+        memory up to this many bytes, whatever its type (robots.txt, sitemaps); a longer body is
+        ``too-large``, or with ``keep_prefix`` cut there (``truncated``; robots.txt, RFC 9309 §2.5)."""
+        result = FetchResult(url=url, final_url=url, fetched_at=time.time(), keep_prefix=keep_prefix)
         current = url
         seen = {canonicalize(url) or url}
         headers: dict[str, str] = {}
@@ -478,7 +482,8 @@ class Fetcher:
         length = int(declared) if declared and declared.isdigit() else None
         if kind == "page" and "page" in want:
             result.kind = "page"
-            if length is not None and length > max_html:
+            prefix = result.keep_prefix and raw_cap is not None
+            if length is not None and length > max_html and not prefix:
                 result.error, result.detail = "too-large", f"{length} bytes, the limit is {max_html}"
                 return None
             digest = hashlib.sha256()
@@ -486,6 +491,10 @@ class Fetcher:
             try:
                 async for chunk in read_body(response, max_html):
                     buf += chunk
+                    if len(buf) > max_html and prefix:
+                        del buf[max_html:]
+                        result.truncated = True
+                        break
                     if len(buf) > max_html:
                         result.error = "too-large"
                         result.detail = f"more than {max_html} bytes, the limit"

@@ -19,7 +19,7 @@ from .checking import Checking
 from .config import CrawlConfig
 from .fetch import Fetcher, FetchSettings, HostScheduler, kind_by_name, make_client
 from .frontier import Frontier, Item
-from .robots import RobotsInfo, parse_robots, robots_for_status
+from .robots import MAX_ROBOTS_BYTES, RobotsInfo, parse_robots, robots_for_status
 from .sitemap import MAX_INDEX_DEPTH, parse_sitemap
 from .state import StateStore
 from .urls import canonicalize, url_host
@@ -82,9 +82,11 @@ class Fetching:
                 return info
             parts = urlsplit(url)
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-            res = await self.fetcher.fetch(robots_url, allow=self._in_scope, raw_cap=500 * 1024)
-            if res.error == "too-large" or (res.status and 200 <= res.status < 300 and res.body is not None):
-                info = parse_robots(res.body or b"", res.status or 200)
+            res = await self.fetcher.fetch(
+                robots_url, allow=self._in_scope, raw_cap=MAX_ROBOTS_BYTES, keep_prefix=True
+            )
+            if res.status and 200 <= res.status < 300 and res.body is not None:
+                info = parse_robots(res.body, res.status, truncated=res.truncated)
             elif res.error in ("out-of-scope", "redirect-loop") or 300 <= (res.status or 0) < 400:
                 # RFC 9309 §2.3.1.2: too many redirects = unavailable = no rules
                 info = robots_for_status(404)

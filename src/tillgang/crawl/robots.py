@@ -1,6 +1,6 @@
 """robots.txt with protego (docs/crawl.md): user-agent token ``tillgang``, RFC 9309 status rules.
 
-2xx: parse (at most 500 KiB). 4xx (401/403 included): no rules, crawl allowed. 5xx or unreachable: the whole
+2xx: parse (the first 500 KiB of a longer file, cut at a line break: RFC 9309 §2.5). 4xx (401/403 included): no rules, crawl allowed. 5xx or unreachable: the whole
 site is disallowed (RFC 9309 §2.3.1.4). Crawl-delay and Request-rate become the host's delay.
 """
 
@@ -43,8 +43,12 @@ class RobotsInfo:
         }
 
 
-def parse_robots(body: bytes, http_status: int = 200) -> RobotsInfo:
-    text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="ignore")
+def parse_robots(body: bytes, http_status: int = 200, truncated: bool = False) -> RobotsInfo:
+    """``truncated``: ``body`` is the start of a longer file; its last, cut line is dropped."""
+    if truncated or len(body) > MAX_ROBOTS_BYTES:
+        head = body[:MAX_ROBOTS_BYTES]
+        body = head[: max(head.rfind(b"\n"), head.rfind(b"\r")) + 1]
+    text = body.decode("utf-8", errors="ignore")
     parser = Protego.parse(text)
     delay: float | None = None
     cd = parser.crawl_delay(ROBOTS_TOKEN)
