@@ -283,8 +283,8 @@ def test_robots_crawl_delay_spaces_requests(site: Site, tmp_path: Path) -> None:
         site.page(p, html(p))
     cfg = config(site, tmp_path, per_host_concurrency=1, use_sitemaps=False)
     out = run(cfg)
-    assert out["run"]["robots"]["127.0.0.1"]["crawl_delay"] == pytest.approx(0.2)
-    assert out["run"]["robots"]["127.0.0.1"]["effective_delay"] == pytest.approx(0.2)
+    assert out["run"]["robots"][site.base]["crawl_delay"] == pytest.approx(0.2)
+    assert out["run"]["robots"][site.base]["effective_delay"] == pytest.approx(0.2)
     hits = site.requests()
     assert hits[0].path == "/robots.txt"
     assert "/privat/x" not in [h.path for h in hits]
@@ -315,7 +315,7 @@ def test_robots_unavailable_blocks_the_host(site: Site, tmp_path: Path) -> None:
     assert out["pages"] == [] and out["skipped"][0]["reason"] == "robots"
     from tillgang.crawl.progress import summary_text
 
-    assert "robots.txt of 127.0.0.1 could not be read (503)" in summary_text(out, "en")
+    assert f"robots.txt of {site.base} could not be read (503)" in summary_text(out, "en")
     assert out["summary"]["status"] == "partial" and exit_status(out) == 3
 
 

@@ -11,17 +11,21 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import zlib
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tillgang.crawl.config import CrawlConfig
 from tillgang.crawl.fetch import fetch_to_file
 from tillgang.crawl.robots import MAX_ROBOTS_BYTES, parse_robots
 from tillgang.errors import DocumentError
 
-from .conftest import Resource, Site
+from .conftest import Resource, Site, _handler
 from .test_crawl import by_url, config, html, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +83,7 @@ def peak():
 FETCH_SCRIPT = (
     RSS
     + """
+from tillgang.crawl.config import CrawlConfig
 from tillgang.crawl.fetch import fetch_to_file
 from tillgang.crawl.robots import MAX_ROBOTS_BYTES, parse_robots
 from tillgang.errors import DocumentError
@@ -200,3 +205,63 @@ def test_robots_cut_at_a_line_boundary() -> None:
     body = head + filler + b"Disallow: /b\n"  # the limit falls inside the last line
     info = parse_robots(body[:MAX_ROBOTS_BYTES], truncated=True)
     assert not info.allowed("https://k.se/a") and info.allowed("https://k.se/b")
+
+
+# ------------------------------------------------------------------ +. another port on the same host
+
+
+@pytest.fixture
+def other_site() -> Iterator[Site]:
+    s = Site()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(s))
+    server.daemon_threads = True
+    server.handle_error = lambda request, address: None  # type: ignore[method-assign]
+    s.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield s
+    finally:
+        s.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def two_origins(site: Site, other: Site) -> None:
+    site.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    site.page(
+        "/", html(f'<a href="/a">A</a><a href="{other.url("/b")}">B</a><a href="{other.url("/c")}">C</a>')
+    )
+    site.page("/a", html("<h1>A</h1>"))
+    other.page("/robots.txt", "User-agent: *\nDisallow: /b\n", content_type="text/plain")
+    other.page("/b", html("<h1>B</h1>"))
+    other.page("/c", html("<h1>C</h1>"))
+
+
+def test_another_port_on_the_same_host_is_out_of_scope(site: Site, other_site: Site, tmp_path: Path) -> None:
+    two_origins(site, other_site)
+    out = run(config(site, tmp_path, use_sitemaps=False))
+    assert set(by_url(out, site)) == {"/", "/a"}
+    assert other_site.requests() == []
+    assert out["summary"]["skipped"].get("out-of-scope") == 2
+
+
+def test_robots_txt_is_per_origin(site: Site, other_site: Site, tmp_path: Path) -> None:
+    two_origins(site, other_site)
+    a, b = (s.base.split("//", 1)[1] for s in (site, other_site))
+    out = run(config(site, tmp_path, use_sitemaps=False, allowed_hosts=(a, b)))
+    entries = {e["url"] for e in [*out["pages"], *out["documents"]]}
+    assert entries == {site.url("/"), site.url("/a"), other_site.url("/c")}
+    assert other_site.paths() == ["/robots.txt", "/c"]  # /b is disallowed by its own origin's robots.txt
+    assert set(out["run"]["robots"]) == {site.base, other_site.base}
+
+
+def test_allowed_host_without_a_port_means_the_default_ports() -> None:
+    cfg = CrawlConfig(start_urls=("https://k.se/",), allowed_hosts=("K.se", "test.k.se:8443"))
+    scope = cfg.scope
+    assert scope.contains("https://k.se/a") and scope.contains("http://k.se:80/a")
+    assert not scope.contains("https://k.se:8443/") and not scope.contains("http://k.se:8080/")
+    assert scope.contains("https://test.k.se:8443/") and not scope.contains("https://test.k.se/")
+    start = CrawlConfig(start_urls=("http://127.0.0.1:8000/",)).scope
+    assert start.contains("http://127.0.0.1:8000/x") and not start.contains("http://127.0.0.1:8001/x")
+    assert not start.contains("http://127.0.0.1/x")

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import __version__
 from ..config import ConfigError, RegisterOptions, read_config
+
+if TYPE_CHECKING:
+    from .urls import Scope
 
 __all__ = ["ConfigError", "CrawlConfig", "load_config", "load_register_options"]
 
@@ -103,7 +106,7 @@ class CrawlConfig:
         from .urls import normalise_host
 
         if self.allowed_hosts:
-            return tuple(h for h in (normalise_host(x) for x in self.allowed_hosts) if h)
+            return tuple(dict.fromkeys(h for h, _port in self._allowed_entries()))
         out: list[str] = []
         for url in self.start_urls:
             host = normalise_host(urlsplit(url).hostname or "")
@@ -115,6 +118,31 @@ class CrawlConfig:
                 if h and h not in out:
                     out.append(h)
         return tuple(out)
+
+    def _allowed_entries(self) -> list[tuple[str, int | None]]:
+        from .urls import parse_scope_entry
+
+        return [e for e in (parse_scope_entry(x) for x in self.allowed_hosts) if e is not None]
+
+    @property
+    def scope(self) -> Scope:
+        """What the crawl may fetch: each start URL's (host, port) and its ``www.`` twin on the same port, or the
+        ``allowed_hosts`` entries (``host`` = the default ports only, ``host:port`` = that port)."""
+        from .urls import Scope, scope_key
+
+        if self.allowed_hosts:
+            return Scope(self._allowed_entries(), self.include_subdomains)
+        entries: list[tuple[str, int | None]] = []
+        for url in self.start_urls:
+            key = scope_key(url)
+            if key is None:
+                continue
+            host, port = key
+            twin = host[4:] if host.startswith("www.") else f"www.{host}"
+            entries.append(key)
+            if not _is_ip(host) and "." in host:
+                entries.append((twin, port))
+        return Scope(entries, self.include_subdomains)
 
     @property
     def user_agent_header(self) -> str:

@@ -22,7 +22,7 @@ from .frontier import Frontier, Item
 from .robots import MAX_ROBOTS_BYTES, RobotsInfo, parse_robots, robots_for_status
 from .sitemap import MAX_INDEX_DEPTH, parse_sitemap
 from .state import StateStore
-from .urls import canonicalize, url_host
+from .urls import canonicalize, url_host, url_origin
 
 __all__ = ["Fetching", "fetch_settings"]
 
@@ -57,8 +57,9 @@ class Fetching:
         self.scheduler = HostScheduler(config.per_host_concurrency, config.delay, config.jitter)
         self.client = make_client(settings, config.concurrency)  # one connection per worker: no idle surplus
         self.fetcher = Fetcher(self.client, self.scheduler, settings, tmpdir)
-        self.robots: dict[str, RobotsInfo] = {}
+        self.robots: dict[str, RobotsInfo] = {}  # by origin (scheme://host[:port]), as RFC 9309 scopes it
         self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._robots_delays: dict[str, float] = {}
         self.sitemap_log: list[dict[str, Any]] = []
 
     @property
@@ -76,12 +77,12 @@ class Fetching:
         host = url_host(url)
         if not self.config.obey_robots:
             return RobotsInfo(status="off")
-        async with self._robots_locks[host]:
-            info = self.robots.get(host)
+        origin = url_origin(url)
+        async with self._robots_locks[origin]:
+            info = self.robots.get(origin)
             if info is not None:
                 return info
-            parts = urlsplit(url)
-            robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+            robots_url = f"{origin}/robots.txt"
             res = await self.fetcher.fetch(
                 robots_url, allow=self._in_scope, raw_cap=MAX_ROBOTS_BYTES, keep_prefix=True
             )
@@ -94,9 +95,10 @@ class Fetching:
                 info = robots_for_status(res.status)
             if info.status == "unavailable":
                 self.frontier.partial_reasons.add("robots-unavailable")
-            delay = max(self.config.delay, info.crawl_delay or 0.0)
+            delay = max(self.config.delay, info.crawl_delay or 0.0, self._robots_delays.get(host, 0.0))
+            self._robots_delays[host] = delay  # the politeness is per host: the largest of its origins'
             self.scheduler.set_delay(host, delay)
-            self.robots[host] = info
+            self.robots[origin] = info
             return info
 
     async def seed_sitemaps(self) -> None:

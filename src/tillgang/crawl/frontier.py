@@ -17,7 +17,7 @@ from .config import CrawlConfig
 from .fetch import kind_by_name
 from .progress import Counters
 from .state import StateStore
-from .urls import TrapGuard, canonicalize, host_in_scope, url_host
+from .urls import TrapGuard, canonicalize
 
 __all__ = ["MAX_REFERRER_SAMPLES", "MAX_SKIPPED_LISTED", "Frontier", "Item"]
 
@@ -41,6 +41,7 @@ class Frontier:
         self.run_id = run_id
         self.counters = counters
         self.hosts = config.hosts
+        self.scope = config.scope  # (host, port) pairs: another port on an allowed host is another site
         self.guard = TrapGuard(
             max_url_length=config.max_url_length,
             max_query_params=config.max_query_params,
@@ -70,7 +71,7 @@ class Frontier:
             self.skipped_list.append({"url": url, "reason": reason})
 
     def in_scope(self, url: str) -> bool:
-        return host_in_scope(url_host(url), self.hosts, self.config.include_subdomains)
+        return self.scope.contains(url)
 
     def admit(self, url: str, depth: int, via: str, referrer: str | None = None) -> None:
         canon = canonicalize(url, self.config.strip_params)

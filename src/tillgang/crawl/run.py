@@ -41,6 +41,7 @@ from .frontier import Frontier, Item
 from .output import RunFacts, build_output, compare_findings, exit_status, finding_key
 from .progress import Counters, Progress
 from .state import StateStore
+from .urls import url_host
 
 __all__ = ["Crawl", "Item", "PoolFactory", "compare_findings", "crawl", "exit_status", "finding_key"]
 
@@ -189,8 +190,8 @@ class Crawl:
             skipped_list=frontier.skipped_list,
             ref_count=frontier.ref_count,
             robots={
-                host: {**info.as_dict(), "effective_delay": fetching.scheduler.delay_for(host)}
-                for host, info in fetching.robots.items()
+                origin: {**info.as_dict(), "effective_delay": fetching.scheduler.delay_for(url_host(origin))}
+                for origin, info in fetching.robots.items()
             },
             sitemaps=fetching.sitemap_log,
             requests=fetching.requests,

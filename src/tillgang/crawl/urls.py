@@ -16,7 +16,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-__all__ = ["TrapGuard", "canonicalize", "host_in_scope", "normalise_host", "url_host"]
+__all__ = [
+    "Scope",
+    "TrapGuard",
+    "canonicalize",
+    "host_in_scope",
+    "normalise_host",
+    "parse_scope_entry",
+    "scope_key",
+    "url_host",
+    "url_origin",
+]
 
 _UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PCT = re.compile(r"%([0-9A-Fa-f]{2})")
@@ -115,6 +125,65 @@ def host_in_scope(host: str, allowed: Iterable[str], subdomains: bool = False) -
     """Exact host match after IDNA normalisation (http and https are one site)."""
     host = normalise_host(host)
     return any(host == h or (subdomains and host.endswith("." + h)) for h in allowed)
+
+
+ScopeKey = tuple[str, int | None]  # (normalised host, port; None = the scheme's default port)
+
+
+def scope_key(url: str) -> ScopeKey | None:
+    """(host, port) of an http(s) URL with the default port as None, so http and https on their default ports
+    are one site while another port is another site."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = normalise_host(parts.hostname or "")
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    return host, None if port in (None, _DEFAULT_PORTS[scheme]) else port
+
+
+def url_origin(url: str) -> str:
+    """The URL's origin as RFC 9309 scopes robots.txt: ``scheme://host[:port]`` (default port left out)."""
+    key = scope_key(url)
+    if key is None:
+        return ""
+    host, port = key
+    host = f"[{host}]" if ":" in host else host
+    return f"{urlsplit(url).scheme.lower()}://{host}" + (f":{port}" if port is not None else "")
+
+
+def parse_scope_entry(text: str) -> ScopeKey | None:
+    """An ``allowed_hosts`` entry: ``host`` (the default ports: http 80 and https 443) or ``host:port``."""
+    try:
+        parts = urlsplit("//" + text.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    host = normalise_host(parts.hostname or "")
+    if not host:
+        return None
+    return host, None if port in (None, 80, 443) else port
+
+
+class Scope:
+    """The allowed sites of a crawl: (host, port) pairs compared after IDNA and default-port normalisation;
+    with ``subdomains``, subdomains of a host on the same port too."""
+
+    def __init__(self, entries: Iterable[ScopeKey], subdomains: bool = False) -> None:
+        self.entries = tuple(dict.fromkeys(entries))
+        self.subdomains = subdomains
+
+    def contains(self, url: str) -> bool:
+        key = scope_key(url)
+        if key is None:
+            return False
+        host, port = key
+        return any(
+            port == p and (host == h or (self.subdomains and host.endswith("." + h))) for h, p in self.entries
+        )
 
 
 _YEAR_SEGMENT = re.compile(r"^(1[89]\d\d|2[01]\d\d)(?:[-_./](\d{1,2}))?(?:[-_./](\d{1,2}))?$")
