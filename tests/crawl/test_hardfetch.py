@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tillgang.cli import main
 from tillgang.crawl.config import CrawlConfig
 from tillgang.crawl.fetch import fetch_to_file
 from tillgang.crawl.robots import MAX_ROBOTS_BYTES, parse_robots
@@ -265,3 +266,67 @@ def test_allowed_host_without_a_port_means_the_default_ports() -> None:
     start = CrawlConfig(start_urls=("http://127.0.0.1:8000/",)).scope
     assert start.contains("http://127.0.0.1:8000/x") and not start.contains("http://127.0.0.1:8001/x")
     assert not start.contains("http://127.0.0.1/x")
+
+
+# ------------------------------------------------------------------ 9. malformed host names
+
+BAD_HOSTS = [
+    "http://a..b/",
+    "http://" + "a" * 64 + ".se/",
+    "http://.kommun.se/",
+    "http://" + "abcde." * 50 + "se/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_HOSTS)
+def test_url_problem_finds_malformed_hosts(url: str) -> None:
+    from tillgang.crawl.urls import url_problem
+
+    assert url_problem(url) is not None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.kommun.se/",
+        "https://räksmörgås.se/a",
+        "http://127.0.0.1:8000/",
+        "http://[::1]/",
+        "https://k.se./",
+    ],
+)
+def test_url_problem_accepts_good_urls(url: str) -> None:
+    from tillgang.crawl.urls import url_problem
+
+    assert url_problem(url) is None
+
+
+def test_check_reports_a_good_file_and_malformed_urls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "bra.html"
+    good.write_text(html("<h1>Bra</h1>"), encoding="utf-8")
+    code = main(["check", "--format", "json", "--jobs", "1", str(good), *BAD_HOSTS])
+    docs = json.loads(capsys.readouterr().out)["documents"]
+    assert [d["source"] for d in docs] == [str(good), *BAD_HOSTS]
+    assert docs[0]["error"] is None
+    for doc in docs[1:]:
+        assert doc["error"]["code"] == "fetch-failed"
+        assert "värdnamn" in doc["error"]["message"]
+    assert code == 3 or code == 1
+    main(["check", "--format", "json", "--lang", "en", "--jobs", "1", BAD_HOSTS[0]])
+    [doc] = json.loads(capsys.readouterr().out)["documents"]
+    assert "host name" in doc["error"]["message"]
+
+
+def test_fetch_document_refuses_a_malformed_host() -> None:
+    with pytest.raises(DocumentError) as err:
+        fetch_to_file("http://a..b/", allow_private=True)
+    assert err.value.code == "fetch-failed"
+
+
+def test_crawl_refuses_a_malformed_start_url() -> None:
+    from tillgang.crawl.config import ConfigError
+
+    with pytest.raises(ConfigError, match="host name"):
+        CrawlConfig(start_urls=(BAD_HOSTS[0],)).validate()

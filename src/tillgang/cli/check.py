@@ -65,10 +65,14 @@ def fetch_urls(
     import asyncio
 
     from ..crawl.fetch import fetch_document
+    from ..crawl.urls import url_problem, url_problem_message
     from ..engine import failed_entry
     from ..errors import DocumentError
 
     async def one(url: str) -> tuple[str, tuple[str, str] | DocumentEntry]:
+        problem = url_problem(url)
+        if problem:  # this URL's report says why; the others are still checked
+            return url, failed_entry("", url, "fetch-failed", url_problem_message(problem, lang), lang)
         try:
             fetched = await fetch_document(url, dest, limits, allow_private=allow_private)
         except DocumentError as exc:

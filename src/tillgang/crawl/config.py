@@ -164,10 +164,15 @@ class CrawlConfig:
     def validate(self) -> None:
         if not self.start_urls:
             raise ConfigError("no start URL: give one on the command line or set start_urls in the config")
+        from .urls import url_problem, url_problem_message
+
         for url in self.start_urls:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ConfigError(f"not an http(s) URL: {url}")
+            problem = url_problem(url)
+            if problem:
+                raise ConfigError(f"{url}: {url_problem_message(problem, 'en')}")
         for name in ("concurrency", "per_host_concurrency"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")

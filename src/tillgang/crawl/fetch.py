@@ -33,7 +33,7 @@ from .. import __version__
 from ..errors import DocumentError
 from ..limits import DEFAULT_LIMITS, Limits
 from .body import ACCEPT_ENCODING, BodyDecoder, BodyTooLarge, UnsupportedEncoding
-from .urls import canonicalize, url_host
+from .urls import canonicalize, url_host, url_problem, url_problem_message
 
 __all__ = [
     "FetchResult",
@@ -365,11 +365,14 @@ class Fetcher:
             location = await self._with_retries(current, headers, result, want, raw_cap)
             if location is None:
                 return result
-            target = urljoin(current, location)
+            try:
+                target = urljoin(current, location)
+            except ValueError:
+                target = location
             result.redirects.append({"status": result.status, "url": target})
             result.final_url = target
             canon = canonicalize(target)
-            if canon is None:
+            if canon is None or url_problem(target):
                 result.error, result.detail = "fetch-failed", f"redirect to an unusable URL: {target[:200]}"
                 return result
             if canon in seen:
@@ -575,10 +578,12 @@ async def _public_host(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "unsupported-url"
+    if url_problem(url):
+        return "malformed-url"
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError:
+    except (OSError, UnicodeError, ValueError):
         return None  # the request itself will report that the name does not resolve
     if not infos or not all(_is_public(str(info[4][0])) for info in infos):
         return "private-address"
@@ -608,7 +613,11 @@ async def fetch_document(
 ) -> FetchedFile:
     """Fetch one page or document to a temporary file under ``limits`` (``max_html_bytes`` for pages,
     ``max_file_bytes`` for documents). Private, loopback and link-local addresses are refused (at every
-    redirect hop) unless ``allow_private``. Raises ``DocumentError`` ("fetch-failed" or "too-large")."""
+    redirect hop) unless ``allow_private``; so is a malformed URL (``urls.url_problem``). Raises
+    ``DocumentError`` ("fetch-failed" or "too-large")."""
+    problem = url_problem(url)
+    if problem:
+        raise DocumentError("fetch-failed", f"{url}: {url_problem_message(problem, 'en')}")
     if not allow_private:
         reason = await _public_host(url)
         if reason:
@@ -656,6 +665,7 @@ async def fetch_document(
 
 
 _REFUSALS = {
+    "malformed-url": "redirected to a malformed URL",
     "private-address": "the address is private, loopback or link-local, which is not allowed",
     "unsupported-url": "only http and https URLs can be fetched",
     "out-of-scope": "redirected outside the allowed hosts",

@@ -26,6 +26,8 @@ __all__ = [
     "scope_key",
     "url_host",
     "url_origin",
+    "url_problem",
+    "url_problem_message",
 ]
 
 _UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -125,6 +127,101 @@ def host_in_scope(host: str, allowed: Iterable[str], subdomains: bool = False) -
     """Exact host match after IDNA normalisation (http and https are one site)."""
     host = normalise_host(host)
     return any(host == h or (subdomains and host.endswith("." + h)) for h in allowed)
+
+
+# url_problem codes -> (Swedish, English): why a URL cannot be fetched, before anything is sent
+URL_PROBLEMS: dict[str, tuple[str, str]] = {
+    "not-http": (
+        "Webbadressen måste börja med http:// eller https:// och ha ett värdnamn.",
+        "The URL must start with http:// or https:// and have a host name.",
+    ),
+    "malformed": ("Webbadressen kan inte tolkas.", "The URL cannot be parsed."),
+    "bad-port": ("Webbadressens port är ogiltig.", "The URL's port is not valid."),
+    "empty-label": (
+        "Webbadressens värdnamn är ogiltigt: en del av namnet är tom (till exempel två punkter i rad).",
+        "The URL's host name is not valid: a part of the name is empty (for example two dots in a row).",
+    ),
+    "label-too-long": (
+        "Webbadressens värdnamn är ogiltigt: en del av namnet är längre än 63 tecken.",
+        "The URL's host name is not valid: a part of the name is longer than 63 characters.",
+    ),
+    "host-too-long": (
+        "Webbadressens värdnamn är ogiltigt: namnet är längre än 253 tecken.",
+        "The URL's host name is not valid: the name is longer than 253 characters.",
+    ),
+    "bad-host": (
+        "Webbadressens värdnamn är ogiltigt: det innehåller tecken som inte får finnas i ett domännamn.",
+        "The URL's host name is not valid: it has characters a domain name cannot have.",
+    ),
+}
+_ASCII_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$", re.IGNORECASE)
+
+
+def _host_problem(host: str) -> str | None:
+    """None for an IP address or a host name that the IDNA rules (RFC 5890/5891, UTS #46) and DNS length
+    limits accept; else a ``URL_PROBLEMS`` code. Underscores are tolerated in ASCII labels (some intranet
+    names have them)."""
+    import ipaddress
+
+    import idna
+
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        if ":" in host:
+            return "bad-host"
+    name = host[:-1] if host.endswith(".") else host  # one final dot: a fully qualified name
+    if not name or "" in name.split("."):
+        return "empty-label"
+    if not name.isascii():
+        try:
+            name = idna.encode(name, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            text = str(exc).lower()
+            return "label-too-long" if "too long" in text and "label" in text else "bad-host"
+        except UnicodeError:
+            return "bad-host"
+    labels = name.split(".")
+    if any(len(label) > 63 for label in labels):
+        return "label-too-long"
+    if len(name) > 253:
+        return "host-too-long"
+    for label in labels:
+        if not _ASCII_LABEL.match(label):
+            return "bad-host"
+        if label.lower().startswith("xn--"):
+            try:
+                idna.decode(label)
+            except (idna.IDNAError, UnicodeError):
+                return "bad-host"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def url_problem(url: str) -> str | None:
+    """The one check of a URL given to tillgang (``tillgang check URL``, the register, start URLs, redirect
+    targets): None when it is an http(s) URL with a valid port and host, else a ``URL_PROBLEMS`` code."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "malformed"
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.netloc:
+        return "not-http"
+    try:
+        if parts.port == 0:
+            return "bad-port"
+    except ValueError:
+        return "bad-port"
+    host = parts.hostname or ""
+    if not host:
+        return "empty-label" if parts.netloc.split("@")[-1].startswith(".") else "not-http"
+    return _host_problem(host)
+
+
+def url_problem_message(code: str, lang: str = "sv") -> str:
+    sv, en = URL_PROBLEMS.get(code, URL_PROBLEMS["malformed"])
+    return en if lang == "en" else sv
 
 
 ScopeKey = tuple[str, int | None]  # (normalised host, port; None = the scheme's default port)

@@ -212,7 +212,7 @@ def _private_reason(url: str) -> str | None:
         return None
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+    except (OSError, UnicodeError, ValueError):
         return None  # the fetch reports that the name does not resolve
     for info in infos:
         try:
@@ -227,6 +227,16 @@ def _private_reason(url: str) -> str | None:
                 "hämtas inte. Ladda ner filen och ladda upp den i stället."
             )
     return None
+
+
+def _malformed(url: str, lang: str) -> str | None:
+    """The reason a URL (with a scheme) cannot be fetched at all, e.g. a malformed host name, or None."""
+    from ..crawl.urls import url_problem, url_problem_message
+
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None  # _private_reason's message about http(s)
+    problem = url_problem(url)
+    return url_problem_message(problem, lang) if problem else None
 
 
 def check_url(url: str, lang: str = "sv") -> Report:
@@ -246,6 +256,9 @@ def check_url(url: str, lang: str = "sv") -> Report:
         raise UploadRefused(400, "no-file", "Välj en fil eller ange en webbadress att granska.")
     if len(url) > 2048:
         raise UploadRefused(400, "bad-url", "Webbadressen är för lång (högst 2048 tecken).")
+    problem = _malformed(url, lang)
+    if problem:
+        raise UploadRefused(400, "bad-url", problem)
     reason = _private_reason(url)
     if reason:
         raise UploadRefused(400, "private-address" if "internt nät" in reason else "bad-url", reason)
