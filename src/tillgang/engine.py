@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from . import __version__
 from .catalogue import Catalogue, load
-from .errors import DocumentError, error_message
+from .errors import DocumentError, error_message, notice_dicts
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Document
 from .outcomes import Outcome, worst
@@ -178,6 +178,8 @@ def check_file(
         entry.update(check_document(doc, options))
         if doc.warnings:
             entry["warnings"] = list(doc.warnings)
+        if doc.notices:
+            entry["notices"] = notice_dicts(doc.notices, options.lang)
     except DocumentError as exc:
         entry["error"] = exc.as_dict(options.lang)
     except MemoryError:

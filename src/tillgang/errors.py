@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .report import ErrorDict
+from .report import ErrorDict, NoticeDict
 
-__all__ = ["ERROR_CODES", "DocumentError", "UsageError", "error_message"]
+__all__ = ["ERROR_CODES", "NOTICE_CODES", "DocumentError", "UsageError", "error_message", "notice_dicts"]
 
 # code -> (Swedish, English). The detail (technical, from the parser) is appended in parentheses.
 ERROR_CODES: dict[str, tuple[str, str]] = {
@@ -37,6 +37,33 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
         "An internal error in tillgang prevented the check. Please report it.",
     ),
 }
+
+
+# Notices: the document was checked, but something about how it was read is worth knowing. A report entry's
+# "notices" list holds {"code", "message"}; code -> (Swedish, English) templates over the notice's params.
+NOTICE_CODES: dict[str, tuple[str, str]] = {
+    "unknown-charset": (
+        'Teckenkodningen "{label}" i {source_sv} är okänd; sidan lästes som {used}. '
+        "Ange en känd teckenkodning, helst UTF-8.",
+        'The character encoding "{label}" in {source_en} is unknown; the page was read as {used}. '
+        "Name a known encoding, preferably UTF-8.",
+    ),
+}
+_NOTICE_WORDS = {
+    "http": ("HTTP-huvudet Content-Type", "the HTTP Content-Type header"),
+    "meta": ("sidans meta-element", "the page's meta element"),
+}
+
+
+def notice_dicts(notices: list[tuple[str, dict[str, str]]], lang: str = "sv") -> list[NoticeDict]:
+    """A document's notices ((code, params) from the reader) as the report's ``notices`` entries."""
+    out: list[NoticeDict] = []
+    for code, params in notices:
+        sv, en = NOTICE_CODES[code]
+        source_sv, source_en = _NOTICE_WORDS.get(params.get("source", ""), (params.get("source", ""),) * 2)
+        values = {**params, "source_sv": source_sv, "source_en": source_en}
+        out.append({"code": code, "message": (en if lang == "en" else sv).format(**values)})
+    return out
 
 
 def error_message(code: str, detail: str, lang: str = "sv") -> str:

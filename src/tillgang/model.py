@@ -118,6 +118,9 @@ class Document:
     text_chars: int | None = None  # characters of body text, for "long document" decisions
     page_count: int | None = None
     warnings: list[str] = field(default_factory=list)  # reader notes for the report (not findings)
+    notices: list[tuple[str, dict[str, str]]] = field(
+        default_factory=list
+    )  # (code, params): errors.NOTICE_CODES
     native: Any = None  # format-specific model for format-only checks
 
     def close(self) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "Finding",
     "FindingOutcome",
     "LocationDict",
+    "NoticeDict",
     "OutcomeValue",
     "Redirect",
     "Report",
@@ -51,6 +52,15 @@ class ToolInfo(TypedDict):
     name: str  # always "tillgang"
     version: str
     catalogue: str  # sha256 of rules/
+
+
+class NoticeDict(TypedDict):
+    """One of ``entry["notices"]``: something the reader had to assume to check the document at all (for
+    example an unknown charset read with a fallback encoding). ``code`` is one of
+    ``tillgang.errors.NOTICE_CODES``; ``message`` is in the report's language."""
+
+    code: str
+    message: str
 
 
 class ErrorDict(TypedDict):
@@ -125,6 +135,7 @@ class DocumentEntry(TypedDict):
     findings: NotRequired[list[Finding]]  # stable, absent with an error
     passed_targets: NotRequired[dict[str, int]]  # absent with an error
     warnings: NotRequired[list[str]]  # reader notes (not findings), only when there are any
+    notices: NotRequired[list[NoticeDict]]  # what the reader had to assume (e.g. an unknown charset), if any
 
 
 class Redirect(TypedDict):

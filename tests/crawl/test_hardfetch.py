@@ -330,3 +330,48 @@ def test_crawl_refuses_a_malformed_start_url() -> None:
 
     with pytest.raises(ConfigError, match="host name"):
         CrawlConfig(start_urls=(BAD_HOSTS[0],)).validate()
+
+
+# ------------------------------------------------------------------ 14. unknown charsets
+
+
+PAGE_UNKNOWN_META = (
+    '<!doctype html><html lang="sv"><head><meta charset="x-foobar"><title>Räksmörgås</title></head>'
+    "<body><main><h1>Räksmörgås</h1></main></body></html>"
+).encode()
+
+
+def test_unknown_meta_charset_in_a_file_falls_back_with_a_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "sida.html"
+    page.write_bytes(PAGE_UNKNOWN_META)
+    main(["check", "--format", "json", "--jobs", "1", str(page)])
+    [doc] = json.loads(capsys.readouterr().out)["documents"]
+    assert doc["error"] is None and doc["title"] == "Räksmörgås"
+    [notice] = doc["notices"]
+    assert notice["code"] == "unknown-charset" and "x-foobar" in notice["message"]
+    assert "teckenkodning" in notice["message"].lower()
+    main(["check", "--format", "text", "--lang", "en", "--jobs", "1", str(page)])
+    text = capsys.readouterr().out
+    assert "x-foobar" in text and "character encoding" in text.lower()
+    main(["check", "--format", "text", "--jobs", "1", str(page)])
+    assert "teckenkodning" in capsys.readouterr().out.lower()
+
+
+def test_unknown_http_charset_in_a_crawl_falls_back_with_a_notice(site: Site, tmp_path: Path) -> None:
+    site.page("/robots.txt", "", content_type="text/plain")
+    site.page(
+        "/", html('<h1>Räksmörgås</h1><a href="/meta">M</a>'), content_type="text/html; charset=x-foobar"
+    )
+    site.add("/meta", Resource(PAGE_UNKNOWN_META, "text/html"))
+    out = run(config(site, tmp_path, use_sitemaps=False, lang="en"))
+    entries = by_url(out, site)
+    assert set(entries) == {"/", "/meta"}  # the link was found on the page read with the fallback
+    for path in ("/", "/meta"):
+        entry = entries[path]
+        assert entry["error"] is None, entry["error"]
+        [notice] = entry["notices"]
+        assert notice["code"] == "unknown-charset" and "x-foobar" in notice["message"]
+        assert "character encoding" in notice["message"]
+    assert entries["/meta"]["title"] == "Räksmörgås"

@@ -17,7 +17,7 @@ from typing import Any, cast
 from lxml import etree
 
 from ..engine import CheckOptions, check_document
-from ..errors import DocumentError
+from ..errors import DocumentError, notice_dicts
 from ..model import Document
 from ..report import DocumentEntry
 from .links import PageLinks
@@ -57,6 +57,8 @@ def check_page_bytes(
         entry.update(check_document(doc, options))
         if doc.warnings:
             entry["warnings"] = list(doc.warnings)
+        if doc.notices:
+            entry["notices"] = notice_dicts(doc.notices, options.lang)
     except DocumentError as exc:
         entry["error"] = exc.as_dict(options.lang)
     except (MemoryError, RecursionError):

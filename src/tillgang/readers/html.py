@@ -8,6 +8,7 @@ page rule applies to it (notes/html-and-crawl.md §2).
 
 from __future__ import annotations
 
+import codecs
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ _PROLOG = re.compile(
 )
 _META_CHARSET = re.compile(rb"<meta[^>]+charset", re.I)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_META_LABEL = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([^\s\"'>/;]+)", re.I)
 
 
 def read(path: Path, source: str, limits: Limits) -> Document:
@@ -69,36 +71,73 @@ def http_charset(content_type: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _encoding(data: bytes, content_type: str | None) -> str | None:
-    """The HTTP charset; else None when the bytes say it (BOM, meta charset); else UTF-8 if they decode as it."""
+@lru_cache(maxsize=64)
+def _known_encoding(label: str) -> bool:
+    """Both Python and lxml (libxml2) can decode ``label``."""
+    try:
+        codecs.lookup(label)
+        etree.HTMLParser(encoding=label)
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
+Notice = tuple[str, dict[str, str]]
+
+
+def _encoding(data: bytes, content_type: str | None) -> tuple[str | None, list[Notice]]:
+    """The encoding to parse with, in the HTML standard's order: a BOM; the HTTP charset; a meta charset (None:
+    lxml reads the BOM or the meta element itself); else UTF-8 if the bytes decode as it, else windows-1252.
+    A charset that names an unknown encoding is skipped for the next source, with an ``unknown-charset``
+    notice."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None, []
+    unknown: list[tuple[str, str]] = []
     charset = http_charset(content_type)
     if charset:
-        return charset
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return None
-    if _META_CHARSET.search(data[:2048]):
-        return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "windows-1252"
-    return "utf-8"
+        if _known_encoding(charset):
+            return charset, []
+        unknown.append(("http", charset))
+    encoding: str | None
+    head = data[:2048]
+    meta = _META_LABEL.search(head)
+    label = meta.group(1).decode("ascii", "replace") if meta else ""
+    if (meta and _known_encoding(label)) or (not meta and _META_CHARSET.search(head)):
+        encoding, used = None, label or "meta"
+    else:
+        if meta:
+            unknown.append(("meta", label))
+        try:
+            data.decode("utf-8")
+            encoding = used = "utf-8"
+        except UnicodeDecodeError:
+            encoding = used = "windows-1252"
+    notices = [
+        (
+            "unknown-charset",
+            {"label": name[:40], "source": source, "used": used.upper() if used == "utf-8" else used},
+        )
+        for source, name in unknown
+    ]
+    return encoding, notices
 
 
 def parse(data: bytes, content_type: str | None = None) -> etree._Element:
-    encoding = _encoding(data, content_type)
+    return parse_with_notices(data, content_type)[0]
+
+
+def parse_with_notices(data: bytes, content_type: str | None = None) -> tuple[etree._Element, list[Notice]]:
+    encoding, notices = _encoding(data, content_type)
     parser = etree.HTMLParser(
         encoding=encoding, no_network=True, remove_blank_text=False, default_doctype=False
     )
     try:
         root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, LookupError) as exc:
-        if isinstance(exc, LookupError) and content_type:
-            return parse(data, None)
         raise DocumentError("corrupt", f"not readable as HTML: {exc}") from exc
     if root is None:
         raise DocumentError("corrupt", "no HTML content")
-    return root
+    return root, notices
 
 
 def read_bytes(
@@ -118,11 +157,12 @@ def read_bytes(
     name = filename or ("" if "://" in source else source.rstrip("/").rsplit("/", 1)[-1])
     if not data.strip():
         raise DocumentError("corrupt", "the file is empty")
-    root = parse(data, content_type)
+    root, notices = parse_with_notices(data, content_type)
     page = Page(root, kind, MAX_ELEMENTS)
     if kind != "html":
-        return Document(format=kind, source=source, filename=name, native=page)
+        return Document(format=kind, source=source, filename=name, native=page, notices=notices)
     doc = Document(
+        notices=notices,
         format="html",
         source=source,
         filename=name,

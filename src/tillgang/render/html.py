@@ -168,9 +168,10 @@ def render_html_fragment(report: Report, lang: str = "sv", heading_level: int = 
             out.append("</ul>")
             fix = " ".join(rule.fix_for(doc.get("format") or "", lang).split())
             out.append(f'<p class="fix"><strong>{escape(t["fix"])}:</strong> {escape(fix)}</p>')
-        if doc.get("warnings"):
+        notes = [*doc.get("warnings", []), *(n["message"] for n in doc.get("notices", []))]
+        if notes:
             out.append(f"<h{hd + 1}>{escape(h['warnings'])}</h{hd + 1}><ul>")
-            out.extend(f"<li>{escape(w)}</li>" for w in doc["warnings"])
+            out.extend(f"<li>{escape(w)}</li>" for w in notes)
             out.append("</ul>")
         out.append("</section>")
     return "\n".join(out)

@@ -221,6 +221,8 @@ def render_text(report: Report, lang: str = "sv") -> str:
             lines.append(_wrap(f"{t['fix']}: {rule.fix_for(doc.get('format') or '', lang)}", "      "))
         for warning in doc.get("warnings", []):
             lines.append(_wrap(f"(i) {visible(warning)}", "  "))
+        for notice in doc.get("notices", []):
+            lines.append(_wrap(f"(i) {visible(notice['message'])}", "  "))
         lines.append("")
     lines.append(t["summary"].format(n=len(docs), bad=n_bad, review=n_review, err=n_err))
     lines.append(t["disclaimer"])
