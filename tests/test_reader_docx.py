@@ -828,3 +828,43 @@ def test_smartart_ole_and_watermarks(tmp_path: Path) -> None:
     doc = read(make_docx(tmp_path, smartart + ole + watermark))
     assert [(i.kind, i.alt) for i in doc.images or []] == [("smartart", "Organisationsschema"), ("ole", None)]
     assert doc.native.floating == []
+
+
+def test_a_part_whose_deflate_stream_is_broken_is_corrupt(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """zlib's own error (not BadZipFile) from a damaged deflate stream is the reader's "corrupt", not an
+    exception that escapes the reader (logged as an internal failure)."""
+    import io
+    import logging
+    import zipfile
+    import zlib
+
+    from tillgang.engine import CheckOptions, check_file
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "[Content_Types].xml", "<Types>" + "<Default Extension='x' ContentType='y'/>" * 200 + "</Types>"
+        )
+    good = buf.getvalue()
+    start = good.index(b"[Content_Types].xml") + len("[Content_Types].xml")
+    damaged = None
+    for offset in range(start, start + 40):  # find a byte whose change makes zlib itself fail
+        candidate = bytearray(good)
+        candidate[offset] ^= 0xFF
+        try:
+            with zipfile.ZipFile(io.BytesIO(bytes(candidate))) as zf:
+                zf.read("[Content_Types].xml")
+        except zlib.error:
+            damaged = bytes(candidate)
+            break
+        except Exception:
+            continue
+    assert damaged is not None
+    path = tmp_path / "broken.docx"
+    path.write_bytes(damaged)
+    with caplog.at_level(logging.ERROR, logger="tillgang"):
+        entry = check_file(path, CheckOptions())
+    assert entry["error"] is not None and entry["error"]["code"] == "corrupt"
+    assert [r.getMessage()[:200] for r in caplog.records if r.levelno >= logging.ERROR] == []

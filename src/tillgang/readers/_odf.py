@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,14 +133,14 @@ class OdfPackage(Package):
 def open_odf(path: Path, limits: Limits) -> OdfPackage:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise DocumentError("corrupt", f"not a readable zip package: {exc}") from exc
     try:
         return OdfPackage(zf, limits)
     except DocumentError:
         zf.close()
         raise
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError) as exc:
         zf.close()
         raise DocumentError("corrupt", f"broken zip package: {exc}") from exc
 
@@ -167,7 +168,7 @@ def sniff_zip(path: Path, limits: Limits) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise DocumentError("corrupt", f"not a readable zip package: {exc}") from exc
     if not _looks_like_odf(names):
         return sniff_package(path, limits)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -203,7 +204,7 @@ class Package:
                             "too-large", f"part {partname} has a compression ratio above the limit"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise DocumentError("corrupt", f"part {partname} cannot be read: {exc}") from exc
         except RuntimeError as exc:  # zipfile raises RuntimeError for encrypted entries
             raise DocumentError("encrypted", f"part {partname}: {exc}") from exc
@@ -382,13 +383,13 @@ def sniff_package(path: Path, limits: Limits) -> str:
 def open_package(path: Path, limits: Limits) -> Package:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise DocumentError("corrupt", f"not a readable zip package: {exc}") from exc
     try:
         return Package(zf, limits)
     except DocumentError:
         zf.close()
         raise
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError) as exc:
         zf.close()
         raise DocumentError("corrupt", f"broken zip package: {exc}") from exc
