@@ -23,6 +23,7 @@ __all__ = [
     "AttrType",
     "RoleDef",
     "is_valid_role",
+    "prohibited_attrs",
     "required_attrs",
     "role_is_a",
     "supported_attrs",
@@ -262,6 +263,21 @@ NAME_PROHIBITED = frozenset(
         "doc-pageheader",
     ]
 )
+# Global attributes a role prohibits (WAI-ARIA 1.2 "Prohibited States and Properties"; the ARIA 1.3 braille
+# attributes follow aria-label and aria-roledescription).
+_NAME_ATTRS = frozenset({"aria-label", "aria-labelledby", "aria-braillelabel"})
+_ROLEDESC_ATTRS = frozenset({"aria-roledescription", "aria-brailleroledescription"})
+
+
+def prohibited_attrs(role: str | None) -> frozenset[str]:
+    """The global states and properties ``role`` prohibits."""
+    if role == "generic":
+        return _NAME_ATTRS | _ROLEDESC_ATTRS
+    if role in NAME_PROHIBITED:
+        return _NAME_ATTRS
+    return frozenset()
+
+
 CHILDREN_PRESENTATIONAL = frozenset(
     [
         "button",

@@ -120,6 +120,31 @@ _HTML_ALLOWED = {
     "aria-invalid": ("input", "select", "textarea"),
     "aria-placeholder": ("input", "textarea"),
 }
+# ARIA in HTML: elements with no corresponding role take global attributes only; audio and video also take those
+# of the application role.
+_NO_ROLE_ELEMENTS = frozenset(
+    [
+        "audio",
+        "video",
+        "canvas",
+        "embed",
+        "iframe",
+        "label",
+        "legend",
+        "map",
+        "object",
+        "picture",
+        "figcaption",
+        "kbd",
+        "var",
+        "wbr",
+        "rp",
+        "rt",
+        "ruby",
+        "col",
+        "colgroup",
+    ]
+)
 
 
 @check("aria-allowed-attr", formats=("html",))
@@ -132,17 +157,22 @@ def aria_allowed_attr(doc: Document, out: Results) -> None:
         if not attrs or info.prog_hidden:
             continue
         role = info.role
+        prohibited = _aria.prohibited_attrs(role) if info.in_at and info.tag not in ("body", "html") else ()
         for name, value in attrs:
-            if name in ("aria-label", "aria-labelledby") and role in _aria.NAME_PROHIBITED and info.in_at:
-                if info.tag in ("body", "html"):
-                    continue
+            if name in prohibited:
                 out.failed("prohibited", at(page, info), attribute=name, role=role or "")
                 continue
             if name in _aria.GLOBAL_ATTRS or info.tag in _HTML_ALLOWED.get(name, ()):
                 out.passed(at(page, info))
                 continue
             if role is None:
-                if info.explicit_role is None and info.tag not in ("div", "span"):
+                if info.explicit_role is not None:
+                    continue
+                if info.tag in ("audio", "video") and name in _aria.supported_attrs("application"):
+                    out.passed(at(page, info))
+                elif info.tag in _NO_ROLE_ELEMENTS and not info.in_svg:
+                    out.failed("not-allowed", at(page, info), attribute=name, role=info.tag)
+                elif info.tag not in ("div", "span"):
                     out.cant_tell("unknown-role", at(page, info), attribute=name, element=info.tag)
                 continue
             if role in ("none", "presentation") or info.in_pres_children:

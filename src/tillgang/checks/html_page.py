@@ -8,10 +8,9 @@ from ..lang import LangStatus, act_lang_status
 from ..model import Document, Location
 from ..readers.native import Info, Page, parse_int
 from ..registry import Results, check
-from .html_common import at, page_of, short
+from .html_common import at, offscreen, page_of, short
 
 PAGE = Location(selector="html")
-MENU_LINKS = 3  # links on a page with no way to skip them: treated as a repeated block
 
 
 def _texts_by_lang_owner(page: Page) -> set[int]:
@@ -205,37 +204,141 @@ def landmark_one_main(doc: Document, out: Results) -> None:
         out.failed("missing", PAGE)
 
 
+# Landmarks that hold content repeated on every page of a site (ACT "block of repeated content": most often the
+# navigation; the banner and complementary content too).
+_REPEATED_ROLES = frozenset({"navigation", "banner", "complementary", "contentinfo", "search"})
+# Landmarks that mark where a page's own content is (ACT b40fd1).
+_CONTENT_LANDMARKS = frozenset({"main", "region", "form", "article"})
+_NOT_SEEN = frozenset(
+    {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "off-screen", "offscreen"}
+)
+
+
+def _perceivable(info: Info) -> bool:
+    """Has rendered text of its own (or is an image with a text alternative)."""
+    if not info.visible or info.tag in ("script", "style", "template", "noscript", "title"):
+        return False
+    el = info.el
+    if el.text and el.text.strip():
+        return True
+    if info.tag in ("img", "svg", "video", "canvas", "iframe", "object") and not info.prog_hidden:
+        return True
+    return any(c.tail and c.tail.strip() for c in el)
+
+
+def _link_block(page: Page, first: Info, body: Info) -> tuple[int, int] | None:
+    """The block of links that starts the page without a landmark: the child of ``body`` (or the run of inline
+    links at body level) that holds the first link, when its text is (nearly) all link text and it has at least
+    two ``a`` elements."""
+    top = first
+    while top.parent is not None and top.parent is not body:
+        top = top.parent
+    if top.parent is not body:
+        return None
+    start, end = top.index, top.end
+    if top.tag == "a":
+        # inline links directly in body: the run of consecutive ``a`` siblings
+        el = top.el
+        while True:
+            nxt = el.getnext()
+            if (el.tail and el.tail.strip()) or nxt is None or not isinstance(nxt.tag, str):
+                break
+            ninfo = page.info(nxt)
+            if ninfo.tag != "a":
+                break
+            end, el = ninfo.end, nxt
+    anchors = [i for i in page.infos[start : end + 1] if i.tag == "a"]
+    if len(anchors) < 2:
+        return None
+    text = total = 0
+    for i in page.infos[start : end + 1]:
+        own = len(" ".join(((i.el.text or "") + "".join(c.tail or "" for c in i.el)).split()))
+        total += own
+        if i.tag == "a" or any(a.index <= i.index <= a.end for a in anchors):
+            text += own
+    return (start, end) if total and text >= 0.8 * total else None
+
+
 @check("bypass", formats=("html",))
 def bypass(doc: Document, out: Results) -> None:
+    """2.4.1 as the ACT composite cf77f2: the page passes when one of its atomic rules does (a heading 047fe0, a
+    landmark b40fd1, an instrument to the content ye5d6e, collapsible blocks 3e12e1). Repeated content is
+    approximated by the navigation-type landmarks, or else by a block of links at the start of the page."""
     page = page_of(doc)
     if page is None:
         return
-    links = [i for i in page.iter("a") if i.el.get("href") is not None]
+    links = [i for i in page.iter("a", "area") if i.el.get("href") is not None and i.visible]
     if not links:
+        return  # no instrument leads to another page, so no block of content is repeated (ACT definition)
+    blocks = [(i.index, i.end) for i in page.with_role(*_REPEATED_ROLES) if i.visible]
+    body = next(iter(page.iter("body")), None)
+    if not blocks and body is not None:
+        block = _link_block(page, links[0], body)
+        if block is not None:
+            blocks = [block]
+    if not blocks:
+        # Nothing looks like a repeated block: a main landmark or a heading is enough, else a person judges.
+        if any(i.in_at for i in page.with_role("main")) or any(i.in_at for i in page.with_role("heading")):
+            out.passed(PAGE)
+        else:
+            out.cant_tell("unknown", PAGE)
         return
-    if any(not i.prog_hidden for i in page.with_role("main")):
+    first = min(start for start, _ in blocks)
+
+    def repeated(info: Info) -> bool:
+        return any(start <= info.index <= end for start, end in blocks)
+
+    after = [i for i in page.infos[first:] if not repeated(i)]
+    if not any(_perceivable(i) for i in after):
+        out.passed(PAGE)  # no non-repeated content after the repeated content: nothing to skip to
+        return
+    # b40fd1: a landmark in the accessibility tree that holds the page's own content
+    if any(i.in_at for i in page.with_role("main")) or any(
+        i.role in _CONTENT_LANDMARKS and i.in_at and i.index > first for i in after
+    ):
         out.passed(PAGE)
         return
-    if any(i.in_at for i in page.with_role("heading")):
+    # 047fe0: a visible heading in the accessibility tree in the non-repeated content
+    headings = [i for i in after if i.role == "heading" and i.in_at and page.name(i.el)]
+    seen = [h for h in headings if not _unseen(h)]
+    if seen:
         out.passed(PAGE)
         return
+    if headings:
+        # The heading may be visually hidden (an "sr-only"/"off-screen" class): a person checks.
+        out.cant_tell("heading-unseen", PAGE)
+        return
+    # ye5d6e: an in-page link to the content
     for info in links:
         href = (info.el.get("href") or "").strip()
         if href.startswith("#") and len(href) > 1 and href[1:2] not in ("/", "!"):
-            target = href[1:]
-            if page.by_id(target) is not None or any(i.el.get("name") == target for i in page.iter("a")):
-                # A skip link exists, but only a person can see whether it leads past the repeated blocks.
+            target = page.by_id(href[1:]) or next(
+                (i for i in page.iter("a") if i.el.get("name") == href[1:]), None
+            )
+            landing = None
+            if target is not None:
+                landing = next((i for i in page.infos[target.index :] if _perceivable(i)), None)
+            if landing is not None and landing.index > first and not repeated(landing):
+                # A link to the first non-repeated content (its target may be an empty element just before it).
+                # Whether it is visible when focused and comes before the repeated block needs a person.
                 out.cant_tell("skip-link", PAGE, href=href[:60])
                 return
-    # No main, heading or skip link. With a block of links (a menu) and nothing a script could use to
-    # collapse it, the repeated block cannot be skipped; otherwise a person must judge.
-    landmarks = any(
-        i.role in ("navigation", "banner", "complementary", "contentinfo", "region", "search", "form")
-        and not i.prog_hidden
-        for i in page.infos
-    )
-    scripted = any(i.role in ("button", "tab") or i.tag in ("details", "script") for i in page.infos)
-    if len(links) >= MENU_LINKS and not landmarks and not scripted:
-        out.failed("missing", PAGE, links=len(links))
-    else:
+    # 3e12e1: something a script could use to collapse the repeated blocks
+    if any(i.role in ("button", "tab") or i.tag in ("details", "script") for i in page.infos) or any(
+        "onclick" in i.attrs for i in links
+    ):
         out.cant_tell("unknown", PAGE)
+        return
+    out.failed("missing", PAGE, links=len(links))
+
+
+def _unseen(info: Info) -> bool:
+    """Probably not visible although in the accessibility tree: a visually-hidden class or an inline
+    off-screen position, on it or an ancestor."""
+    node: Info | None = info
+    while node is not None:
+        classes = (node.attrs.get("class") or "").lower().split()
+        if not _NOT_SEEN.isdisjoint(classes) or node.hint_hidden:
+            return True
+        node = node.parent
+    return offscreen(info)

@@ -1,0 +1,272 @@
+"""ACT rules re-derived from their text: one small page per clause of a rule's Applicability, Expectations,
+Assumptions and Accessibility Support notes, and of the specifications they cite (WAI-ARIA 1.2, HTML-AAM,
+ARIA in HTML, accname 1.2). Written from the rule texts, not copied from the published test cases: they pin
+down what each rule decides statically, and in particular that a passed or inapplicable page is never failed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tillgang.engine import CheckOptions, check_document
+from tillgang.limits import DEFAULT_LIMITS
+from tillgang.readers.html import read_bytes
+
+
+def outcome(rule: str, body: str, head: str = "<title>Sida</title>") -> str:
+    html = f'<!DOCTYPE html><html lang="sv"><head>{head}</head><body>{body}</body></html>'
+    doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
+    try:
+        result = check_document(doc, CheckOptions(rules=frozenset({rule})))
+    finally:
+        doc.close()
+    return str(result["rules"].get(rule, "inapplicable"))
+
+
+NAV = '<nav><ul><li><a href="/a">Alfa</a></li><li><a href="/b">Beta</a></li></ul></nav>'
+TEXT = "<p>Sidans eget innehåll, som inte upprepas på andra sidor.</p>"
+
+CASES: list[tuple[str, str, str, str]] = [
+    # ---- bypass (composite cf77f2 of 047fe0 heading, b40fd1 landmark, ye5d6e instrument, 3e12e1 collapsible).
+    # Repeated content needs an instrument to another page (ACT "block of repeated content", distance 1).
+    ("bypass", "no link at all: nothing is repeated", "<nav><p>Meny</p></nav>" + TEXT, "inapplicable"),
+    (
+        "bypass",
+        "047fe0: heading in the content after the nav",
+        NAV + "<div><h2>Rubrik</h2>" + TEXT + "</div>",
+        "passed",
+    ),
+    (
+        "bypass",
+        "047fe0: role=heading counts",
+        NAV + '<div role="heading" aria-level="1">R</div>' + TEXT,
+        "passed",
+    ),
+    (
+        "bypass",
+        "047fe0: a heading only inside the nav is repeated",
+        "<nav><h2>Meny</h2>" + NAV[5:] + TEXT,
+        "failed",
+    ),
+    (
+        "bypass",
+        "047fe0: an aria-hidden heading is not in the tree",
+        NAV + '<h1 aria-hidden="true">R</h1>' + TEXT,
+        "failed",
+    ),
+    (
+        "bypass",
+        "047fe0: a heading in the banner is repeated",
+        "<header><h1>Kommunen</h1>" + NAV + "</header>" + TEXT,
+        "failed",
+    ),
+    (
+        "bypass",
+        "047fe0: visually hidden heading needs a person",
+        NAV + '<h1 class="sr-only">R</h1>' + TEXT,
+        "cantTell",
+    ),
+    (
+        "bypass",
+        "047fe0: a heading-looking strong is no heading",
+        NAV + '<strong style="font-size:2em">R</strong>' + TEXT,
+        "failed",
+    ),
+    ("bypass", "b40fd1: content in main", NAV + "<main>" + TEXT + "</main>", "passed"),
+    ("bypass", "b40fd1: role=main counts", NAV + '<div role="main">' + TEXT + "</div>", "passed"),
+    (
+        "bypass",
+        "b40fd1: an aria-hidden main is not in the tree",
+        NAV + '<main aria-hidden="true">' + TEXT + "</main>",
+        "failed",
+    ),
+    (
+        "bypass",
+        "b40fd1: one main in the tree is enough",
+        NAV + '<main aria-hidden="true"><p>a</p></main><main>' + TEXT + "</main>",
+        "passed",
+    ),
+    (
+        "bypass",
+        "b40fd1: a named region after the nav",
+        NAV + '<section aria-label="Nyheter">' + TEXT + "</section>",
+        "passed",
+    ),
+    (
+        "bypass",
+        "a div of links without landmark is a repeated block",
+        '<div><ol><li><a href="/a">Ett</a></li><li><a href="/b">Två</a></li></ol></div>' + TEXT,
+        "failed",
+    ),
+    (
+        "bypass",
+        "a link inside a paragraph is no menu",
+        '<p>Läs <a href="/x">mer här</a> om bygglov och annat.</p>' + TEXT,
+        "cantTell",
+    ),
+    ("bypass", "no content after the repeated block", "<main><p>Text</p></main>" + NAV, "passed"),
+    (
+        "bypass",
+        "ye5d6e: a skip link to the content",
+        '<a href="#c">Till innehållet</a>' + NAV + '<div id="c">' + TEXT + "</div>",
+        "cantTell",
+    ),
+    (
+        "bypass",
+        "ye5d6e: an empty target just before the content",
+        '<a href="#c">Till innehållet</a><aside><p>Om boken</p><span id="c"></span></aside>' + NAV + TEXT,
+        "failed",  # the nav comes after the target: the link does not skip it
+    ),
+    (
+        "bypass",
+        "ye5d6e: an empty target at the end of the repeated block",
+        '<a href="#c">Till innehållet</a>'
+        + "<nav><a href='/a'>A</a><a href='/b'>B</a><span id='c'></span></nav>"
+        + TEXT,
+        "cantTell",
+    ),
+    (
+        "bypass",
+        "ye5d6e: a link into the repeated block skips nothing",
+        '<a href="#m">Meny</a><nav id="m"><a href="/a">A</a></nav>' + TEXT,
+        "failed",
+    ),
+    (
+        "bypass",
+        "3e12e1: a button may collapse the menu",
+        "<button>Dölj menyn</button>" + NAV + TEXT,
+        "cantTell",
+    ),
+    (
+        "bypass",
+        "3e12e1: a details element collapses",
+        "<details open><summary>Meny</summary>" + NAV + "</details>" + TEXT,
+        "cantTell",
+    ),
+    # ---- aria-allowed-attr: 5c01ea (permitted) and kb1m8s (prohibited globals)
+    (
+        "aria-allowed-attr",
+        "5c01ea: supported on the implicit role",
+        '<button aria-pressed="true">B</button>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "5c01ea: not supported on button",
+        '<button aria-valuenow="3">B</button>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "5c01ea: required counts as supported",
+        '<div role="slider" aria-valuenow="3">S</div>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "5c01ea: inherited from a superclass",
+        '<div role="treeitem" aria-level="2">T</div>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "5c01ea: empty values are still attributes",
+        '<div role="link" aria-checked="">L</div>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "5c01ea: conflict resolution gives button back",
+        '<button role="none" aria-pressed="false">B</button>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "5c01ea: not in the tree",
+        '<div role="link" aria-checked="true" style="display:none">L</div>',
+        "inapplicable",
+    ),
+    (
+        "aria-allowed-attr",
+        "ARIA in HTML: audio takes application's",
+        '<audio controls aria-expanded="false"></audio>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "ARIA in HTML: audio has no orientation",
+        '<audio controls aria-orientation="vertical"></audio>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "ARIA in HTML: label has no role",
+        '<label aria-checked="true">E</label>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "ARIA in HTML: input takes aria-required",
+        '<input type="date" aria-required="true">',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: a global on a generic div",
+        '<div aria-live="polite">Text</div>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: aria-label prohibited on generic",
+        '<div aria-label="Namn">Text</div>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: labelledby prohibited on paragraph",
+        '<p aria-labelledby="x">T</p><i id="x">x</i>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: braille label follows aria-label",
+        '<p aria-braillelabel="t">T</p>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: roledescription prohibited on generic",
+        '<span aria-roledescription="sak">T</span>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: roledescription fine on a region",
+        '<section aria-label="N" aria-roledescription="sak">T</section>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: braille label fine on a heading",
+        '<div role="heading" aria-level="2" aria-braillelabel="r">R</div>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: hidden generic is not in the tree",
+        '<div aria-label="x" hidden></div>',
+        "inapplicable",
+    ),
+    (
+        "aria-allowed-attr",
+        "kb1m8s: an aria-hidden generic is not in the tree",
+        '<div aria-hidden="true" aria-label="x">t</div>',
+        "inapplicable",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "why", "body", "expected"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
+def test_spec_case(rule: str, why: str, body: str, expected: str) -> None:
+    assert outcome(rule, body) == expected, why
