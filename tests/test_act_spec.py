@@ -267,6 +267,115 @@ CASES: list[tuple[str, str, str, str]] = [
 ]
 
 
+CASES += [
+    # ---- label-content-name-mismatch (2ee8b8): the label in name algorithm on the visible inner text
+    (
+        "label-content-name-mismatch",
+        "same words",
+        '<a href="/" aria-label="Bygglov och tillstånd">Bygglov</a>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "case and whitespace",
+        '<button aria-label="  SÖK  på sidan">sök</button>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "punctuation is not a letter",
+        '<button aria-label="Nästa sida">Nästa sida »</button>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "hyphen splits words on both sides",
+        '<a href="/" aria-label="e-tjänster för dig">e-tjänster</a>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "round brackets are dropped",
+        '<button aria-label="Sök">Sök (Ctrl K)</button>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "compatibility forms (NFKD)",
+        '<a href="/" aria-label="ﬁnd it">find it</a>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "emoji are not letters",
+        '<button aria-label="Jag gillar bananer">Jag gillar 🍌</button>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "only emoji: an empty label",
+        '<button aria-label="Gilla">👍</button>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "math symbols written out",
+        '<a href="/" aria-label="två gånger två">2×2</a>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "words must be contiguous",
+        '<button aria-label="Nästa blanka sida">Nästa sida</button>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "whole words, not substrings",
+        '<a href="/" aria-label="Förskoleplats">Skola</a>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "an icon-font word is non-text",
+        '<button class="material-icons" aria-label="Sök">search</button>',
+        "cantTell",
+    ),
+    (
+        "label-content-name-mismatch",
+        "a single letter may be a symbol",
+        '<button aria-label="Stäng">x</button>',
+        "cantTell",
+    ),
+    (
+        "label-content-name-mismatch",
+        "sr-only text is not visible",
+        '<a href="/" aria-label="Läs mer">Läs mer<span class="sr-only"> om bygglov</span></a>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "display:none text is not visible",
+        '<button aria-label="Skicka">Skicka<span style="display:none">x y</span></button>',
+        "passed",
+    ),
+    ("label-content-name-mismatch", "not a widget", '<nav aria-label="Huvudmeny">Meny</nav>', "inapplicable"),
+    ("label-content-name-mismatch", "no aria-label or labelledby", "<button>Skicka</button>", "inapplicable"),
+    (
+        "label-content-name-mismatch",
+        "no visible text",
+        '<a href="/" aria-label="Start"><img src="l.png" alt="Logga"></a>',
+        "inapplicable",
+    ),
+    (
+        "label-content-name-mismatch",
+        "aria-labelledby with the element itself",
+        '<a id="l" href="/" aria-labelledby="l x">Läs mer</a><span id="x">om avgifter</span>',
+        "passed",
+    ),
+]
+
+
 @pytest.mark.parametrize(("rule", "why", "body", "expected"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_spec_case(rule: str, why: str, body: str, expected: str) -> None:
     assert outcome(rule, body) == expected, why

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..model import Document
 from ..readers.native import BLOCK_TAGS, Info, Page, style_declarations
@@ -298,7 +299,8 @@ NAME_FROM_CONTENT_WIDGETS = frozenset(
 _SR_ONLY = frozenset(
     {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "element-invisible"}
 )
-_WORD = re.compile(r"[^\W_]+")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_ICON_CLASS = re.compile(r"(^|[-_])(icon|icons|material|glyph|glyphicon|fa|fas|far|fab|symbol)([-_]|$)")
 
 
 def _inline(info: Info) -> bool:
@@ -330,6 +332,8 @@ def visible_text(page: Page, info: Info) -> str:
                     parts.append(" " if block else "")
                     walk(c)
                     parts.append(" " if block else "")
+                elif not c.not_rendered and c.tag not in ("script", "style", "template"):
+                    parts.append(" ")  # rendered but not visible: a space (ACT "visible inner text")
             if child.tail:
                 parts.append(child.tail)
 
@@ -338,7 +342,42 @@ def visible_text(page: Page, info: Info) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """ACT's label in name tokenizer: drop round-bracketed text, case-fold, NFKD, keep only Unicode letters (L)
+    and numbers (N), split on the rest."""
+    while True:
+        stripped = _PARENTHESES.sub(" ", text)
+        if stripped == text:
+            break
+        text = stripped
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c if unicodedata.category(c)[0] in "LN" else " " for c in folded)
+    return kept.split()
+
+
+def _icon_font(page: Page, info: Info) -> bool:
+    """The text may be drawn as an icon by a symbol font: an icon-font class on the element, an ancestor or a
+    descendant, or a style sheet on the page that loads or names an icon font."""
+    nodes = page.subtree(info)
+    p = info.parent
+    while p is not None:
+        nodes = [*nodes, p]
+        p = p.parent
+    for node in nodes:
+        for token in (node.attrs.get("class") or "").lower().split():
+            if _ICON_CLASS.search(token):
+                return True
+        style = (node.attrs.get("style") or "").lower()
+        if "font-family" in style and ("icon" in style or "symbol" in style):
+            return True
+    for link in page.iter("link"):
+        href = (link.attrs.get("href") or "").lower()
+        if "icon" in href or "awesome" in href or "symbol" in href:
+            return True
+    for sheet in page.iter("style"):
+        css = "".join(sheet.el.itertext()).lower()
+        if "font-family" in css and ("icon" in css or "symbol" in css or "awesome" in css):
+            return True
+    return False
 
 
 def _contains(label: list[str], words: list[str]) -> bool:
@@ -358,12 +397,17 @@ def label_content_name_mismatch(doc: Document, out: Results) -> None:
         text = visible_text(page, info)
         words = _words(text)
         if not words:
-            continue  # only symbols, images or no text: nothing visible to compare
+            if text.strip():
+                out.passed(at(page, info))  # only symbols: the empty label is contained in any name
+            continue
         name = page.name(info.el)
         if _contains(_words(name), words):
             out.passed(at(page, info))
-        elif len(words) == 1 and len(words[0]) == 1 and words[0].isalpha():
-            # a single letter ("X", "i") is usually an icon, not text: a person decides
+        elif (len(words) == 1 and len(words[0]) == 1 and words[0].isalpha()) or (
+            len(words) == 1 and _icon_font(page, info)
+        ):
+            # a single letter ("X", "i") is usually an icon, and a word in a symbol font ("search" in Material
+            # Icons) is drawn as one: non-text content, which need not be in the name. A person decides.
             out.cant_tell("symbol", at(page, info), text=short(text, 60), name=short(name, 60))
         elif re.search(r"\w\.(\s|$)", text):
             out.cant_tell("abbreviation", at(page, info), text=short(text, 60), name=short(name, 60))
