@@ -376,6 +376,133 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- aria-required-attr (4e8ab6): explicit roles need WAI-ARIA 1.2's required states and properties
+    (
+        "aria-required-attr",
+        "checkbox with aria-checked",
+        '<div role="checkbox" aria-checked="false" tabindex="0">K</div>',
+        "passed",
+    ),
+    (
+        "aria-required-attr",
+        "checkbox without aria-checked",
+        '<div role="checkbox" tabindex="0">K</div>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "an empty value is not set",
+        '<div role="radio" aria-checked="" tabindex="0">R</div>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "heading: no default level in ARIA 1.2",
+        '<div role="heading">Rubrik</div>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "heading with aria-level",
+        '<span role="heading" aria-level="3">Rubrik</span>',
+        "passed",
+    ),
+    (
+        "aria-required-attr",
+        "native heading: same implicit role",
+        '<h2 role="heading">Rubrik</h2>',
+        "inapplicable",
+    ),
+    (
+        "aria-required-attr",
+        "native checkbox as switch: checked state is native",
+        '<input type="checkbox" role="switch">',
+        "passed",
+    ),
+    (
+        "aria-required-attr",
+        "switch on a div needs aria-checked",
+        '<div role="switch" tabindex="0">På</div>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "native checkbox, same role",
+        '<input type="checkbox" role="checkbox">',
+        "inapplicable",
+    ),
+    ("aria-required-attr", "separator not focusable: structure", '<div role="separator"></div>', "passed"),
+    (
+        "aria-required-attr",
+        "focusable separator is a widget",
+        '<div role="separator" tabindex="0"></div>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "focusable separator with a value",
+        '<div role="separator" tabindex="0" aria-valuenow="50"></div>',
+        "passed",
+    ),
+    (
+        "aria-required-attr",
+        "option: aria-selected has a default",
+        '<ul role="listbox"><li role="option">A</li></ul>',
+        "passed",
+    ),
+    (
+        "aria-required-attr",
+        "tab: aria-selected has a default",
+        '<div role="tablist"><span role="tab">A</span></div>',
+        "passed",
+    ),
+    (
+        "aria-required-attr",
+        "combobox with expanded and controls",
+        '<input role="combobox" aria-expanded="true" aria-controls="l" aria-label="S"><ul id="l" role="listbox"></ul>',
+        "passed",
+    ),
+    (
+        "aria-required-attr",
+        "combobox without aria-expanded",
+        '<input role="combobox" aria-controls="l" aria-label="S"><ul id="l"></ul>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "expanded combobox with aria-owns only",
+        '<input role="combobox" aria-expanded="true" aria-owns="l" aria-label="S"><ul id="l"></ul>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "collapsed combobox without controls",
+        '<input role="combobox" aria-expanded="false" aria-label="S">',
+        "cantTell",
+    ),
+    (
+        "aria-required-attr",
+        "slider needs aria-valuenow",
+        '<div role="slider" tabindex="0" aria-label="V"></div>',
+        "failed",
+    ),
+    (
+        "aria-required-attr",
+        "native range as slider has a value",
+        '<input type="range" role="slider">',
+        "inapplicable",
+    ),
+    (
+        "aria-required-attr",
+        "not in the tree",
+        '<div role="checkbox" style="display:none"></div>',
+        "inapplicable",
+    ),
+    ("aria-required-attr", "an element without a role", "<div>Text</div>", "inapplicable"),
+]
+
+
 @pytest.mark.parametrize(("rule", "why", "body", "expected"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_spec_case(rule: str, why: str, body: str, expected: str) -> None:
     assert outcome(rule, body) == expected, why

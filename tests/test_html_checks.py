@@ -133,7 +133,7 @@ CASES = [
     ("aria-roles", '<div role="  ">t</div>', {}, "inapplicable"),
     ("aria-roles", '<div role="btn button">t</div>', {}, "passed"),
     ("aria-roles", '<div role="btn" hidden>t</div>', {}, "inapplicable"),
-    ("aria-required-attr", '<div role="heading">R</div>', {}, "passed"),  # aria-level defaults to 2
+    ("aria-required-attr", '<div role="heading">R</div>', {}, "failed"),  # ARIA 1.2: no default level
     ("aria-required-attr", '<input type="checkbox" role="switch">', {}, "passed"),
     ("aria-required-attr", '<div role="slider" tabindex="0"></div>', {}, "failed"),
     ("aria-required-attr", '<div role="checkbox" aria-checked=" "></div>', {}, "failed"),

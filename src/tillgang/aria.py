@@ -85,8 +85,8 @@ ROLES: dict[str, RoleDef] = {
     "columnheader": _r("cell gridcell sectionhead", "aria-sort"),
     "combobox": _r(
         "input",
-        "aria-activedescendant aria-autocomplete aria-controls aria-haspopup " + _FIELD,
-        "aria-expanded",
+        "aria-activedescendant aria-autocomplete aria-haspopup " + _FIELD,
+        "aria-controls aria-expanded",
     ),
     "complementary": _r("landmark"),
     "contentinfo": _r("landmark"),
