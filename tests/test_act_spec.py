@@ -503,6 +503,95 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- th-has-data-cells (d0f69e): each header is assigned to a cell by HTML's table algorithm
+    (
+        "th-has-data-cells",
+        "column headers over data",
+        "<table><tr><th>År</th><th>Antal</th></tr><tr><td>2024</td><td>3</td></tr></table>",
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "an empty cell is still a cell",
+        "<table><tr><th>År</th><th>Antal</th></tr><tr><td>2024</td><td></td></tr></table>",
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "a header over a missing column",
+        "<table><tr><th>År</th><th>Antal</th></tr><tr><td>2024</td></tr></table>",
+        "failed",
+    ),
+    (
+        "th-has-data-cells",
+        "a spanning data cell covers both columns",
+        '<table><tr><th>A</th><th>B</th></tr><tr><td colspan="2">x</td></tr></table>',
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "a spanning header covers both columns",
+        '<table><tr><th colspan="2">A</th></tr><tr><td>1</td><td>2</td></tr></table>',
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "row headers at the start of rows",
+        "<table><tr><th>Mån</th><td>8</td></tr><tr><th>Tis</th><td>9</td></tr></table>",
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "a row header is a cell under a column header",
+        '<table><tr><th scope="col">Skola</th><th scope="col">Elever</th></tr><tr><th scope="row">Ekeby</th><td>120</td></tr></table>',
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "headers attribute names the header",
+        '<table><tr><th id="a">A</th><th id="b">B</th></tr><tr><td headers="b">1</td></tr><tr><td>2</td></tr></table>',
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "a headers attribute replaces the implicit headers",
+        '<table><tr><th id="a">A</th><th id="b">B</th></tr><tr><td headers="b">1</td><td headers="b">2</td></tr></table>',
+        "failed",
+    ),
+    (
+        "th-has-data-cells",
+        "a th with role cell is no header",
+        '<table><tr><th role="cell">A</th></tr><tr><td>1</td></tr></table>',
+        "inapplicable",
+    ),
+    (
+        "th-has-data-cells",
+        "a td with role columnheader is one",
+        '<table><tr><td role="columnheader">A</td><td role="columnheader">B</td></tr><tr><td>1</td></tr></table>',
+        "failed",
+    ),
+    (
+        "th-has-data-cells",
+        "a layout table has no headers",
+        '<table role="presentation"><tr><th>A</th></tr></table>',
+        "inapplicable",
+    ),
+    (
+        "th-has-data-cells",
+        "a hidden header",
+        '<table><tr><th style="display:none">A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>',
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "an aria-hidden header is not in the tree",
+        '<table><tr><th aria-hidden="true">A</th></tr><tr><td>1</td></tr></table>',
+        "inapplicable",
+    ),
+]
+
+
 @pytest.mark.parametrize(("rule", "why", "body", "expected"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_spec_case(rule: str, why: str, body: str, expected: str) -> None:
     assert outcome(rule, body) == expected, why

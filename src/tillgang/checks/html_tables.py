@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import Document
 from ..readers.native import Info, Page
 from ..registry import Results, check
@@ -41,42 +43,71 @@ def td_headers_attr(doc: Document, out: Results) -> None:
                 out.passed(at(page, info))
 
 
-def _is_header(page: Page, cell: object) -> bool:
-    return page.info(cell).role in ("columnheader", "rowheader")
+def _assigned_headers(page: Page, grid: object, ids: dict[str, object]) -> set[object]:
+    """The header cells that HTML's "assigning header cells" gives to at least one cell of the table.
+
+    A cell with a non-empty ``headers`` attribute takes the cells it names (in the same table). Any other cell
+    runs HTML's "scanning and assigning header cells" upwards in each of its columns (for column headers) and
+    leftwards in each of its rows (for row headers), with the spec's header blocks and opaque headers.
+    """
+    g: Any = grid
+    assigned: set[object] = set()
+    for cell in g.cells:
+        tokens = (cell.get("headers") or "").split()
+        if tokens:
+            assigned.update(ids[t] for t in tokens if t in ids and ids[t] is not cell)
+            continue
+        r, c, rs, cs = g.position[cell]
+        principal_header = page.info(cell).role in ("columnheader", "rowheader")
+        for vertical, lines in (
+            (True, [[(row, col) for row in range(r - 1, -1, -1)] for col in range(c, c + cs)]),
+            (False, [[(row, col) for col in range(c - 1, -1, -1)] for row in range(r, r + rs)]),
+        ):
+            want = "columnheader" if vertical else "rowheader"
+            for line in lines:
+                in_block = principal_header
+                block: list[object] = [cell] if principal_header else []
+                opaque: list[object] = []
+                for slot in line:
+                    other = g.slots.get(slot)
+                    if other is None or other is cell:
+                        continue
+                    role = page.info(other).role
+                    if role in ("columnheader", "rowheader"):
+                        in_block = True
+                        block.append(other)
+                        o_row, o_col, o_rows, o_cols = g.position[other]
+                        # a header with the same anchor and span as an earlier header block's is opaque
+                        blocked = role != want or any(
+                            (g.position[o][1], g.position[o][3]) == (o_col, o_cols)
+                            if vertical
+                            else (g.position[o][0], g.position[o][2]) == (o_row, o_rows)
+                            for o in opaque
+                        )
+                        if not blocked:
+                            assigned.add(other)
+                    elif in_block:
+                        in_block = False
+                        opaque.extend(block)
+                        block = []
+    return assigned
 
 
 @check("th-has-data-cells", formats=("html",))
 def th_has_data_cells(doc: Document, out: Results) -> None:
+    """ACT d0f69e: every visible column or row header in the accessibility tree is assigned to some cell."""
     page = page_of(doc)
     if page is None:
         return
     for table in _tables(page):
         grid = page.table_grid(table.el)
-        referenced: set[str] = set()
-        spans = False
-        for cell in grid.cells:
-            referenced.update((cell.get("headers") or "").split())
-            _, _, rs, cs = grid.position[cell]
-            spans = spans or rs > 1 or cs > 1
+        ids = {cell.get("id"): cell for cell in grid.cells if cell.get("id")}
+        assigned = _assigned_headers(page, grid, ids)
         for cell in grid.cells:
             info = page.info(cell)
-            role = info.role
-            if role not in ("columnheader", "rowheader") or not info.in_at or not info.visible:
+            if info.role not in ("columnheader", "rowheader") or not info.in_at or not info.visible:
                 continue
-            if cell.get("id") and cell.get("id") in referenced:
+            if cell in assigned:
                 out.passed(at(page, info))
-                continue
-            r, c, rs, cs = grid.position[cell]
-            if role == "columnheader":
-                slots = [(row, col) for col in range(c, c + cs) for row in range(grid.height)]
-            else:
-                slots = [(row, col) for row in range(r, r + rs) for col in range(grid.width)]
-            data = [grid.slots[s] for s in slots if s in grid.slots and grid.slots[s] is not cell]
-            # As axe does: a row header under a column header is data for it (a first column of row
-            # headers under a column header is a common, correct pattern), and the other way round.
-            if any(page.info(d).role != role for d in data):
-                out.passed(at(page, info))
-            elif spans or referenced or grid.width == 0:
-                out.cant_tell("unclear", at(page, info), text=short(page.text(cell), 40))
             else:
                 out.failed("no-data", at(page, info), text=short(page.text(cell), 40))
