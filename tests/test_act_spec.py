@@ -592,6 +592,37 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- aria-required-parent (ff89c9): the parent in the accessibility tree has a required context role
+    ("aria-required-parent", "explicit list", '<div role="list"><div role="listitem">A</div></div>', "passed"),
+    ("aria-required-parent", "implicit list", '<ul><div role="listitem">A</div></ul>', "passed"),
+    ("aria-required-parent", "through role=none", '<div role="list"><div role="none"><div role="listitem">A</div></div></div>', "passed"),
+    ("aria-required-parent", "through a plain generic div", '<div role="list"><div><div role="listitem">A</div></div></div>', "passed"),
+    ("aria-required-parent", "a generic with aria-label is in the tree", '<div role="list"><div aria-label="x"><div role="listitem">A</div></div></div>', "failed"),
+    ("aria-required-parent", "a focusable generic is in the tree", '<div role="list"><div tabindex="0"><div role="listitem">A</div></div></div>', "failed"),
+    ("aria-required-parent", "wrong parent role", '<div role="list"><div role="tabpanel"><div role="listitem">A</div></div></div>', "failed"),
+    ("aria-required-parent", "no parent at all", '<div role="listitem">A</div>', "failed"),
+    ("aria-required-parent", "owned through aria-owns", '<div role="list" aria-owns="i"></div><div id="i" role="listitem">A</div>', "passed"),
+    ("aria-required-parent", "a subclass is not the context (feed)", '<div role="feed"><div role="listitem">A</div></div>', "failed"),
+    ("aria-required-parent", "row in a native table", '<table><tr role="row"><td>1</td></tr></table>', "inapplicable"),
+    ("aria-required-parent", "cell needs a row", '<div role="table"><div role="cell">1</div></div>', "failed"),
+    ("aria-required-parent", "menuitem in a group in a menu", '<div role="menu"><div role="group"><div role="menuitem">A</div></div></div>', "passed"),
+    ("aria-required-parent", "same implicit role", "<ul><li role=\"listitem\">A</li></ul>", "inapplicable"),
+    ("aria-required-parent", "hidden", '<div role="listitem" style="display:none">A</div>', "inapplicable"),
+    # ---- aria-required-children (bc4a75): the children in the accessibility tree have allowed roles
+    ("aria-required-children", "list of listitems", '<div role="list"><div role="listitem">A</div></div>', "passed"),
+    ("aria-required-children", "through role=none", '<div role="list"><span role="none"><div role="listitem">A</div></span></div>', "passed"),
+    ("aria-required-children", "a wrong child", '<div role="list"><div role="button" tabindex="0">A</div></div>', "failed"),
+    ("aria-required-children", "a generic with aria-label is a child", '<div role="list"><div aria-label="x"><div role="listitem">A</div></div></div>', "failed"),
+    ("aria-required-children", "owned through aria-owns", '<div role="list" aria-owns="i"></div><div id="i" role="listitem">A</div>', "passed"),
+    ("aria-required-children", "a wrong child through aria-owns", '<div role="tablist" aria-owns="i"></div><div id="i" role="listitem">A</div>', "failed"),
+    ("aria-required-children", "aria-busy: being built", '<div role="list" aria-busy="true"><div role="button" tabindex="0">A</div></div>', "inapplicable"),
+    ("aria-required-children", "a hidden wrong child is not in the tree", '<div role="tablist"><div role="tab">A</div><p hidden>x</p></div>', "passed"),
+    ("aria-required-children", "a separator in a menu", '<div role="menu"><div role="menuitem">A</div><div role="separator"></div></div>', "passed"),
+    ("aria-required-children", "a group of options in a listbox", '<div role="listbox"><div role="group"><div role="option">A</div></div></div>', "passed"),
+]
+
+
 @pytest.mark.parametrize(("rule", "why", "body", "expected"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_spec_case(rule: str, why: str, body: str, expected: str) -> None:
     assert outcome(rule, body) == expected, why

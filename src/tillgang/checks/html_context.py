@@ -27,8 +27,9 @@ REQUIRED_PARENT: dict[str, frozenset[str]] = {
 REQUIRED_CHILDREN: dict[str, frozenset[str]] = {
     "list": frozenset({"listitem"}),
     "directory": frozenset({"listitem"}),
-    "menu": frozenset({"menuitem", "menuitemcheckbox", "menuitemradio", "group"}),
-    "menubar": frozenset({"menuitem", "menuitemcheckbox", "menuitemradio", "group"}),
+    # separator: ARIA 1.3 lists it among a menu's allowed children; ARIA 1.2 menus use it all the time
+    "menu": frozenset({"menuitem", "menuitemcheckbox", "menuitemradio", "group", "separator"}),
+    "menubar": frozenset({"menuitem", "menuitemcheckbox", "menuitemradio", "group", "separator"}),
     "listbox": frozenset({"option", "group"}),
     "grid": frozenset({"row", "rowgroup"}),
     "table": frozenset({"row", "rowgroup"}),
@@ -42,6 +43,17 @@ REQUIRED_CHILDREN: dict[str, frozenset[str]] = {
 _TRANSPARENT = frozenset({"none", "presentation", "generic", None})
 
 
+def _ignored(page: Page, info: Info) -> bool:
+    """Not a node of the accessibility tree, so its children belong to its parent: none/presentation and
+    role-less elements, and generic elements unless a global aria-* attribute or focus includes them (ACT
+    "included in the accessibility tree": a div with aria-label is in the tree)."""
+    if info.role not in _TRANSPARENT:
+        return False
+    if info.role == "generic" and (info.focusable or page.has_global_aria(info.attrs)):
+        return False
+    return True
+
+
 def _owner(page: Page, info: Info, owned_by: dict[int, Info]) -> Info | None:
     """The nearest ancestor (or aria-owns owner) with a role of its own."""
     if info.index in owned_by:
@@ -49,8 +61,8 @@ def _owner(page: Page, info: Info, owned_by: dict[int, Info]) -> Info | None:
     p = info.parent
     while p is not None:
         if p.index in owned_by:
-            return owned_by[p.index] if p.role in _TRANSPARENT else p
-        if p.role not in _TRANSPARENT and not p.prog_hidden:
+            return owned_by[p.index] if _ignored(page, p) else p
+        if not _ignored(page, p) and not p.prog_hidden:
             return p
         p = p.parent
     return None
@@ -102,7 +114,7 @@ def _owned(page: Page, info: Info, owned_ids: list[Info]) -> list[Info] | None:
         child = todo.pop()
         if child.prog_hidden:
             continue
-        if child.role in _TRANSPARENT:
+        if _ignored(page, child):
             if child.role == "generic" and child.el.text and child.el.text.strip():
                 result.append(child)
                 continue
