@@ -49,9 +49,7 @@ def _ignored(page: Page, info: Info) -> bool:
     "included in the accessibility tree": a div with aria-label is in the tree)."""
     if info.role not in _TRANSPARENT:
         return False
-    if info.role == "generic" and (info.focusable or page.has_global_aria(info.attrs)):
-        return False
-    return True
+    return not (info.role == "generic" and (info.focusable or page.has_global_aria(info.attrs)))
 
 
 def _owner(page: Page, info: Info, owned_by: dict[int, Info]) -> Info | None:
