@@ -17,9 +17,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -34,6 +38,10 @@ __all__ = ["AsyncCheckPool"]
 
 Failed = Callable[[str, str], DocumentEntry]
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_PARENT_POLL_S = 1.0  # the fallback watch on the parent's pid
+TERMINATE_GRACE_S = 1.0  # at shutdown: SIGTERM to the workers, SIGKILL to those left after this
+
 
 def _check_page(
     data: bytes, options: CheckOptions, source: str, content_type: str | None, sha256: str | None, base: str
@@ -42,9 +50,33 @@ def _check_page(
     return cast(DocumentEntry, check_page_bytes(data, source, content_type, options, sha256, base))
 
 
-def _serve(conn: Connection, memory_bytes: int, nice: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker ends with the crawl, also when the crawl is killed outright (SIGKILL, the OOM killer): on Linux
+    the kernel sends it SIGKILL when its parent dies (``PR_SET_PDEATHSIG``); elsewhere, and as a fallback, a
+    thread watches the parent's pid."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _serve(conn: Connection, memory_bytes: int, nice: int, parent: int) -> None:
     """A worker: run each task it is sent, answer ("ok", entry) or ("error", text), until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
+    # The fork inherited the crawl's asyncio signal set-up: a SIGTERM here would be swallowed and forwarded to
+    # the crawl's event loop through the shared wake-up socket. A worker ends on SIGTERM; Ctrl-C is the crawl's.
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
     worker_init(memory_bytes, nice)
     while True:
         try:
@@ -70,6 +102,7 @@ class _Task:
     args: tuple[Any, ...]
     future: asyncio.Future[DocumentEntry]
     failed: Failed
+    retried: bool = False
 
 
 class _Worker:
@@ -135,7 +168,7 @@ class AsyncCheckPool:
     def _spawn(self) -> None:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_serve, args=(child, self.options.limits.memory_bytes, self.nice), daemon=True
+            target=_serve, args=(child, self.options.limits.memory_bytes, self.nice, os.getpid()), daemon=True
         )
         process.start()
         child.close()
@@ -192,6 +225,12 @@ class AsyncCheckPool:
         task = self._take(worker)
         self._kill(worker)
         code = worker.process.exitcode
+        if task is not None and code == -signal.SIGTERM and not task.retried:
+            # SIGTERM from outside (systemd stops a service by signalling all its processes): not the
+            # document's doing. It waits for a new worker; when the crawl is stopping, it is never recorded.
+            task.retried = True
+            self._pending.appendleft(task)
+            task = None
         if task is not None:
             detail = f"the checking process ended unexpectedly (exit code {code})"
             self._finish(task, task.failed("too-large" if code in (-9, 137) else "internal", detail))
@@ -253,14 +292,34 @@ class AsyncCheckPool:
         for task in self._pending:
             self._finish(task, task.failed("internal", detail))
         self._pending.clear()
+        doomed: list[_Worker] = []
         for worker in list(self._workers):
             running = self._take(worker)
             if running is not None:
                 self._finish(running, running.failed("internal", detail))
             if running is not None or kill_idle:
-                self._kill(worker)
+                doomed.append(worker)
             else:
                 self._retire(worker)
+        self._end(doomed)
+
+    def _end(self, workers: list[_Worker]) -> None:
+        """SIGTERM to every worker at once, SIGKILL to those still there after ``TERMINATE_GRACE_S``: the
+        whole shutdown is bounded, whatever the workers are doing."""
+        for worker in workers:
+            self._detach(worker)
+            with contextlib.suppress(OSError, ValueError):
+                if worker.process.is_alive():
+                    os.kill(worker.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + TERMINATE_GRACE_S
+        for worker in workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+        for worker in workers:
+            with contextlib.suppress(OSError, ValueError):
+                if worker.process.is_alive():
+                    os.kill(worker.process.pid, signal.SIGKILL)
+            worker.process.join(1.0)
+            worker.conn.close()
 
 
 if TYPE_CHECKING:  # mypy checks here that this pool has the interfaces of pools.CheckPool and PageCheckPool

@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -143,14 +144,16 @@ class Crawl:
                     break
             status = "partial" if frontier.partial else "complete"
         finally:
+            # Bounded and complete whatever happens meanwhile: the pool is stopped before the first await (its
+            # workers get SIGTERM, then SIGKILL after a grace period), and a second cancel (another SIGTERM)
+            # while cleaning up cuts no step short, so the output and the state file are always written.
             for task in [*workers, *timers]:
                 task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
             checking.stop(interrupted=status == "interrupted")
-            with contextlib.suppress(Exception):
-                await fetching.aclose()
+            await _quietly(asyncio.gather(*workers, return_exceptions=True))
+            await _quietly(fetching.aclose())
             if progress:
-                await progress.stop()
+                await _quietly(progress.stop())
             shutil.rmtree(tmpdir, ignore_errors=True)
             self._finish(store, status, frontier, fetching)
         assert self.output is not None
@@ -213,6 +216,12 @@ class Crawl:
     async def _watchdog(frontier: Frontier, seconds: float) -> None:
         await asyncio.sleep(seconds)
         frontier.stop("max-duration")
+
+
+async def _quietly(step: Awaitable[Any]) -> None:
+    """A clean-up step that neither an error nor another cancellation of the run may cut short."""
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await step
 
 
 async def crawl(config: CrawlConfig, **kwargs: Any) -> dict[str, Any]:

@@ -1,0 +1,135 @@
+"""A crawl against hostile input on 127.0.0.1: shutdown under load (SIGTERM, SIGKILL), a page too costly to parse
+for its links, Crawl-delay against the run's deadline, resumed partial runs, and the skipped list. Every wait in
+these tests is bounded in count and time."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import Site
+from .test_crawl import html
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def attributes_page(n: int) -> str:
+    """One element with ``n`` attributes: libxml2 checks each new attribute against the ones before it, so
+    parsing it takes time quadratic in ``n`` (≈ 6 s for 50,000 on the development machine, ≈ 100 s for 200,000)."""
+    attrs = " ".join(f'a{i}="x"' for i in range(n))
+    return (
+        f'<!doctype html><html lang="sv"><head><title>A</title></head><body><div {attrs}></div></body></html>'
+    )
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (from /proc)."""
+    return sorted(int(e) for e in os.listdir("/proc") if e.isdigit() and _stat(int(e))[1] == pid)
+
+
+def _stat(pid: int) -> tuple[str, int]:
+    """(state, parent pid) of a process; ("X", -1) when there is none."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ("X", -1)
+    fields = text[text.rindex(")") + 2 :].split()
+    return (fields[0], int(fields[1]))
+
+
+def alive(pid: int) -> bool:
+    """Running or sleeping (a zombie waiting to be reaped is gone: it holds no memory and no files)."""
+    return _stat(pid)[0] not in ("X", "Z")
+
+
+def crawl_process(site: Site, tmp_path: Path, *extra: str, toml: str = "") -> subprocess.Popen[bytes]:
+    cfg = tmp_path / "tillgang.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    cmd = [sys.executable, "-m", "tillgang", "crawl", site.url("/"), "--config", str(cfg), "--delay", "0"]
+    cmd += ["--state", str(tmp_path / "state.sqlite"), "--jobs", "1", "--no-sitemaps", "--quiet", *extra]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def busy_site(site: Site, attrs: int = 200_000) -> None:
+    site.page("/robots.txt", "", content_type="text/plain")
+    site.page("/", html('<a href="/tung">t</a><a href="/a">a</a>'))
+    site.page("/tung", attributes_page(attrs))
+    site.page("/a", html("a"))
+
+
+def _reap(proc: subprocess.Popen[bytes], pids: list[int]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+    for pid in pids:  # only the workers this test started
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+# ------------------------------------------------------------------ item 2: shutdown
+def test_sigterm_while_a_huge_page_is_being_worked_on_ends_bounded_with_the_run(
+    site: Site, tmp_path: Path
+) -> None:
+    busy_site(site)
+    out = tmp_path / "run.json"
+    # the page's check times out after 2 s; what follows must not keep the crawl from its SIGTERM
+    proc = crawl_process(site, tmp_path, "--out", str(out), toml="check_timeout = 2.0\n")
+    workers: list[int] = []
+    try:
+        assert wait_for(lambda: bool(site.requests("/tung")), 60), "the crawl never fetched the page"
+        time.sleep(4.0)  # the check has timed out by now
+        workers = children(proc.pid)
+        assert proc.poll() is None
+        start = time.monotonic()
+        os.killpg(proc.pid, signal.SIGTERM)  # as systemd stops a service: every process of it
+        try:
+            code = proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the crawl did not end within 15 s of SIGTERM (workers {workers})")
+        took = time.monotonic() - start
+    finally:
+        _reap(proc, workers)
+    assert code == 130, proc.stderr.read().decode() if proc.stderr else code
+    assert took < 15
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["run"]["status"] == "interrupted"
+    assert wait_for(lambda: not any(alive(p) for p in workers), 5)
+
+
+def test_sigkill_of_the_crawl_takes_its_workers_with_it(site: Site, tmp_path: Path) -> None:
+    busy_site(site)
+    proc = crawl_process(site, tmp_path)  # the default 60 s time limit: the worker is busy for long
+    workers: list[int] = []
+    try:
+        assert wait_for(lambda: bool(site.requests("/tung")), 60), "the crawl never fetched the page"
+        assert wait_for(lambda: bool(children(proc.pid)), 10)
+        time.sleep(1.0)
+        workers = children(proc.pid)
+        assert workers and all(alive(p) for p in workers)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        gone = wait_for(lambda: not any(alive(p) for p in workers), 5)
+        left = [p for p in workers if alive(p)]
+    finally:
+        _reap(proc, workers)
+    assert gone, f"workers {left} outlived the crawl"
