@@ -4,6 +4,7 @@ these tests is bounded in count and time."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -12,11 +13,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tillgang.crawl.run import Crawl
+
 from .conftest import Site
-from .test_crawl import html
+from .test_crawl import config, html
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,3 +137,39 @@ def test_sigkill_of_the_crawl_takes_its_workers_with_it(site: Site, tmp_path: Pa
     finally:
         _reap(proc, workers)
     assert gone, f"workers {left} outlived the crawl"
+
+
+# ------------------------------------------------------------------ item 3: links of a page that timed out
+def test_links_of_a_page_whose_check_timed_out_never_block_the_event_loop(site: Site, tmp_path: Path) -> None:
+    site.page("/robots.txt", "", content_type="text/plain")
+    links = "".join(f'<a href="/p{i}">{i}</a>' for i in range(8))
+    site.page("/", html('<a href="/tung">t</a>' + links))
+    site.page("/tung", attributes_page(60_000))  # ≈ 9 s to parse; the check's limit is 1 s
+    for i in range(8):
+        site.page(f"/p{i}", html(str(i)), delay=0.2)
+    cfg = config(site, tmp_path, use_sitemaps=False, check_timeout=1.0, concurrency=1, per_host_concurrency=1)
+    gaps: list[float] = []
+
+    async def go() -> dict[str, Any]:
+        async def heartbeat() -> None:
+            last = time.monotonic()
+            while True:
+                await asyncio.sleep(0.02)
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+
+        beat = asyncio.create_task(heartbeat())
+        try:
+            return await asyncio.wait_for(Crawl(cfg, progress=False).run(), 60)
+        finally:
+            beat.cancel()
+
+    start = time.monotonic()
+    out = asyncio.run(go())
+    took = time.monotonic() - start
+    pages = {e["url"]: e for e in out["pages"]}
+    assert pages[site.url("/tung")]["error"]["code"] == "timeout"
+    assert all(site.url(f"/p{i}") in pages for i in range(8))  # the other pages were fetched and checked
+    assert max(gaps) < 1.0, f"the event loop stood still for {max(gaps):.1f} s"
+    assert took < 30

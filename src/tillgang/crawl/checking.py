@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -32,7 +33,7 @@ from ..timeutil import iso_z_from_epoch
 from .config import CrawlConfig
 from .fetch import FetchResult
 from .frontier import Frontier, Item
-from .inline import check_page_bytes, links_of
+from .inline import PAGE_LINKS, check_page_bytes, links_of
 from .links import PageLinks, extract_links
 from .progress import Counters
 from .state import Resource, StateStore
@@ -119,6 +120,7 @@ class Checking:
         self.on_result = on_result
         self.check_slots = asyncio.Semaphore(8 * jobs)
         self.check_tasks: set[asyncio.Task[None]] = set()
+        self.link_threads = asyncio.Semaphore(2)  # link parses in threads (pools without submit_call)
 
     # ------------------------------------------------------------------ recording
     def complete(
@@ -225,7 +227,13 @@ class Checking:
             and prior.sha256 == res.sha256
         ):
             if res.kind == "page" and res.body is not None:
-                self.page_links(item, res, resource, extract_links(res.body, res.final_url, res.encoding))
+                stored = prior.links is not None and (prior.entry.get("final_url") == res.final_url)
+                page = (
+                    PageLinks(links=[(u, bool(nf)) for u, nf in prior.links or []])
+                    if stored
+                    else await self.links_off_loop(res.body, res)
+                )
+                self.page_links(item, res, resource, page)
             entry = self.reuse(item, res, prior)
             resource.entry = prior.entry
             self.complete(item, res.kind, entry, "done", resource)
@@ -304,12 +312,35 @@ class Checking:
     ) -> None:
         try:
             checked = await (future if isinstance(future, asyncio.Future) else asyncio.wrap_future(future))
+            page = links_of(checked) if body is not None else None
+            if body is not None and page is None:  # the check failed (a timeout, a worker that died)
+                page = await self.links_off_loop(body, res)
         finally:
             self.check_slots.release()
             if path is not None:
                 with contextlib.suppress(OSError):
                     path.unlink()
-        self.record_checked(item, res, resource, checked, body)
+        self.record_checked(item, res, resource, checked, body, page)
+
+    async def links_off_loop(self, body: bytes, res: FetchResult) -> PageLinks:
+        """A page's links when its check gave none, never on the event loop and never without a time limit:
+        a page that timed out in its check may take as long to parse for its links (200,000 attributes on one
+        element: libxml2's cost is quadratic, 47.8 s measured on the event loop, which stopped every fetch).
+        In the crawl's own pool the parse is a task under the per-document time limit; with another pool, in a
+        thread (lxml parses without the GIL) that is waited for at most ``check_timeout``. A page whose links
+        could not be read in time contributes none."""
+        submit_call = getattr(self.pool, "submit_call", None)
+        if callable(submit_call):
+
+            def failed(code: str, detail: str) -> DocumentEntry:
+                return cast(DocumentEntry, {"error": {"code": code, "message": detail}})
+
+            args = (body, res.final_url, res.encoding)
+            entry = await submit_call(page_links_task, args, failed)
+            return links_of(entry) or PageLinks()
+        return await links_in_thread(
+            body, res.final_url, res.encoding, self.config.check_timeout, self.link_threads
+        )
 
     def record_checked(
         self,
@@ -318,13 +349,12 @@ class Checking:
         resource: Resource,
         checked: DocumentEntry | dict[str, Any],
         body: bytes | None = None,
+        page: PageLinks | None = None,
     ) -> None:
         kind = res.kind or "page"
         try:
-            if body is not None:  # a page: its links, from the check or (when that failed) parsed here
-                page = links_of(checked)
-                if page is None:
-                    page = extract_links(body, res.final_url, res.encoding)
+            if body is not None:  # a page: its links, from the check or (when that failed) taken off the loop
+                page = page or links_of(checked) or PageLinks()
                 self.page_links(item, res, resource, page)
             entry = entry_base(item, res)
             for key, value in checked.items():
@@ -354,6 +384,41 @@ class Checking:
             self.pool.terminate()
         else:
             self.pool.close()
+
+
+def page_links_task(body: bytes, base_url: str, encoding: str | None) -> DocumentEntry:
+    """A worker's task: only the links of a page (module level, so that it pickles)."""
+    return cast(DocumentEntry, {PAGE_LINKS: extract_links(body, base_url, encoding)})
+
+
+async def links_in_thread(
+    body: bytes, base_url: str, encoding: str | None, timeout: float, places: asyncio.Semaphore
+) -> PageLinks:
+    """``extract_links`` in a daemon thread (which interpreter exit does not wait for), waited for at most
+    ``timeout`` seconds once started. A thread holds one of ``places`` until its parse ends, also after the
+    wait gave up on it, so runaway parses cannot pile up in the crawl process."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[PageLinks] = loop.create_future()
+
+    def settle(page: PageLinks) -> None:
+        places.release()
+        if not done.done():
+            done.set_result(page)
+
+    def work() -> None:
+        try:
+            page = extract_links(body, base_url, encoding)
+        except Exception:
+            page = PageLinks()
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
+            loop.call_soon_threadsafe(settle, page)
+
+    await places.acquire()
+    threading.Thread(target=work, name="page-links", daemon=True).start()
+    try:
+        return await asyncio.wait_for(asyncio.shield(done), timeout)
+    except TimeoutError:
+        return PageLinks()
 
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
