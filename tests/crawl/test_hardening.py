@@ -173,3 +173,39 @@ def test_links_of_a_page_whose_check_timed_out_never_block_the_event_loop(site: 
     assert all(site.url(f"/p{i}") in pages for i in range(8))  # the other pages were fetched and checked
     assert max(gaps) < 1.0, f"the event loop stood still for {max(gaps):.1f} s"
     assert took < 30
+
+
+# ------------------------------------------------------------------ item 4: Crawl-delay
+def test_a_huge_crawl_delay_is_capped_and_noted(site: Site, tmp_path: Path) -> None:
+    site.page("/robots.txt", "User-agent: *\nCrawl-delay: 86400\n", content_type="text/plain")
+    site.page("/", html('<a href="/a">a</a>'))
+    site.page("/a", html("a"))
+    cfg = config(site, tmp_path, use_sitemaps=False, per_host_concurrency=1, max_crawl_delay=0.3)
+
+    async def go() -> dict[str, Any]:
+        return await asyncio.wait_for(Crawl(cfg, progress=False).run(), 30)
+
+    out = asyncio.run(go())
+    robots = out["run"]["robots"]["127.0.0.1"]
+    assert robots["crawl_delay"] == 86400
+    assert robots["effective_delay"] == pytest.approx(0.3)
+    assert robots["crawl_delay_capped"] == {"asked": 86400, "used": 0.3}
+    assert out["summary"]["status"] == "complete" and len(out["pages"]) == 2
+
+
+def test_no_wait_for_crawl_delay_outlasts_the_runs_deadline(site: Site, tmp_path: Path) -> None:
+    site.page("/robots.txt", "User-agent: *\nCrawl-delay: 20\n", content_type="text/plain")  # under the cap
+    site.page("/", html('<a href="/a">a</a><a href="/b">b</a>'))
+    site.page("/a", html("a"))
+    site.page("/b", html("b"))
+    cfg = config(site, tmp_path, use_sitemaps=False, per_host_concurrency=1, max_duration_s=1.5)
+
+    async def go() -> dict[str, Any]:
+        return await asyncio.wait_for(Crawl(cfg, progress=False).run(), 15)
+
+    start = time.monotonic()
+    out = asyncio.run(go())
+    took = time.monotonic() - start
+    assert took < 6, f"the run took {took:.1f} s for a 1.5 s deadline"
+    assert out["summary"]["status"] == "partial" and "max-duration" in out["summary"]["partial_reasons"]
+    assert site.requests("/a") == [] and site.requests("/b") == []  # their turn came after the deadline

@@ -376,6 +376,11 @@ class Checking:
         await asyncio.gather(*list(self.check_tasks))
         return True
 
+    def cancel_checks(self) -> None:
+        """Stop waiting for the checks in flight: their URLs stay queued in the state file."""
+        for task in list(self.check_tasks):
+            task.cancel()
+
     def stop(self, interrupted: bool) -> None:
         """Close the pool; when interrupted, cancel the checks in flight and stop the pool's workers at once."""
         if interrupted:

@@ -75,6 +75,7 @@ class CrawlConfig:
     per_host_concurrency: int = 1
     delay: float = 1.0  # seconds between requests to one host (robots Crawl-delay can raise it)
     jitter: float = 0.5  # the delay is randomised by ± this fraction
+    max_crawl_delay: float = 30.0  # a larger robots.txt Crawl-delay is capped to this (and noted in the run)
     obey_robots: bool = True
     obey_nofollow: bool = False  # the law covers every published page, so rel=nofollow is followed
     # [http]
@@ -179,6 +180,8 @@ class CrawlConfig:
         for name in ("max_pages", "max_documents", "max_url_length", "max_redirects"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative")
+        if self.max_crawl_delay < 0:
+            raise ConfigError("max_crawl_delay must not be negative")
         if self.delay < 0 or not 0 <= self.jitter < 1:
             raise ConfigError("delay must be >= 0 and jitter in [0, 1)")
         if self.lang not in ("sv", "en"):

@@ -61,10 +61,25 @@ class Fetching:
         self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._robots_delays: dict[str, float] = {}
         self.sitemap_log: list[dict[str, Any]] = []
+        self.capped_delays: dict[str, float] = {}  # by host: a Crawl-delay over ``max_crawl_delay``
 
     @property
     def requests(self) -> int:
         return self.fetcher.requests
+
+    def robots_report(self) -> dict[str, dict[str, Any]]:
+        """``run.robots``: per origin, what robots.txt said, the delay used for its host, and a Crawl-delay
+        that was capped."""
+        out: dict[str, dict[str, Any]] = {}
+        for origin, info in self.robots.items():
+            host = url_host(origin)
+            out[origin] = {**info.as_dict(), "effective_delay": self.scheduler.delay_for(host)}
+            if host in self.capped_delays:
+                out[origin]["crawl_delay_capped"] = {
+                    "asked": self.capped_delays[host],
+                    "used": self.config.max_crawl_delay,
+                }
+        return out
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -95,7 +110,11 @@ class Fetching:
                 info = robots_for_status(res.status)
             if info.status == "unavailable":
                 self.frontier.partial_reasons.add("robots-unavailable")
-            delay = max(self.config.delay, info.crawl_delay or 0.0, self._robots_delays.get(host, 0.0))
+            asked = info.crawl_delay or 0.0
+            if asked > self.config.max_crawl_delay:  # noted in run.robots: the site asked for more
+                self.capped_delays[host] = asked
+                asked = self.config.max_crawl_delay
+            delay = max(self.config.delay, asked, self._robots_delays.get(host, 0.0))
             self._robots_delays[host] = delay  # the politeness is per host: the largest of its origins'
             self.scheduler.set_delay(host, delay)
             self.robots[origin] = info

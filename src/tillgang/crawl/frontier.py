@@ -62,6 +62,7 @@ class Frontier:
         self.host_failures: Counter[str] = Counter()
         self.paused_hosts: set[str] = set()
         self.stopping = False
+        self.stopped = asyncio.Event()  # set with ``stopping``: the run's deadline
 
     # ------------------------------------------------------------------ admission
     def skip(self, url: str, reason: str, record: bool = True) -> None:
@@ -154,6 +155,7 @@ class Frontier:
     def stop(self, reason: str) -> None:
         """Hand out no more URLs (those left stay queued in the state file); the run is partial."""
         self.stopping = True
+        self.stopped.set()
         self.partial_reasons.add(reason)
 
     @property

@@ -42,7 +42,6 @@ from .frontier import Frontier, Item
 from .output import RunFacts, build_output, compare_findings, exit_status, finding_key
 from .progress import Counters, Progress
 from .state import StateStore
-from .urls import url_host
 
 __all__ = ["Crawl", "Item", "PoolFactory", "compare_findings", "crawl", "exit_status", "finding_key"]
 
@@ -133,15 +132,16 @@ class Crawl:
         try:
             if progress:
                 progress.start()
-            await self._seed(frontier, fetching)
             if cfg.max_duration_s > 0:
                 timers.append(asyncio.create_task(self._watchdog(frontier, cfg.max_duration_s)))
             timers.append(asyncio.create_task(self._flusher(store)))
+            await _unless_stopped(self._seed(frontier, fetching), frontier)
             workers = [asyncio.create_task(fetching.worker()) for _ in range(cfg.concurrency)]
-            while True:  # a page's links reach the queue when its check is done
-                await frontier.queue.join()
-                if not await checking.drain():
+            while not frontier.stopping:  # a page's links reach the queue when its check is done
+                if await _unless_stopped(frontier.queue.join(), frontier) or not await checking.drain():
                     break
+            if frontier.stopping:
+                await self._wind_down(workers, checking)
             status = "partial" if frontier.partial else "complete"
         finally:
             # Bounded and complete whatever happens meanwhile: the pool is stopped before the first await (its
@@ -158,6 +158,17 @@ class Crawl:
             self._finish(store, status, frontier, fetching)
         assert self.output is not None
         return self.output
+
+    async def _wind_down(self, workers: list[asyncio.Task[None]], checking: Checking) -> None:
+        """The deadline (``max_duration_s``) has passed: no fetch outlasts it, not even one waiting out a
+        Crawl-delay or a Retry-After (the URLs in flight stay queued for ``--resume``); the checks already under
+        way get at most one more per-document time limit, then they are stopped (their URLs stay queued too)."""
+        for task in workers:
+            task.cancel()
+        await _quietly(asyncio.gather(*workers, return_exceptions=True))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(checking.drain(), self.config.check_timeout)
+        checking.cancel_checks()
 
     def _open_run(self, store: StateStore) -> None:
         """Continue the site's unfinished run (``resume``) or start a new one."""
@@ -192,10 +203,7 @@ class Crawl:
             skipped=frontier.skipped,
             skipped_list=frontier.skipped_list,
             ref_count=frontier.ref_count,
-            robots={
-                origin: {**info.as_dict(), "effective_delay": fetching.scheduler.delay_for(url_host(origin))}
-                for origin, info in fetching.robots.items()
-            },
+            robots=fetching.robots_report(),
             sitemaps=fetching.sitemap_log,
             requests=fetching.requests,
         )
@@ -216,6 +224,23 @@ class Crawl:
     async def _watchdog(frontier: Frontier, seconds: float) -> None:
         await asyncio.sleep(seconds)
         frontier.stop("max-duration")
+
+
+async def _unless_stopped(step: Awaitable[Any], frontier: Frontier) -> bool:
+    """Await ``step`` unless the frontier is stopped first (the run's deadline), which cancels it. True when
+    the frontier was stopped."""
+    task = asyncio.ensure_future(step)
+    stop = asyncio.ensure_future(frontier.stopped.wait())
+    try:
+        await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.cancel()
+        if not task.done():
+            task.cancel()
+            await _quietly(task)
+    if task.done() and not task.cancelled():
+        task.result()  # its error, if any
+    return frontier.stopping
 
 
 async def _quietly(step: Awaitable[Any]) -> None:
