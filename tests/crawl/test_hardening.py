@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tillgang.crawl.config import CrawlConfig
+from tillgang.crawl.frontier import MAX_SKIPPED_PER_REASON
 from tillgang.crawl.run import Crawl
 
 from .conftest import Site
@@ -209,3 +211,48 @@ def test_no_wait_for_crawl_delay_outlasts_the_runs_deadline(site: Site, tmp_path
     assert took < 6, f"the run took {took:.1f} s for a 1.5 s deadline"
     assert out["summary"]["status"] == "partial" and "max-duration" in out["summary"]["partial_reasons"]
     assert site.requests("/a") == [] and site.requests("/b") == []  # their turn came after the deadline
+
+
+# ------------------------------------------------------------------ item 7: a resumed partial run
+def test_a_resumed_partial_run_keeps_its_shortfalls(site: Site, tmp_path: Path) -> None:
+    site.page("/robots.txt", "", content_type="text/plain")
+    site.page("/", html("".join(f'<a href="/p{i}">{i}</a>' for i in range(10))))
+    site.page("/p0", html("0"), delay=6.0)  # in flight at the deadline
+    for i in range(1, 10):
+        site.page(f"/p{i}", html(str(i)))
+    kw: dict[str, Any] = {"use_sitemaps": False, "concurrency": 1, "per_host_concurrency": 1, "max_pages": 4}
+    kw["read_timeout"] = 10.0
+
+    async def go(cfg: CrawlConfig, resume: bool) -> dict[str, Any]:
+        return await asyncio.wait_for(Crawl(cfg, resume=resume, progress=False).run(), 30)
+
+    first = asyncio.run(go(config(site, tmp_path, max_duration_s=2.0, **kw), False))
+    assert first["summary"]["status"] == "partial"
+    assert set(first["summary"]["partial_reasons"]) == {"max-duration", "max-pages"}
+    assert first["summary"]["skipped"] == {"max-pages": 7}  # /p3 … /p9
+    site.page("/p0", html("0"))
+    second = asyncio.run(go(config(site, tmp_path, **kw), True))
+    assert second["run"]["id"] == first["run"]["id"]
+    assert second["summary"]["status"] == "partial"  # the resumed part finished, the page limit still cut
+    assert second["summary"]["partial_reasons"] == ["max-pages"]
+    assert second["summary"]["skipped"] == {"max-pages": 7}
+    assert sorted(s["url"] for s in second["skipped"]) == sorted(site.url(f"/p{i}") for i in range(3, 10))
+    assert len(second["pages"]) == 4
+
+
+# ------------------------------------------------------------------ item 11: the skipped list
+def test_every_skip_reason_is_listed_however_many_max_pages_skips(site: Site, tmp_path: Path) -> None:
+    site.page("/robots.txt", "User-agent: *\nDisallow: /privat\n", content_type="text/plain")
+    many = "".join(f'<a href="/p{i}">{i}</a>' for i in range(1500))
+    site.page("/", html('<a href="/privat">x</a><a href="/a">a</a>' + many))
+    site.page("/a", html('<a href="/a/djup">d</a>'))
+    cfg = config(site, tmp_path, use_sitemaps=False, max_pages=3, max_depth=1, concurrency=1)
+    out = asyncio.run(asyncio.wait_for(Crawl(cfg, progress=False).run(), 60))
+    counts = out["summary"]["skipped"]
+    assert counts["max-pages"] == 1500 and counts["robots"] == 1 and counts["max-depth"] == 1
+    listed: dict[str, int] = {}
+    for entry in out["skipped"]:
+        listed[entry["reason"]] = listed.get(entry["reason"], 0) + 1
+    assert listed["robots"] == 1 and listed["max-depth"] == 1  # not crowded out by the page limit
+    assert listed["max-pages"] == MAX_SKIPPED_PER_REASON
+    assert out["skipped_omitted"] == {"max-pages": 1500 - MAX_SKIPPED_PER_REASON}

@@ -19,10 +19,12 @@ from .progress import Counters
 from .state import StateStore
 from .urls import TrapGuard, canonicalize
 
-__all__ = ["MAX_REFERRER_SAMPLES", "MAX_SKIPPED_LISTED", "Frontier", "Item"]
+__all__ = ["MAX_REFERRER_SAMPLES", "MAX_SKIPPED_PER_REASON", "Frontier", "Item"]
 
 MAX_REFERRER_SAMPLES = 5
-MAX_SKIPPED_LISTED = 1000
+MAX_SKIPPED_PER_REASON = 200  # skipped URLs listed in run.json per reason (every reason is counted)
+# shortfalls that a resumed run makes good: the URLs they held back are queued again
+_RESUMABLE = ("max-duration", "host-paused")
 
 
 @dataclass(order=True)
@@ -57,6 +59,7 @@ class Frontier:
         self.admitted_documents = 0
         self.skipped: Counter[str] = Counter()
         self.skipped_list: list[dict[str, Any]] = []
+        self.listed: Counter[str] = Counter()  # entries of skipped_list by reason
         self.ref_count: Counter[str] = Counter()
         self.partial_reasons: set[str] = set()
         self.host_failures: Counter[str] = Counter()
@@ -68,7 +71,8 @@ class Frontier:
     def skip(self, url: str, reason: str, record: bool = True) -> None:
         self.skipped[reason] += 1
         self.counters.skipped += 1
-        if record and len(self.skipped_list) < MAX_SKIPPED_LISTED:
+        if record and self.listed[reason] < MAX_SKIPPED_PER_REASON:
+            self.listed[reason] += 1
             self.skipped_list.append({"url": url, "reason": reason})
 
     def in_scope(self, url: str) -> bool:
@@ -176,3 +180,27 @@ class Frontier:
                 self.queue.put_nowait(Item(depth, seq, url, request_url, via))
         for url, sources in self.store.referrers(self.run_id).items():
             self.ref_count[url] = len(sources)
+        self._restore(self.store.shortfalls(self.run_id))
+
+    # ------------------------------------------------------------------ shortfalls across a resume
+    def shortfalls(self) -> dict[str, Any]:
+        """What made the run partial and what it skipped, for the state file (``StateStore.save_shortfalls``):
+        a resumed run keeps them, so it is complete only if nothing was ever cut short."""
+        return {
+            "partial_reasons": sorted(self.partial_reasons),
+            "skipped": dict(self.skipped),
+            "skipped_list": self.skipped_list,
+        }
+
+    def _restore(self, saved: dict[str, Any]) -> None:
+        """The shortfalls of the run's earlier part, less those that resuming makes good (the deadline, a
+        paused host: their URLs are queued again)."""
+        self.partial_reasons |= {r for r in saved.get("partial_reasons", []) if r not in _RESUMABLE}
+        for reason, count in (saved.get("skipped") or {}).items():
+            if reason not in _RESUMABLE:
+                self.skipped[reason] += int(count)
+        for entry in saved.get("skipped_list") or []:
+            reason = entry.get("reason", "")
+            if reason not in _RESUMABLE and self.listed[reason] < MAX_SKIPPED_PER_REASON:
+                self.listed[reason] += 1
+                self.skipped_list.append(entry)

@@ -13,7 +13,7 @@ from typing import Any
 from ..engine import tool_info
 from ..timeutil import iso_z_from_epoch
 from .config import CrawlConfig
-from .frontier import MAX_SKIPPED_LISTED
+from .frontier import MAX_SKIPPED_PER_REASON
 from .state import StateStore
 
 __all__ = ["RunFacts", "build_output", "compare_findings", "exit_status", "finding_key"]
@@ -52,6 +52,7 @@ def build_output(store: StateStore, facts: RunFacts) -> dict[str, Any]:
     ]
     orphans = [e["url"] for e in pages if e.get("discovered_via") == "sitemap" and not e.get("linked_from")]
     comparison = compare(store, facts.site, facts.run_id, current)
+    listed, omitted = _skipped_listed(skipped, facts.skipped)
     finished = time.time()
     summary = _summary(facts, pages, documents, broken, comparison, finished)
     return {
@@ -72,9 +73,31 @@ def build_output(store: StateStore, facts: RunFacts) -> dict[str, Any]:
         "documents": documents,
         "broken_links": broken,
         "orphan_pages": orphans,
-        "skipped": skipped[:MAX_SKIPPED_LISTED],
+        "skipped": listed,
+        "skipped_omitted": omitted,
         "comparison": comparison,
     }
+
+
+def _skipped_listed(
+    skipped: list[dict[str, Any]], counts: Mapping[str, int]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The skipped URLs listed in run.json, at most ``MAX_SKIPPED_PER_REASON`` per reason so that one reason
+    (thousands of ``max-pages``) never crowds out the others, and per reason how many were not listed
+    (``summary.skipped`` has the counts of every reason)."""
+    listed: list[dict[str, Any]] = []
+    per_reason: Counter[str] = Counter()
+    for entry in skipped:
+        reason = str(entry.get("reason"))
+        if per_reason[reason] < MAX_SKIPPED_PER_REASON:
+            per_reason[reason] += 1
+            listed.append(entry)
+    omitted = {
+        reason: count - per_reason[reason]
+        for reason, count in sorted(counts.items())
+        if count > per_reason[reason] and per_reason[reason] >= MAX_SKIPPED_PER_REASON
+    }
+    return listed, omitted
 
 
 def _results(

@@ -50,6 +50,8 @@ __all__ = ["Crawl", "Item", "PoolFactory", "compare_findings", "crawl", "exit_st
 # It also keeps the register's web server (``tillgang serve``) responsive while a nightly crawl runs.
 WORKER_NICE = 10
 
+SHORTFALLS_EVERY_S = 5.0  # the run's partial reasons and skipped URLs reach the state file this often
+
 
 def _make_pool(options: CheckOptions, jobs: int, run_id: str) -> CheckPool:
     """The default check pool: this machine's worker processes. The command line passes another factory for
@@ -134,7 +136,7 @@ class Crawl:
                 progress.start()
             if cfg.max_duration_s > 0:
                 timers.append(asyncio.create_task(self._watchdog(frontier, cfg.max_duration_s)))
-            timers.append(asyncio.create_task(self._flusher(store)))
+            timers.append(asyncio.create_task(self._flusher(store, frontier)))
             await _unless_stopped(self._seed(frontier, fetching), frontier)
             workers = [asyncio.create_task(fetching.worker()) for _ in range(cfg.concurrency)]
             while not frontier.stopping:  # a page's links reach the queue when its check is done
@@ -207,18 +209,23 @@ class Crawl:
             sitemaps=fetching.sitemap_log,
             requests=fetching.requests,
         )
+        store.save_shortfalls(self.run_id, frontier.shortfalls())
         self.output = build_output(store, facts)
         store.finish_run(self.run_id, status, self.output["summary"])
         if status != "interrupted":
             store.prune(self.site, self.config.keep_runs)
         store.close()
 
-    @staticmethod
-    async def _flusher(store: StateStore) -> None:
-        """Finished URLs reach the state file within ``group_commit_s`` even when nothing else happens."""
+    async def _flusher(self, store: StateStore, frontier: Frontier) -> None:
+        """Finished URLs reach the state file within ``group_commit_s`` even when nothing else happens; the
+        run's shortfalls every ``SHORTFALLS_EVERY_S`` (and at its end)."""
+        saved = time.monotonic()
         while True:
             await asyncio.sleep(store.group_commit_s)
             store.sync_if_due()
+            if time.monotonic() - saved >= SHORTFALLS_EVERY_S:
+                store.save_shortfalls(self.run_id, frontier.shortfalls())
+                saved = time.monotonic()
 
     @staticmethod
     async def _watchdog(frontier: Frontier, seconds: float) -> None:

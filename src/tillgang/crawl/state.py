@@ -17,6 +17,8 @@ Tables:
   its result is committed), done, failed or skipped (with reason), depth, how it was found.
 - ``results``: per run and canonical URL: the output entry (page, document), committed when done.
 - ``referrers``: per run, up to a few pages that link each URL (for broken links and "where is it linked").
+- ``run_shortfalls``: per run, what made it partial and what it skipped (reasons, counts, the listed URLs),
+  written every few seconds and at its end, so that a resumed run keeps them.
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL, config TEXT, summary TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_site ON runs (site, started);
+CREATE TABLE IF NOT EXISTS run_shortfalls (
+    run_id TEXT PRIMARY KEY, data TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS frontier (
     run_id TEXT NOT NULL, url TEXT NOT NULL, request_url TEXT NOT NULL, depth INTEGER NOT NULL,
     via TEXT, state TEXT NOT NULL, reason TEXT, kind TEXT, seq INTEGER,
@@ -202,6 +207,19 @@ class StateStore:
             (status, time.time(), json.dumps(summary, ensure_ascii=False), run_id),
         )
 
+    def save_shortfalls(self, run_id: str, data: dict[str, Any]) -> None:
+        """What made a run partial and what it skipped (``Frontier.shortfalls``), kept for ``--resume``."""
+        self.sync()
+        self.db.execute(
+            "INSERT OR REPLACE INTO run_shortfalls (run_id, data) VALUES (?, ?)",
+            (run_id, json.dumps(data, ensure_ascii=False)),
+        )
+
+    def shortfalls(self, run_id: str) -> dict[str, Any]:
+        self.sync()
+        row = self.db.execute("SELECT data FROM run_shortfalls WHERE run_id = ?", (run_id,)).fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
     def prune(self, site: str, keep: int) -> list[str]:
         """Drop the per-URL rows (results, frontier, referrers) of all but the ``keep`` latest runs of ``site``;
         the runs themselves (with their summaries) stay. Returns the pruned run ids."""
@@ -218,7 +236,7 @@ class StateStore:
         with self.db:
             self.db.execute("BEGIN")
             for run_id in old:
-                for table in ("results", "frontier", "referrers"):
+                for table in ("results", "frontier", "referrers", "run_shortfalls"):
                     self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
         return old
 
