@@ -256,3 +256,18 @@ def test_every_skip_reason_is_listed_however_many_max_pages_skips(site: Site, tm
     assert listed["robots"] == 1 and listed["max-depth"] == 1  # not crowded out by the page limit
     assert listed["max-pages"] == MAX_SKIPPED_PER_REASON
     assert out["skipped_omitted"] == {"max-pages": 1500 - MAX_SKIPPED_PER_REASON}
+
+
+# ------------------------------------------------------------------ every hostile case at once
+def test_hostile_site_crawl_stays_under_500_mb() -> None:
+    script = ROOT / "bench" / "bench_hostile.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--small", "--limit-mb", "500", "--max-seconds", "120"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    print(done.stdout)  # the peak, for the log (pytest -s)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "peak RSS" in done.stdout
