@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import os
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def pages(small: bool) -> dict[str, bytes]:
     tail = b"</body></html>"
     index = b"".join(
         f'<a href="{p}">{p}</a>'.encode()
-        for p in ("/drip", "/stor", "/enorm", "/r/0", "/attr", "/djup", "/lankar", "/tyst", "/ok")
+        for p in ("/drip", "/stor", "/enorm", "/r/0", "/attr", "/djup", "/lankar", "/tyst", "/gzip", "/ok")
     )
     filler = b"<p>" + b"<span>tillganglighet</span> " * 50 + b"</p>\n"
     return {
@@ -51,8 +52,15 @@ def pages(small: bool) -> dict[str, bytes]:
     }
 
 
+def gzip_bomb(size: int) -> bytes:
+    """``size`` bytes of zeros, gzipped twice: a few KiB that decode to ``size`` (Content-Encoding: gzip, gzip)."""
+    inner = gzip.compress(b"\0" * size, compresslevel=9)
+    return gzip.compress(inner, compresslevel=9)
+
+
 def serve(small: bool) -> tuple[ThreadingHTTPServer, str]:
     bodies = pages(small)
+    bomb = gzip_bomb((256 if small else 1024) * MiB)
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
@@ -102,6 +110,13 @@ def serve(small: bool) -> tuple[ThreadingHTTPServer, str]:
                     if stop.is_set():
                         return
                     self.wfile.write(chunk)
+            elif path == "/gzip":  # a nested gzip bomb: decoded bytes must be counted across both layers
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Encoding", "gzip, gzip")
+                self.send_header("Content-Length", str(len(bomb)))
+                self.end_headers()
+                self.wfile.write(bomb)
             elif path == "/tyst":  # never answers
                 stop.wait(600)
             elif path in bodies:
