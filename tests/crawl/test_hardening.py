@@ -188,7 +188,7 @@ def test_a_huge_crawl_delay_is_capped_and_noted(site: Site, tmp_path: Path) -> N
         return await asyncio.wait_for(Crawl(cfg, progress=False).run(), 30)
 
     out = asyncio.run(go())
-    robots = out["run"]["robots"]["127.0.0.1"]
+    robots = out["run"]["robots"][site.base]  # keyed by origin (scheme://host:port)
     assert robots["crawl_delay"] == 86400
     assert robots["effective_delay"] == pytest.approx(0.3)
     assert robots["crawl_delay_capped"] == {"asked": 86400, "used": 0.3}
