@@ -16,11 +16,12 @@ from typing import Any
 
 import pikepdf
 
+from ._pdf_fonts import SimpleFontMapper
 from ._pdf_struct import StructTree, pdf_name, pdf_text
 
 __all__ = ["ContentScan", "FontInfo", "PageFacts", "check_codes", "font_facts", "parse_tounicode"]
 
-OPERATORS = "q Q cm Tf Tr Tj TJ ' \" Do BDC BMC EMC BI ID EI"
+OPERATORS = "q Q cm Tf Tr Tj TJ ' \" Do BDC BMC EMC BI ID EI scn SCN"
 MAX_FORM_DEPTH = 32
 MAX_STREAM_BYTES = 64 * 1024 * 1024
 MCID_TEXT_CAP = 300
@@ -53,6 +54,9 @@ class FontInfo:
     tounicode_data: bytes | None = field(default=None, repr=False)
     text_map: dict[int, str] | None = field(default=None, repr=False)  # code -> text
     unmapped: int = 0
+    obj: Any = field(default=None, repr=False)  # the font dictionary (the Pdf stays open while reading)
+    symbolic: bool = False  # FontDescriptor /Flags bit 3
+    procs_scanned: bool = False  # a Type 3 font's glyph procedures were read for the fonts they use
 
 
 @dataclass(slots=True)
@@ -157,8 +161,10 @@ def parse_tounicode(data: bytes) -> tuple[list[tuple[int, int]], bool]:
     ranges: list[tuple[int, int]] = []
     bad = False
     for lo, hi, dsts in _cmap_entries(data):
-        ranges.append((lo, hi))
         first = dsts[0] if dsts else b""
+        if not _digits(first):
+            continue  # an empty destination maps the code to no text at all
+        ranges.append((lo, hi))
         if len(_digits(first)) == 4 and _hex(first) in _BAD_UNICODE:
             bad = True
     merged: list[tuple[int, int]] = []
@@ -243,6 +249,38 @@ def _dictionary_problem(
     return None
 
 
+# Where each font type keeps its program (ISO 32000-1 Table 126): FontFile3 with /Subtype OpenType suits all.
+# A CFF program (Type1C or CIDFontType0C) serves Type 1 and CIDFontType0 fonts alike; it cannot render a TrueType.
+_PROGRAM_KEYS: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "Type1": {"/FontFile": None, "/FontFile3": ("Type1C", "CIDFontType0C")},
+    "MMType1": {"/FontFile": None, "/FontFile3": ("Type1C", "CIDFontType0C")},
+    "TrueType": {"/FontFile2": None},
+    "CIDFontType0": {"/FontFile3": ("Type1C", "CIDFontType0C")},
+    "CIDFontType2": {"/FontFile2": None},
+}
+
+
+def _embedded(descriptor: Any, program_type: str) -> bool:
+    """The font program is embedded under the key its font type uses (a TrueType font with a Type 1C program
+    in FontFile3 is not)."""
+    if not isinstance(descriptor, pikepdf.Dictionary):
+        return False
+    keys: dict[str, tuple[str, ...] | None] = _PROGRAM_KEYS.get(
+        program_type, {"/FontFile": None, "/FontFile2": None, "/FontFile3": None}
+    )
+    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        stream = descriptor.get(key)
+        if not isinstance(stream, pikepdf.Stream):
+            continue
+        kind = _name(stream.get("/Subtype")) if key == "/FontFile3" else None
+        wanted = keys.get(key, ())
+        if key in keys and (wanted is None or kind in (*wanted, "OpenType")):
+            return True
+        if key == "/FontFile3" and kind == "OpenType":
+            return True
+    return False
+
+
 def font_facts(font: pikepdf.Dictionary, key: str) -> FontInfo:
     """Embedding and Unicode facts of one font dictionary (dictionary level; used codes are checked later)."""
     subtype = _name(font.get("/Subtype")) or "?"
@@ -255,16 +293,17 @@ def font_facts(font: pikepdf.Dictionary, key: str) -> FontInfo:
         if isinstance(kids, pikepdf.Array) and len(kids) and isinstance(kids[0], pikepdf.Dictionary):
             descendant = kids[0]
             descriptor = descendant.get("/FontDescriptor")
-    if subtype == "Type3":
-        embedded = True
-    elif isinstance(descriptor, pikepdf.Dictionary):
-        embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-    else:
-        embedded = False
+    program_type = _name(descendant.get("/Subtype")) if descendant is not None else subtype
+    embedded = subtype == "Type3" or _embedded(descriptor, program_type or "?")
     fallback = _dictionary_problem(font, subtype, descriptor, descendant)
     info = FontInfo(key=key, name=name or "?", subtype=subtype, embedded=embedded, unicode_problem=fallback)
+    info.obj = font
+    flags = descriptor.get("/Flags") if isinstance(descriptor, pikepdf.Dictionary) else None
+    info.symbolic = isinstance(flags, int) and bool(int(flags) & 4)
     two_byte = subtype == "Type0" and _name(font.get("/Encoding")) in ("Identity-H", "Identity-V")
     info.code_bytes = 2 if two_byte else (1 if subtype != "Type0" else 0)
+    # Simple fonts are judged code by code (glyph names, font programs); Type 0 fonts by their CMap.
+    info.track_codes = info.code_bytes == 1 or (fallback is not None and info.code_bytes == 2)
     to_unicode = font.get("/ToUnicode")
     if isinstance(to_unicode, pikepdf.Stream):
         info.unicode_problem = None
@@ -272,25 +311,40 @@ def font_facts(font: pikepdf.Dictionary, key: str) -> FontInfo:
             info.tounicode_data = to_unicode.read_bytes()[:MAX_CMAP_BYTES]
         except pikepdf.PdfError:
             return info
-        info.track_codes = fallback is not None and info.code_bytes > 0
     return info
 
 
-def check_codes(info: FontInfo) -> None:
-    """After the content is read, for a used font with a ToUnicode CMap: a mapping to U+0000, U+FEFF or U+FFFE,
-    or a shown code that neither the CMap nor the encoding maps."""
+def check_codes(info: FontInfo, complete: bool = True) -> None:
+    """After the content is read, for a used font: a ToUnicode mapping to U+0000, U+FEFF or U+FFFE, or a shown
+    code that neither the ToUnicode CMap nor the encoding (glyph names, font program) maps. ``complete``: every
+    shown code was collected (else a simple font keeps its dictionary-level verdict)."""
     data, info.tounicode_data = info.tounicode_data, None
-    if data is None or not info.used:
+    if not info.used:
         return
-    ranges, bad = parse_tounicode(data)
-    if bad:
-        info.unicode_problem = "bad-mapping"
+    ranges: list[tuple[int, int]] = []
+    if data is not None:
+        ranges, bad = parse_tounicode(data)
+        if bad:
+            info.unicode_problem = "bad-mapping"
+            return
+    if not info.track_codes:
         return
-    if info.track_codes:
-        missing = [c for c in info.codes if not _covered(c, ranges)]
-        if missing:
-            info.unicode_problem = "unmapped-codes"
+    missing = [c for c in info.codes if not _covered(c, ranges)]
+    if info.code_bytes == 1 and isinstance(info.obj, pikepdf.Dictionary):
+        if not complete and data is None:
+            return
+        mapper = SimpleFontMapper(info.obj, info.subtype, info.symbolic)
+        missing = mapper.unmapped(set(missing))
+        if not missing:
+            info.unicode_problem = None
+            return
+        if data is None:
+            info.unicode_problem = "symbolic" if info.symbolic and info.subtype != "Type3" else "no-tounicode"
             info.unmapped = len(missing)
+            return
+    if missing:
+        info.unicode_problem = "unmapped-codes"
+        info.unmapped = len(missing)
 
 
 class ContentScan:
@@ -445,10 +499,7 @@ class ContentScan:
             if op in ("Tj", "TJ", "'", '"'):
                 out.text_ops += 1
                 if font is not None:
-                    font.used = True
-                    font.pages.add(page)
-                    if tr != 3:
-                        font.used_visible = True
+                    self._use_font(font, tr != 3, resources, page, depth, in_progress)
                 chars, data = self._shown(operands, op, font)
                 out.chars += chars
                 if page_level:
@@ -481,6 +532,9 @@ class ContentScan:
                     m_overflow -= 1
                 elif mstack:
                     mstack.pop()
+            elif op in ("scn", "SCN"):
+                if operands and isinstance(operands[-1], pikepdf.Name):
+                    self._pattern(resources, operands[-1], page, depth, in_progress)
             elif op == "Do":
                 if not operands or not isinstance(xobjects, pikepdf.Dictionary):
                     continue
@@ -491,6 +545,39 @@ class ContentScan:
                 if isinstance(xobj, pikepdf.Stream):
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
         return out
+
+    def _use_font(
+        self, font: FontInfo, visible: bool, resources: Any, page: int, depth: int, in_progress: set[Any]
+    ) -> None:
+        """A text-showing operator with this font; a Type 3 font's glyph procedures are read once for the fonts
+        they use in turn."""
+        font.used = True
+        font.pages.add(page)
+        if visible:
+            font.used_visible = True
+        if font.subtype != "Type3" or font.procs_scanned or not isinstance(font.obj, pikepdf.Dictionary):
+            return
+        font.procs_scanned = True
+        procs = font.obj.get("/CharProcs")
+        own = font.obj.get("/Resources")
+        proc_resources = own if isinstance(own, pikepdf.Dictionary) else resources
+        if isinstance(procs, pikepdf.Dictionary):
+            for count, proc in enumerate(procs.values()):
+                if count >= 256:
+                    break
+                if isinstance(proc, pikepdf.Stream):
+                    self._form(proc, proc_resources, page, depth, in_progress)
+
+    def _pattern(
+        self, resources: Any, name: pikepdf.Name, page: int, depth: int, in_progress: set[Any]
+    ) -> None:
+        """A tiling pattern selected as colour: its cell is content that can show text (fonts in use)."""
+        patterns = resources.get("/Pattern") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(patterns, pikepdf.Dictionary) or name not in patterns:
+            return
+        pattern = patterns[name]
+        if isinstance(pattern, pikepdf.Stream) and pattern.get("/PatternType") == 1:
+            self._form(pattern, resources, page, depth, in_progress)
 
     def _xobject(
         self,
