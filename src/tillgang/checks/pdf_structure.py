@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import Document, Location
 from ..readers.pdf import PdfFacts
 from ..registry import Results, check
@@ -258,10 +260,14 @@ def pdf_ua_identifier(doc: Document, out: Results) -> None:
         out.cant_tell("xmp-unreadable", where, error=facts.xmp_error[:120])
     elif not facts.xmp_present:
         out.failed("no-xmp", where)
+    elif facts.pdfua_part is None and facts.wtpdf:
+        out.passed(where)  # WTPDF's accessibility conformance (PDF Declarations) in place of pdfuaid
     elif facts.pdfua_part is None:
         out.failed("missing", where)
-    elif facts.pdfua_part != "1":
+    elif facts.pdfua_part not in ("1", "2"):
         out.failed("other-part", where, part=facts.pdfua_part)
+    elif facts.pdfua_part == "2" and not re.fullmatch(r"\d{4}", facts.pdfua_rev or ""):
+        out.failed("no-rev", where, rev=facts.pdfua_rev or "")
     elif facts.pdfua_prefix_problems:
         out.failed("prefix", where, names=", ".join(facts.pdfua_prefix_problems))
     else:

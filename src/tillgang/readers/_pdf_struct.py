@@ -7,6 +7,7 @@ The walk is iterative with a visited set keyed by ``objgen`` (cycles exist in re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,6 +111,60 @@ def _key(obj: Any) -> tuple[int, int] | None:
     return og if og != (0, 0) else None
 
 
+# ISO 32000-2 (PDF 2.0) standard structure namespace and its types (PDF/UA-2 uses them; 14.8.6): an element whose
+# /NS is this namespace is standard with these names, without a RoleMap entry. Hn is any H followed by digits.
+PDF2_NAMESPACE = "http://iso.org/pdf2/ssn"
+PDF2_TYPES = frozenset(
+    [
+        "Document",
+        "DocumentFragment",
+        "Part",
+        "Sect",
+        "Div",
+        "Aside",
+        "NonStruct",
+        "P",
+        "H",
+        "Title",
+        "FENote",
+        "Sub",
+        "Lbl",
+        "Span",
+        "Em",
+        "Strong",
+        "Link",
+        "Annot",
+        "Form",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "L",
+        "LI",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "THead",
+        "TBody",
+        "TFoot",
+        "Caption",
+        "Figure",
+        "Formula",
+        "Artifact",
+    ]
+)
+_PDF2_HEADING = re.compile(r"^H[1-9][0-9]*$")
+
+
+def pdf2_standard(raw: str) -> bool:
+    return raw in PDF2_TYPES or bool(_PDF2_HEADING.match(raw))
+
+
 @dataclass(slots=True)
 class StructElem:
     index: int
@@ -144,6 +199,7 @@ class StructTree:
     role_cache: dict[str, tuple[str | None, str | None]] = field(
         default_factory=dict
     )  # raw -> (std, problem)
+    pdf2_types: set[str] = field(default_factory=set)  # types used in the PDF 2.0 namespace (standard there)
     has_kids: bool = False
     truncated: str | None = None  # "elements" or "depth" when a limit stopped the walk
     cycles: int = 0
@@ -154,7 +210,9 @@ class StructTree:
         if cached is not None:
             return cached
         result: tuple[str | None, str | None]
-        if raw in STANDARD_TYPES:
+        if raw in self.pdf2_types and raw not in STANDARD_TYPES:
+            result = (raw, None)  # a PDF 2.0 standard type, declared by the element's namespace
+        elif raw in STANDARD_TYPES:
             target = self.role_map.get(raw)
             if target is None:
                 result = (raw, None)
@@ -322,6 +380,15 @@ def _element(
     """A structure element from its own entries; ``page`` and ``lang`` are what it inherits."""
     own_page = page_index.get(_key(get("/Pg")) or (0, 0))
     own_lang = pdf_text(get("/Lang"))
+    namespace = get("/NS")
+    if (
+        isinstance(namespace, pikepdf.Dictionary)
+        and pdf_text(namespace.get("/NS")) == PDF2_NAMESPACE
+        and pdf2_standard(raw)
+        and raw not in tree.pdf2_types
+    ):
+        tree.pdf2_types.add(raw)
+        tree.role_cache.pop(raw, None)
     std, _problem = tree.resolve(raw)
     ident = get("/ID")
     return StructElem(

@@ -24,6 +24,8 @@ from ._pdf_struct import StructElem, StructTree, build_struct_tree, pdf_name, pd
 __all__ = ["AnnotFacts", "FieldFacts", "PdfFacts", "read", "valid_pdf_lang"]
 
 _PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+_PDFD = "http://pdfa.org/declarations/"  # PDF Declarations (WTPDF: ISO/TS 32005-era "Well-Tagged PDF" 1.0)
+_WTPDF_ACCESSIBILITY = "http://pdfa.org/declarations/wtpdf#accessibility"
 _DC = "http://purl.org/dc/elements/1.1/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -97,6 +99,8 @@ class PdfFacts:
     marked_content_langs: list[str]
     xfa_dynamic: bool = False
     qpdf_warnings: list[str] = field(default_factory=list)
+    pdfua_rev: str | None = None  # pdfuaid:rev (PDF/UA-2 requires it: the year of the edition)
+    wtpdf: str | None = None  # WTPDF accessibility declaration (pdfd:conformsTo)
 
     @property
     def tagged(self) -> bool:
@@ -145,6 +149,8 @@ class _Xmp:
     error: str | None = None
     title: str | None = None
     pdfua_part: str | None = None
+    pdfua_rev: str | None = None
+    wtpdf: str | None = None  # the WTPDF accessibility declaration (conformsTo URI), if any
     prefix_problems: list[str] = field(default_factory=list)
 
 
@@ -191,6 +197,8 @@ def _read_xmp(pdf: pikepdf.Pdf) -> _Xmp:
             local = child.tag.split("}", 1)[1]
             if local == "part" and xmp.pdfua_part is None:
                 xmp.pdfua_part = (child.text or "").strip()
+            if local == "rev" and xmp.pdfua_rev is None:
+                xmp.pdfua_rev = (child.text or "").strip()
             if local in ("part", "amd", "corr") and child.prefix != "pdfuaid":
                 xmp.prefix_problems.append(f"{child.prefix}:{local}")
         for attr, value in desc.attrib.items():
@@ -199,10 +207,27 @@ def _read_xmp(pdf: pikepdf.Pdf) -> _Xmp:
             local = attr.split("}", 1)[1]
             if local == "part" and xmp.pdfua_part is None:
                 xmp.pdfua_part = value.strip()
+            if local == "rev" and xmp.pdfua_rev is None:
+                xmp.pdfua_rev = value.strip()
             prefixes = [p for p, uri in (desc.nsmap or {}).items() if uri == _PDFUAID]
             if local in ("part", "amd", "corr") and "pdfuaid" not in prefixes:
                 xmp.prefix_problems.append(f"{prefixes[0] if prefixes else '?'}:{local}")
+    xmp.wtpdf = _wtpdf_declaration(root)
     return xmp
+
+
+def _wtpdf_declaration(root: Any) -> str | None:
+    """The WTPDF accessibility declaration: a ``pdfd:conformsTo`` (element or attribute) whose value is
+    http://pdfa.org/declarations/wtpdf#accessibility1.0 (or a later version)."""
+    for node in root.iter(f"{{{_PDFD}}}conformsTo"):
+        value = (node.text or "").strip()
+        if value.startswith(_WTPDF_ACCESSIBILITY):
+            return value
+    for node in root.iter():
+        value = node.get(f"{{{_PDFD}}}conformsTo") if isinstance(node.tag, str) else None
+        if value and value.strip().startswith(_WTPDF_ACCESSIBILITY):
+            return value.strip()
+    return None
 
 
 # ------------------------------------------------------------------ annotations and fields
@@ -591,6 +616,8 @@ def _read_facts(
         marked_content_langs=list(scan.marked_langs),
         xfa_dynamic=xfa_dynamic,
         qpdf_warnings=qpdf_warnings,
+        pdfua_rev=xmp.pdfua_rev,
+        wtpdf=xmp.wtpdf,
     )
     return facts, scan
 
@@ -624,7 +651,7 @@ def _scan_content(
         scan.scan_page(page, i)
     annotations = _annotations(pdf, tree, scan, page_index)
     for font in scan.fonts.values():
-        check_codes(font)
+        check_codes(font, complete=not scan.exhausted)
     return scan, annotations, _fields(pdf, tree, annotations)
 
 
