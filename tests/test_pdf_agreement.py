@@ -1,0 +1,70 @@
+"""Agreement of the PDF checks with the PDF/UA-1 validator page-validation on the real-world corpus.
+
+bench/pdf_agreement.py does the work (corpora/README.md, "realworld-pdf"). The validator is never a dependency of
+tillgang: it lives in its own environment, named by $TILLGANG_PDF_VALIDATOR_PYTHON (.ci/run makes one). The
+figures are exact, so that agreement cannot fall, or rise, silently; the disagreements that remain are explained
+in docs/pdf.md ("Agreement with page-validation on real-world files"). Run with ``-s`` to see the table.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT, SHARED
+
+# check -> (files compared, agreeing, only tillgang fails, only the validator fails)
+EXPECTED: dict[str, tuple[int, int, int, int]] = {
+    "pdf-tagged": (875, 875, 0, 0),
+    "pdf-display-doc-title": (875, 875, 0, 0),
+    "image-alt": (82, 82, 0, 0),
+    "heading-order": (875, 875, 0, 0),
+    "pdf-tab-order": (875, 875, 0, 0),
+    "pdf-fonts-embedded": (875, 849, 19, 7),
+    "pdf-unicode": (875, 829, 8, 38),
+}
+CORPUS_FILES = 1015
+
+
+def _harness() -> Any:
+    spec = importlib.util.spec_from_file_location("pdf_agreement", ROOT / "bench" / "pdf_agreement.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pdf_agreement"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_agreement_with_page_validation_on_realworld_pdf(tmp_path: Path) -> None:
+    corpus = SHARED / "corpora" / "realworld-pdf"
+    if not corpus.is_dir():
+        pytest.skip(f"the real-world PDF corpus is not at {corpus} (the project's shared folder)")
+    python = os.environ.get("TILLGANG_PDF_VALIDATOR_PYTHON")
+    if not python:
+        pytest.skip(
+            "TILLGANG_PDF_VALIDATOR_PYTHON is not set (a python with page-validation; .ci/run makes one)"
+        )
+    probe = subprocess.run([python, "-c", "import page"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"{python} cannot import page (pip install page-validation in that environment)")
+    harness = _harness()
+    harness.SHARED = SHARED
+    files = harness.corpus_files(verapdf=False)
+    assert len(files) == CORPUS_FILES
+    theirs = harness.validator_results(files, python, harness.CACHE)
+    ours = harness.tillgang_results(files)
+    table = harness.agreement(files, ours, theirs)
+    both = sum(1 for p in files if ours[p].get("error") is None and "error" not in theirs[p])
+    harness.print_report(table, both, len(files), quiet=True)
+    got = {
+        check: (row["files"], row["agree"], len(row["only_tillgang"]), len(row["only_validator"]))
+        for check, row in table.items()
+    }
+    assert got == EXPECTED
