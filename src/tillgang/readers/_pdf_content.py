@@ -361,6 +361,7 @@ class ContentScan:
         self.lang_chars: dict[str | None, int] = {}  # effective language of tagged text -> characters
         self.artifact_chars = 0
         self.mcid_text: dict[tuple[int, int], list[str]] = {}
+        self.mcid_len: dict[tuple[int, int], int] = {}  # characters kept in mcid_text (at most MCID_TEXT_CAP)
         self.marked_langs: list[str] = []  # /Lang values in marked-content property lists
 
     # -------------------------------------------------------------- fonts
@@ -418,8 +419,8 @@ class ContentScan:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "Unexpected end of stream" and the like: damaged, not fatal
                 ops = pikepdf.parse_content_stream(target, OPERATORS)
-        except (pikepdf.PdfError, ValueError, TypeError, UnicodeDecodeError):
-            return None
+        except (pikepdf.PdfError, pikepdf.DependencyError, ValueError, TypeError, UnicodeDecodeError):
+            return None  # DependencyError: an inline JBIG2 image and no jbig2dec (bomb_giant.pdf)
         self.used_ops += len(ops)
         return list(ops)
 
@@ -685,9 +686,11 @@ class ContentScan:
             elem = self.tree.mcid_elem.get((page, mcid))
             if lang is None and elem is not None:
                 lang = self.tree.elements[elem].inherited_lang
-            if data:
-                parts = self.mcid_text.setdefault((page, mcid), [])
-                if sum(len(p) for p in parts) < MCID_TEXT_CAP:
-                    text = self._decode(data[: MCID_TEXT_CAP * 2], font)
-                    parts.append("".join(c for c in text if c.isprintable() and c != "\ufffd"))
+            key = (page, mcid)
+            if data and self.mcid_len.get(key, 0) < MCID_TEXT_CAP:
+                text = self._decode(data[: MCID_TEXT_CAP * 2], font)
+                text = "".join(c for c in text if c.isprintable() and c != "\ufffd")
+                if text:
+                    self.mcid_text.setdefault(key, []).append(text)
+                    self.mcid_len[key] = self.mcid_len.get(key, 0) + len(text)
         self.lang_chars[lang] = self.lang_chars.get(lang, 0) + chars

@@ -1,0 +1,143 @@
+"""PDF speed: tillgang per PDF against page-validation per PDF and a bare pikepdf open-and-walk, same files, same run.
+
+    python bench/bench_pdf.py                          # realworld-pdf
+    python bench/bench_pdf.py --validator-python P     # else $TILLGANG_PDF_VALIDATOR_PYTHON or /work/pv-venv
+    python bench/bench_pdf.py --spawn-sample 40        # also one process per PDF, for 40 files
+
+Measured, each in a process of its own (so one does not warm the caches of another):
+- baseline: pikepdf.open, every page's /Contents and /Resources touched, the structure tree walked (what any
+  checker must at least do), close;
+- tillgang in-process: ``check_file`` with every rule (as ``tillgang check --jobs 1`` does per document);
+- page-validation in-process: ``page.validate_pdf(path, profile="ua1")`` in the validator's environment;
+- with --spawn-sample N: ``python -m tillgang check FILE`` and a validator process per file, on N files.
+Files that any of them cannot read count for all (the time is spent). Printed: total seconds, ms per file,
+median, and the ratios tillgang / page-validation and tillgang / baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pdf_agreement import corpus_files, validator_python  # noqa: E402
+
+_TIMER = r"""
+import json, sys, time
+mode = sys.argv[1]
+paths = [line.rstrip("\n") for line in sys.stdin]
+if mode == "validator":
+    import page
+    def run(p):
+        page.validate_pdf(p, profile="ua1")
+elif mode == "tillgang":
+    from tillgang.engine import check_file
+    def run(p):
+        check_file(p)
+else:
+    import pikepdf
+    def run(p):
+        with pikepdf.open(p) as pdf:
+            for page in pdf.pages:
+                page.obj.get("/Contents"); page.obj.get("/Resources")
+            root = pdf.Root.get("/StructTreeRoot")
+            stack, seen = ([root] if root is not None else []), set()
+            while stack:
+                node = stack.pop()
+                if isinstance(node, pikepdf.Dictionary):
+                    og = node.objgen
+                    if og != (0, 0):
+                        if og in seen:
+                            continue
+                        seen.add(og)
+                    kids = node.get("/K")
+                    if isinstance(kids, pikepdf.Array):
+                        stack.extend(kids)
+                    elif kids is not None:
+                        stack.append(kids)
+                elif isinstance(node, pikepdf.Array):
+                    stack.extend(node)
+times = []
+for p in paths:
+    start = time.perf_counter()
+    try:
+        run(p)
+    except Exception:
+        pass
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+
+def timed(python: str, mode: str, files: list[Path]) -> list[float]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    out = subprocess.run(
+        [python, "-c", _TIMER, mode],
+        input="\n".join(str(p) for p in files),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return [float(x) for x in json.loads(out.stdout)]
+
+
+def spawned(command: list[str], files: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in files:
+        subprocess.run([*command, str(path)], capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def line(label: str, times: list[float]) -> str:
+    total = sum(times)
+    return (
+        f"{label:28} {total:8.2f} s  {1000 * total / len(times):8.2f} ms/file  "
+        f"median {1000 * statistics.median(times):7.2f} ms  max {max(times):6.2f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--validator-python")
+    parser.add_argument("--verapdf", action="store_true", help="also the verapdf-pdfua1 corpus")
+    parser.add_argument("--spawn-sample", type=int, default=0, help="one process per PDF for N files")
+    args = parser.parse_args(argv)
+    python = validator_python(args.validator_python)
+    files = corpus_files(args.verapdf)
+    if not files or python is None:
+        print("no corpus or no validator environment", file=sys.stderr)
+        return 2
+    base = timed(sys.executable, "baseline", files)
+    ours = timed(sys.executable, "tillgang", files)
+    theirs = timed(python, "validator", files)
+    print(f"{len(files)} PDFs, in-process, one process per mode")
+    print(line("baseline (open and walk)", base))
+    print(line("tillgang check_file", ours))
+    print(line("page-validation ua1", theirs))
+    print(f"tillgang / page-validation: {sum(ours) / sum(theirs):.2f}x")
+    print(f"tillgang / baseline:        {sum(ours) / sum(base):.2f}x")
+    if args.spawn_sample:
+        sample = files[:: max(1, len(files) // args.spawn_sample)][: args.spawn_sample]
+        snippet = "import sys, page; page.validate_pdf(sys.argv[1], profile='ua1')"
+        t_ours = spawned([sys.executable, "-m", "tillgang", "check", "--jobs", "1"], sample)
+        t_theirs = spawned([python, "-c", snippet], sample)
+        print(f"\none process per PDF, {len(sample)} files:")
+        print(f"tillgang check FILE         {1000 * t_ours / len(sample):8.1f} ms/file")
+        print(f"page-validation             {1000 * t_theirs / len(sample):8.1f} ms/file")
+        print(f"tillgang / page-validation: {t_ours / t_theirs:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
