@@ -9,8 +9,6 @@ checked up front, entry count capped) and parsed with entities off, no network a
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from lxml import etree
 
 from ..errors import DocumentError
 from ..limits import Limits
-from ._ooxml import Package, sniff_package
+from ._ooxml import Package, open_as, open_zip, sniff_package
 
 __all__ = [
     "NS",
@@ -131,18 +129,7 @@ class OdfPackage(Package):
 
 
 def open_odf(path: Path, limits: Limits) -> OdfPackage:
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-        raise DocumentError("corrupt", f"not a readable zip package: {exc}") from exc
-    try:
-        return OdfPackage(zf, limits)
-    except DocumentError:
-        zf.close()
-        raise
-    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError) as exc:
-        zf.close()
-        raise DocumentError("corrupt", f"broken zip package: {exc}") from exc
+    return open_as(OdfPackage, path, limits)
 
 
 def odf_format(pkg: OdfPackage) -> str:
@@ -165,11 +152,8 @@ def _looks_like_odf(names: list[str]) -> bool:
 
 def sniff_zip(path: Path, limits: Limits) -> str:
     """A zip: OpenDocument (by its mimetype or manifest) or OOXML (by its main part's content type)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-        raise DocumentError("corrupt", f"not a readable zip package: {exc}") from exc
+    with open_zip(path) as zf:
+        names = zf.namelist()
     if not _looks_like_odf(names):
         return sniff_package(path, limits)
     pkg = open_odf(path, limits)

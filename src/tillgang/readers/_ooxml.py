@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -24,7 +25,9 @@ __all__ = [
     "Package",
     "Relationship",
     "is_on",
+    "open_as",
     "open_package",
+    "open_zip",
     "sniff_package",
 ]
 
@@ -380,16 +383,30 @@ def sniff_package(path: Path, limits: Limits) -> str:
         pkg.close()
 
 
-def open_package(path: Path, limits: Limits) -> Package:
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """The zip file at ``path``, or DocumentError("corrupt") when it is not a readable zip."""
     try:
-        zf = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise DocumentError("corrupt", f"not a readable zip package: {exc}") from exc
+
+
+_P = TypeVar("_P", bound=Package)
+
+
+def open_as(kind: type[_P], path: Path, limits: Limits) -> _P:
+    """The zip at ``path`` opened as a ``kind`` package (OOXML or ODF) under the limits; the zip is closed
+    again when the package cannot be built, and a broken zip is DocumentError("corrupt")."""
+    zf = open_zip(path)
     try:
-        return Package(zf, limits)
+        return kind(zf, limits)
     except DocumentError:
         zf.close()
         raise
     except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError) as exc:
         zf.close()
         raise DocumentError("corrupt", f"broken zip package: {exc}") from exc
+
+
+def open_package(path: Path, limits: Limits) -> Package:
+    return open_as(Package, path, limits)
