@@ -56,10 +56,7 @@ def area_alt(doc: Document, out: Results) -> None:
     for info in page.iter("area"):
         if info.el.get("href") is None or info.aria_hidden or info.inert:
             continue
-        p = info.parent
-        while p is not None and p.tag != "map":
-            p = p.parent
-        if p is None:
+        if info.ancestor("map") is None:
             continue
         if page.name(info.el):
             out.passed(at(page, info))
@@ -124,7 +121,7 @@ def object_alt(doc: Document, out: Results) -> None:
         el = info.el
         if el.get("data") is None or info.explicit_role is not None or info.prog_hidden:
             continue
-        if any(p.tag == "object" for p in _ancestors(info)):
+        if info.ancestor("object") is not None:
             continue
         kind = _object_kind(info)
         if kind == "other":
@@ -140,15 +137,6 @@ def object_alt(doc: Document, out: Results) -> None:
             out.cant_tell("unknown-type", at(page, info), element=_describe(page, info))
         else:
             out.failed("missing", at(page, info), element=_describe(page, info))
-
-
-def _ancestors(info: Info) -> list[Info]:
-    out = []
-    p = info.parent
-    while p is not None:
-        out.append(p)
-        p = p.parent
-    return out
 
 
 @check("button-name", formats=("html",))

@@ -50,21 +50,12 @@ def valid_lang(doc: Document, out: Results) -> None:
         value = info.el.get("lang")
         if value is None or value == "" or info.tag == "html" or info.index not in owners:
             continue
-        if not _in_body(info):
+        if info.ancestor("body") is None:
             continue
         if act_lang_status(value) is LangStatus.OK:
             out.passed(at(page, info))
         else:
             out.failed("invalid", at(page, info), lang=short(value, 40))
-
-
-def _in_body(info: Info) -> bool:
-    p = info.parent
-    while p is not None:
-        if p.tag == "body":
-            return True
-        p = p.parent
-    return False
 
 
 # ---------------------------------------------------------------- meta viewport

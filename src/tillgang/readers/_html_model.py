@@ -296,6 +296,15 @@ class Info:
             not self.prog_hidden and self.role not in ("none", "presentation") and not self.in_pres_children
         )
 
+    def ancestor(self, *tags: str) -> Info | None:
+        """The nearest ancestor (not the element itself) with one of these tags, or None."""
+        p = self.parent
+        while p is not None:
+            if p.tag in tags:
+                return p
+            p = p.parent
+        return None
+
 
 class Page:
     """The page model: element facts, id index, labels, names and table grids."""
@@ -591,7 +600,7 @@ class Page:
                 return "combobox"
             return "searchbox" if kind == "search" else "textbox"
         if tag == "td":
-            table = self._table_of(info)
+            table = info.ancestor("table")
             if table is not None and table.role in ("grid", "treegrid"):
                 return "gridcell"
             return "cell"
@@ -604,14 +613,6 @@ class Page:
             return self._th_auto_role(info)
         if tag in _GENERIC_TAGS:
             return "generic"
-        return None
-
-    def _table_of(self, info: Info) -> Info | None:
-        p = info.parent
-        while p is not None:
-            if p.tag == "table":
-                return p
-            p = p.parent
         return None
 
     def _th_auto_role(self, info: Info) -> str:

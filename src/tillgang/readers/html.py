@@ -198,19 +198,10 @@ def loc(page: Page, info: Info) -> Location:
 
 def _title(page: Page) -> str | None:
     for info in page.iter("title"):
-        if info.in_svg or any_ancestor(info, "math"):
+        if info.in_svg or info.ancestor("math") is not None:
             continue
         return "".join(info.el.itertext())
     return None
-
-
-def any_ancestor(info: Info, tag: str) -> bool:
-    p = info.parent
-    while p is not None:
-        if p.tag == tag:
-            return True
-        p = p.parent
-    return False
 
 
 def heading_level(info: Info) -> int:
