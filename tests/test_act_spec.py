@@ -68,6 +68,12 @@ CASES: list[tuple[str, str, str, str]] = [
     ),
     (
         "bypass",
+        "047fe0: the Drupal visually-hidden class too",
+        NAV + '<h1 class="element-invisible">R</h1>' + TEXT,
+        "cantTell",
+    ),
+    (
+        "bypass",
         "047fe0: a heading-looking strong is no heading",
         NAV + '<strong style="font-size:2em">R</strong>' + TEXT,
         "failed",

@@ -7,9 +7,22 @@ import re
 from ..model import Document, Location
 from ..readers.native import Info, Page, style_declarations
 
-__all__ = ["at", "offscreen", "page_of", "short"]
+__all__ = ["at", "offscreen", "page_of", "short", "visually_hidden_class"]
 
 _FAR = re.compile(r"^-(\d+\.?\d*)(px|em|rem|vw|vh|%)?$")
+# The class names of the common "visually hidden" idiom (Bootstrap, WordPress, Drupal, ...): the element stays
+# in the accessibility tree but is not seen.
+_VISUALLY_HIDDEN = frozenset(
+    {
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "element-invisible",
+        "off-screen",
+        "offscreen",
+    }
+)
 
 
 def page_of(doc: Document) -> Page | None:
@@ -27,6 +40,11 @@ def at(page: Page, info: Info) -> Location:
 def short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def visually_hidden_class(info: Info) -> bool:
+    """The element has a "visually hidden" class of its own (sr-only, visually-hidden, ...)."""
+    return not _VISUALLY_HIDDEN.isdisjoint((info.attrs.get("class") or "").lower().split())
 
 
 def _far_negative(value: str) -> bool:

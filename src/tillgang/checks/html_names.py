@@ -8,7 +8,7 @@ import unicodedata
 from ..model import Document
 from ..readers.native import BLOCK_TAGS, Info, Page, style_declarations
 from ..registry import Results, check
-from .html_common import at, page_of, short
+from .html_common import at, page_of, short, visually_hidden_class
 
 IMAGE_ROLES = frozenset({"img", "graphics-document", "graphics-symbol"})
 _IMAGE_EXT = frozenset(
@@ -284,9 +284,6 @@ NAME_FROM_CONTENT_WIDGETS = frozenset(
         "treeitem",
     ]
 )
-_SR_ONLY = frozenset(
-    {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "element-invisible"}
-)
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _ICON_CLASS = re.compile(r"(^|[-_])(icon|icons|material|glyph|glyphicon|fa|fas|far|fab|symbol)([-_]|$)")
 
@@ -310,10 +307,9 @@ def visible_text(page: Page, info: Info) -> str:
         for child in el:
             if isinstance(child.tag, str):
                 c = page.info(child)
-                classes = set((c.attrs.get("class") or "").lower().split())
                 if (
                     c.visible
-                    and _SR_ONLY.isdisjoint(classes)
+                    and not visually_hidden_class(c)
                     and c.tag not in ("script", "style", "template")
                 ):
                     block = not _inline(c)

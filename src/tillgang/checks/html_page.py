@@ -8,7 +8,7 @@ from ..lang import LangStatus, act_lang_status
 from ..model import Document, Location
 from ..readers.native import Info, Page, parse_int
 from ..registry import Results, check
-from .html_common import at, offscreen, page_of, short
+from .html_common import at, offscreen, page_of, short, visually_hidden_class
 
 PAGE = Location(selector="html")
 
@@ -200,9 +200,6 @@ def landmark_one_main(doc: Document, out: Results) -> None:
 _REPEATED_ROLES = frozenset({"navigation", "banner", "complementary", "contentinfo", "search"})
 # Landmarks that mark where a page's own content is (ACT b40fd1).
 _CONTENT_LANDMARKS = frozenset({"main", "region", "form", "article"})
-_NOT_SEEN = frozenset(
-    {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "off-screen", "offscreen"}
-)
 
 
 def _perceivable(info: Info) -> bool:
@@ -328,8 +325,7 @@ def _unseen(info: Info) -> bool:
     off-screen position, on it or an ancestor."""
     node: Info | None = info
     while node is not None:
-        classes = (node.attrs.get("class") or "").lower().split()
-        if not _NOT_SEEN.isdisjoint(classes) or node.hint_hidden:
+        if visually_hidden_class(node) or node.hint_hidden:
             return True
         node = node.parent
     return offscreen(info)
