@@ -31,6 +31,16 @@ def _describe(page: Page, info: Info) -> str:
     return info.tag
 
 
+def _judge_name(
+    page: Page, info: Info, out: Results, name: str, code: str = "missing", **params: str
+) -> None:
+    """An element that needs an accessible name: passed with one, else failed with ``code``, naming it."""
+    if name:
+        out.passed(at(page, info))
+    else:
+        out.failed(code, at(page, info), element=_describe(page, info), **params)
+
+
 @check("input-image-alt", formats=("html",))
 def input_image_alt(doc: Document, out: Results) -> None:
     page = page_of(doc)
@@ -42,10 +52,7 @@ def input_image_alt(doc: Document, out: Results) -> None:
         el = info.el
         name = page.labelledby_name(el) or (el.get("aria-label") or "").strip()
         name = name or (el.get("alt") or "").strip() or (el.get("title") or "").strip()
-        if name:
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, name)
 
 
 @check("area-alt", formats=("html",))
@@ -58,10 +65,7 @@ def area_alt(doc: Document, out: Results) -> None:
             continue
         if info.ancestor("map") is None:
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el))
 
 
 @check("svg-img-alt", formats=("html",))
@@ -74,10 +78,7 @@ def svg_img_alt(doc: Document, out: Results) -> None:
             continue
         if info.role != info.explicit_role:
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el))
 
 
 @check("role-img-alt", formats=("html",))
@@ -90,10 +91,7 @@ def role_img_alt(doc: Document, out: Results) -> None:
             continue
         if info.prog_hidden:
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el))
 
 
 def _object_kind(info: Info) -> str | None:
@@ -149,10 +147,7 @@ def button_name(doc: Document, out: Results) -> None:
             continue
         if info.tag == "input" and _input_type(info) == "image":
             continue  # input-image-alt
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el))
 
 
 @check("aria-command-name", formats=("html",))
@@ -163,10 +158,7 @@ def aria_command_name(doc: Document, out: Results) -> None:
     for info in page.with_role("menuitem"):
         if not info.in_at:
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el))
 
 
 _NOT_FIELDS = frozenset({"hidden", "image", "button", "submit", "reset"})
@@ -197,10 +189,7 @@ def label(doc: Document, out: Results) -> None:
             continue
         if info.prog_hidden or info.role in ("none", "presentation"):
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el))
 
 
 @check("select-name", formats=("html",))
@@ -214,10 +203,7 @@ def select_name(doc: Document, out: Results) -> None:
         el = info.el
         name = page.labelledby_name(el) or (el.get("aria-label") or "").strip()
         name = name or page.native_name(info, {el}, False).strip() or (el.get("title") or "").strip()
-        if name:
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, name)
 
 
 @check("aria-input-field-name", formats=("html",))
@@ -229,10 +215,7 @@ def aria_input_field_name(doc: Document, out: Results) -> None:
     for info in page.with_role(*FIELD_ROLES):
         if not info.in_at or info.tag in ("input", "textarea", "select"):
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info), role=info.role or "")
+        _judge_name(page, info, out, page.name(info.el), role=info.role or "")
 
 
 @check("frame-title", formats=("html",))
@@ -246,10 +229,7 @@ def frame_title(doc: Document, out: Results) -> None:
         tabindex = info.el.get("tabindex")
         if tabindex is not None and tabindex.strip().startswith("-") and tabindex.strip()[1:2].isdigit():
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("missing", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el))
 
 
 @check("empty-heading", formats=("html",))
@@ -260,10 +240,7 @@ def empty_heading(doc: Document, out: Results) -> None:
     for info in page.with_role("heading"):
         if not info.in_at:
             continue
-        if page.name(info.el):
-            out.passed(at(page, info))
-        else:
-            out.failed("empty", at(page, info), element=_describe(page, info))
+        _judge_name(page, info, out, page.name(info.el), "empty")
 
 
 # ---------------------------------------------------------------- label-content-name-mismatch
