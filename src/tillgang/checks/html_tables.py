@@ -23,7 +23,7 @@ def td_headers_attr(doc: Document, out: Results) -> None:
         return
     for table in _tables(page):
         grid = page.table_grid(table.el)
-        ids = {cell.get("id"): cell for cell in grid.cells if cell.get("id")}
+        ids = grid.ids
         for cell in grid.cells:
             value = cell.get("headers")
             if value is None:
@@ -43,7 +43,7 @@ def td_headers_attr(doc: Document, out: Results) -> None:
                 out.passed(at(page, info))
 
 
-def _assigned_headers(page: Page, grid: object, ids: dict[str, object]) -> set[object]:
+def _assigned_headers(page: Page, grid: object) -> set[object]:
     """The header cells that HTML's "assigning header cells" gives to at least one cell of the table.
 
     A cell with a non-empty ``headers`` attribute takes the cells it names (in the same table). Any other cell
@@ -51,6 +51,7 @@ def _assigned_headers(page: Page, grid: object, ids: dict[str, object]) -> set[o
     leftwards in each of its rows (for row headers), with the spec's header blocks and opaque headers.
     """
     g: Any = grid
+    ids = g.ids
     assigned: set[object] = set()
     for cell in g.cells:
         tokens = (cell.get("headers") or "").split()
@@ -101,8 +102,7 @@ def th_has_data_cells(doc: Document, out: Results) -> None:
         return
     for table in _tables(page):
         grid = page.table_grid(table.el)
-        ids = {cell.get("id"): cell for cell in grid.cells if cell.get("id")}
-        assigned = _assigned_headers(page, grid, ids)
+        assigned = _assigned_headers(page, grid)
         for cell in grid.cells:
             info = page.info(cell)
             if info.role not in ("columnheader", "rowheader") or not info.in_at or not info.visible:

@@ -8,7 +8,7 @@ unknown, so "rendered" is the default and class names that usually hide are kept
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import tinycss2
@@ -1012,3 +1012,8 @@ class TableGrid:
         del pending
         self.width = width
         self.height = len(self.rows)
+
+    @cached_property
+    def ids(self) -> dict[str, Element]:
+        """The table's cells by their id (a later cell with the same id wins)."""
+        return {cell.get("id"): cell for cell in self.cells if cell.get("id")}
