@@ -12,12 +12,13 @@ import hashlib
 import logging
 import os
 import traceback
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Self, cast
 
 from . import __version__
 from .catalogue import Catalogue, load
@@ -250,7 +251,27 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-class CheckPool:
+class ClosesOnExit(ABC):
+    """A check pool as a context manager (pools.FutureCheckPool): on a normal exit ``close`` waits for the work
+    in hand, on an exception ``terminate`` stops now."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def terminate(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.close()
+        else:
+            self.terminate()
+
+
+class CheckPool(ClosesOnExit):
     """Warm worker processes that check documents under the hard per-document time limit.
 
     ``submit`` returns a ``concurrent.futures.Future`` whose result is always a report entry (never an
@@ -308,15 +329,6 @@ class CheckPool:
         self._pool.stop()
         self._pool.join()
 
-    def __enter__(self) -> CheckPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.close()
-        else:
-            self.terminate()
-
 
 def check_files(
     items: Iterable[tuple[str, str]],
@@ -370,4 +382,12 @@ def exit_status(documents: Sequence[DocumentEntry]) -> int:
     return 0
 
 
-__all__ += ["CheckPool", "base_entry", "default_jobs", "exit_status", "failed_entry", "sha256_file"]
+__all__ += [
+    "CheckPool",
+    "ClosesOnExit",
+    "base_entry",
+    "default_jobs",
+    "exit_status",
+    "failed_entry",
+    "sha256_file",
+]

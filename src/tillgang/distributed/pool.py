@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..engine import CheckOptions, failed_entry
+from ..engine import CheckOptions, ClosesOnExit, failed_entry
 from ..report import DocumentEntry
 from .app import TASK_NAME, make_app
 
@@ -19,7 +19,7 @@ __all__ = ["DistributedCheckPool", "crawl_pool_factory"]
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
 
-class DistributedCheckPool:
+class DistributedCheckPool(ClosesOnExit):
     """Send each check to the workers; ``submit`` returns a Future that always yields a report entry.
 
     Waiting for results happens in threads, so the crawl's event loop never blocks (wrap the future with
@@ -94,15 +94,6 @@ class DistributedCheckPool:
 
     def terminate(self) -> None:
         self._waiters.shutdown(wait=False, cancel_futures=True)
-
-    def __enter__(self) -> DistributedCheckPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.close()
-        else:
-            self.terminate()
 
 
 def crawl_pool_factory(broker: str) -> Callable[[CheckOptions, int, str], DistributedCheckPool]:
