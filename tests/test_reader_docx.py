@@ -380,6 +380,18 @@ def test_nested_tables_are_tables_of_their_own(tmp_path: Path) -> None:
     assert [(t.location.table, t.header) for t in doc.tables or []] == [(1, True), (2, False)]
 
 
+def test_rows_and_cells_inside_content_controls_and_custom_xml(tmp_path: Path) -> None:
+    def cell(text: str) -> str:
+        return f"<w:tc>{p(text)}</w:tc>"
+
+    def wrap(xml: str) -> str:
+        return f"<w:sdt><w:sdtContent><w:customXml>{xml}</w:customXml></w:sdtContent></w:sdt>"
+
+    body = f"<w:tbl>{wrap(row('A', 'B'))}<w:tr>{cell('1')}{wrap(cell('2') + wrap(cell('3')))}</w:tr></w:tbl>"
+    doc = read(make_docx(tmp_path, body))
+    assert [(t.rows, t.cols) for t in doc.tables or []] == [(2, 3)]
+
+
 # ------------------------------------------------------------------------------------------------ links and text
 
 

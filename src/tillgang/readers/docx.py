@@ -491,31 +491,22 @@ class _Reader:
                 )
 
     # ----------------------------------------------------------------- tables
-    def _rows(self, tbl: etree._Element) -> list[etree._Element]:
-        rows: list[etree._Element] = []
+    def _table_children(self, el: etree._Element, tag: str) -> list[etree._Element]:
+        """The children of a table (rows) or a row (cells) with this tag, also inside the content controls
+        (w:sdt) and custom XML that may wrap them."""
+        found: list[etree._Element] = []
 
-        def collect(el: etree._Element) -> None:
-            for child in el:
-                if child.tag == W + "tr":
-                    rows.append(child)
+        def collect(parent: etree._Element) -> None:
+            for child in parent:
+                if child.tag == tag:
+                    found.append(child)
                 elif child.tag in (W + "sdt", W + "customXml"):
                     content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
                     if content is not None:
                         collect(content)
 
-        collect(tbl)
-        return rows
-
-    def _cells(self, tr: etree._Element) -> list[etree._Element]:
-        cells: list[etree._Element] = []
-        for child in tr:
-            if child.tag == W + "tc":
-                cells.append(child)
-            elif child.tag in (W + "sdt", W + "customXml"):
-                content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
-                if content is not None:
-                    cells.extend(c for c in content if c.tag == W + "tc")
-        return cells
+        collect(el)
+        return found
 
     def table(self, tbl: etree._Element, ctx: _Ctx) -> None:
         self.table_counter[ctx.part] += 1
@@ -535,8 +526,8 @@ class _Reader:
             tbl_shd = shd_spec(tbl_pr.find(W + "shd"))
         if not self.styles.has(style_id):
             style_id = self.styles.default_table
-        rows = self._rows(tbl)
-        grid = [self._cells(tr) for tr in rows]
+        rows = self._table_children(tbl, W + "tr")
+        grid = [self._table_children(tr, W + "tc") for tr in rows]
         header = False
         if rows:
             hdr = rows[0].find(f"{W}trPr/{W}tblHeader")
