@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["CellRange", "DataRegion", "SheetInfo", "WorkbookInfo", "cell_ref", "col_letters", "parse_ref"]
+__all__ = [
+    "CellRange",
+    "DataRegion",
+    "SheetInfo",
+    "WorkbookInfo",
+    "cell_ref",
+    "col_letters",
+    "grow",
+    "parse_ref",
+]
 
 
 def col_letters(col: int) -> str:
@@ -23,6 +32,13 @@ def col_letters(col: int) -> str:
 
 def cell_ref(row: int, col: int) -> str:
     return f"{col_letters(col)}{row}"
+
+
+def grow(used: list[int], r1: int, c1: int, r2: int, c2: int) -> list[int]:
+    """A sheet's used area [r1, c1, r2, c2] grown to cover these rows and columns (just them when it is empty)."""
+    if not used:
+        return [r1, c1, r2, c2]
+    return [min(used[0], r1), min(used[1], c1), max(used[2], r2), max(used[3], c2)]
 
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?([0-9]{1,7})?$")

@@ -31,7 +31,7 @@ from ..limits import Limits
 from ..model import ContrastSample, Document, Heading, Image, Link, Location, Table
 from ._odf import NS, OdfPackage, StyleSheet, length_to_emu, odf_colour, odf_format, open_odf
 from ._pptx_model import Box, PresentationInfo, ShapeInfo, SlideInfo
-from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref
+from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref, grow
 
 __all__ = ["read"]
 
@@ -789,16 +789,7 @@ class _OdfReader:
                     "".join(p.itertext()).strip() for p in cell if p.tag in (T_P, T_H)
                 ) or cell.get(OFFICE + "value-type") not in (None, "string")
                 if has_text:
-                    last_row, last_col = first_row + n_rows - 1, col
-                    if not used:
-                        used = [first_row, first_col, last_row, last_col]
-                    else:
-                        used = [
-                            min(used[0], first_row),
-                            min(used[1], first_col),
-                            max(used[2], last_row),
-                            max(used[3], last_col),
-                        ]
+                    used = grow(used, first_row, first_col, first_row + n_rows - 1, col)
                 cstyle = cell.get(TABLE + "style-name") or row_style or _col_style(col_styles, first_col)
                 ctx = _Ctx(
                     replace(base, cell=cell_ref(first_row, first_col)),

@@ -27,7 +27,7 @@ from ..limits import Limits
 from ..model import ContrastSample, Document, Image, Link, Location, Table
 from ._drawingml import alt_of, hex_to_rgb, is_decorative, theme_colors
 from ._ooxml import Package, Relationship, is_on, open_package
-from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref, parse_ref
+from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref, grow, parse_ref
 
 __all__ = ["read"]
 
@@ -290,15 +290,7 @@ class _XlsxReader:
                     texts[ref] = text
                 if not text.strip():
                     continue
-                if not used:
-                    used = [row_no, col_no, row_no, col_no]
-                else:
-                    used = [
-                        min(used[0], row_no),
-                        min(used[1], col_no),
-                        max(used[2], row_no),
-                        max(used[3], col_no),
-                    ]
+                used = grow(used, row_no, col_no, row_no, col_no)
                 self._cell_contrast(c, text, replace_loc(base, ref))
         for ref, (href, display) in link_cells.items():
             shown = texts.get(ref) or display or ""
