@@ -42,6 +42,7 @@ __all__ = [
     "check_document",
     "check_file",
     "check_files",
+    "fill_entry",
     "load_checks",
     "report",
     "tool_info",
@@ -146,6 +147,17 @@ def base_entry(source: str, sha: str | None, fmt: str | None, size: int | None) 
     return {"source": source, "format": fmt, "sha256": sha, "size": size, "error": None}
 
 
+def fill_entry(entry: DocumentEntry, doc: Document, options: CheckOptions) -> None:
+    """What a read document adds to its report entry: title, language and pages, the rules' outcomes and
+    findings, and the reader's warnings and notices (only when there are any)."""
+    entry.update({"title": doc.title, "lang": doc.lang, "pages": doc.page_count})
+    entry.update(check_document(doc, options))
+    if doc.warnings:
+        entry["warnings"] = list(doc.warnings)
+    if doc.notices:
+        entry["notices"] = notice_dicts(doc.notices, options.lang)
+
+
 def check_file(
     path: str | Path, options: CheckOptions = CheckOptions(), source: str | None = None
 ) -> DocumentEntry:
@@ -169,18 +181,7 @@ def check_file(
         fmt = sniff(p, options.limits)
         entry["format"] = fmt
         doc = read(p, fmt, src, options.limits)
-        entry.update(
-            {
-                "title": doc.title,
-                "lang": doc.lang,
-                "pages": doc.page_count,
-            }
-        )
-        entry.update(check_document(doc, options))
-        if doc.warnings:
-            entry["warnings"] = list(doc.warnings)
-        if doc.notices:
-            entry["notices"] = notice_dicts(doc.notices, options.lang)
+        fill_entry(entry, doc, options)
     except DocumentError as exc:
         entry["error"] = exc.as_dict(options.lang)
     except MemoryError:

@@ -32,6 +32,7 @@ import httpx
 from .. import __version__
 from ..errors import DocumentError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..sniff import DOCUMENT_SUFFIXES
 from .body import ACCEPT_ENCODING, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from .urls import canonicalize, url_host, url_problem, url_problem_message
 
@@ -45,20 +46,8 @@ __all__ = [
     "kind_by_name",
 ]
 
-DOCUMENT_EXTS = {
-    ".pdf",
-    ".docx",
-    ".docm",
-    ".dotx",
-    ".pptx",
-    ".pptm",
-    ".ppsx",
-    ".potx",
-    ".xlsx",
-    ".xlsm",
-    ".xltx",
-}
-DOCUMENT_EXTS |= {".odt", ".ott", ".odp", ".otp", ".ods", ".ots"}  # OpenDocument
+# Documents by file name: every suffix tillgang checks, except the page suffixes (a page is a page).
+DOCUMENT_EXTS = {suffix for suffix in DOCUMENT_SUFFIXES if suffix not in (".html", ".htm", ".xhtml")}
 UNSUPPORTED_EXTS = {
     ".doc",
     ".dot",

@@ -16,8 +16,8 @@ from typing import Any, cast
 
 from lxml import etree
 
-from ..engine import CheckOptions, check_document
-from ..errors import DocumentError, notice_dicts
+from ..engine import CheckOptions, fill_entry
+from ..errors import DocumentError
 from ..model import Document
 from ..report import DocumentEntry
 from .links import PageLinks
@@ -51,14 +51,9 @@ def check_page_bytes(
     try:
         doc = read_bytes(data, source, options.limits, content_type=content_type)
         entry["format"] = doc.format
-        entry.update({"title": doc.title, "lang": doc.lang, "pages": doc.page_count})
         if base_url is not None and isinstance(getattr(doc.native, "root", None), etree._Element):
             entry[PAGE_LINKS] = links_from_tree(doc.native.root, base_url)
-        entry.update(check_document(doc, options))
-        if doc.warnings:
-            entry["warnings"] = list(doc.warnings)
-        if doc.notices:
-            entry["notices"] = notice_dicts(doc.notices, options.lang)
+        fill_entry(cast(DocumentEntry, entry), doc, options)
     except DocumentError as exc:
         entry["error"] = exc.as_dict(options.lang)
     except (MemoryError, RecursionError):
