@@ -46,10 +46,35 @@ class FindingFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, rules: list[str], criteria: list[str], formats: list[str], **kw: Any):
+        if args and args[0] is not None:  # "status=öppen" (the Swedish label, as docs/review.md says) is "open"
+            params = args[0].copy()
+            labels = {str(label).lower(): value for value, label in FindingStatus.choices}
+            status = str(params.get("status") or "").strip().lower()
+            if status in labels:
+                params["status"] = labels[status]
+            args = (params, *args[1:])
         super().__init__(*args, **kw)
         self.fields["regel"].choices = [("", "Alla")] + [(r, r) for r in rules]
         self.fields["wcag"].choices = [("", "Alla")] + [(c, c) for c in criteria]
         self.fields["format"].choices = [("", "Alla")] + [(f, f) for f in formats]
+
+    def valid_filters(self) -> dict[str, Any]:
+        """The filters that are valid: an unknown value in one field never drops the others."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return dict(self.cleaned_data)
+
+    def problems(self) -> list[str]:
+        """One Swedish sentence per filter that was not used, naming the field and the value."""
+        if not self.is_bound:
+            return []
+        out = []
+        for name in self.errors:
+            if name in self.fields:
+                value = self.data.get(name, "")
+                out.append(f"{self.fields[name].label}: värdet ”{value}” finns inte och användes inte.")
+        return out
 
 
 class TriageForm(forms.Form):

@@ -214,13 +214,14 @@ def _rows(findings: Any) -> list[dict[str, Any]]:
 @permission_required(FINDINGS, raise_exception=True)
 def finding_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = form.valid_filters()
     qs = filter_findings(data)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
     context = {
         "form": form,
+        "filter_problems": form.problems(),
         "page": page,
         "rows": _rows(page.object_list),
         "total": page.paginator.count,
