@@ -42,3 +42,42 @@ def test_status_filter_takes_the_swedish_labels_of_the_docs(
     assert _ids(client, "status=åtgärdad") == {f["b"]}
     assert _ids(client, "status=falskt+larm") == set()
     assert _ids(client, "status=open") == open_
+
+
+# ------------------------------------------------------------------ export and import
+
+
+def _docx_text(path: Any) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def test_helar_export_does_not_count_risks_without_a_follow_up_as_not_following(
+    tmp_path: Any, imported: Any
+) -> None:
+    from tillgang.register.exports import export
+    from tillgang.register.models import FollowUp, Risk
+
+    critical = [r for r in Risk.objects.order_by("order", "id") if r.critical]
+    assert len(critical) == 6
+    FollowUp.objects.create(risk=critical[0], period="helar", year=2024, follows_plan=True, comment="ok")
+    FollowUp.objects.create(risk=critical[1], period="helar", year=2024, follows_plan=False, comment="nej")
+    out = tmp_path / "helar.docx"
+    export("docx", out, 2024, period="helar")
+    text = _docx_text(out)
+    assert "En av 6 kritiska risker bedöms följa beslutad planering" in text
+    assert "en bedöms inte följa den och fyra saknar ännu uppföljning för helår 2024" in text
+
+
+def test_import_year_option_is_never_ignored_silently(tmp_path: Any) -> None:
+    from tillgang.register.importers import PlanImportError, import_file
+    from tillgang.register.models import Plan
+
+    path = tmp_path / "plan.csv"
+    path.write_text("board,plan_year,process,risk,risk_value\nKS,2024,A,Risk,9\n", encoding="utf-8")
+    with pytest.raises(PlanImportError, match=r"planåret 2024, men --year anger 2025"):
+        import_file(path, year=2025)
+    assert not Plan.objects.exists()
+    import_file(path, year=2024)  # the same year is fine
+    assert Plan.objects.get().year == 2024

@@ -163,7 +163,9 @@ def _follow_up_summary(
     year = plan.year
     _paragraph(document, f"Uppföljning {PERIOD_NAME[period]} {year}", style="Heading 1")
     handled = {k: sum(1 for r in critical if r.handling == k) for k in ("ikp", "other", "both", "accepted")}
-    following = sum(1 for f in fups.values() if f.follows_plan)
+    following = sum(1 for f in fups.values() if f.follows_plan is True)
+    not_following = sum(1 for f in fups.values() if f.follows_plan is False)
+    missing = len(critical) - following - not_following  # no follow-up for the period, or no answer yet
     _paragraph(
         document,
         f"{plan.board} har antagit en internkontrollplan för {year}. I planens bruttolista finns "
@@ -182,10 +184,20 @@ def _follow_up_summary(
     if parts:
         text = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1]
         _paragraph(document, f"Av de kritiska riskerna {text}.")
+    status = f"{_count(following)} av {len(critical)} kritiska risker bedöms följa beslutad planering"
+    rest = []
+    if not_following:
+        rest.append(f"{_count(not_following).lower()} bedöms inte följa den")
+    if missing:
+        rest.append(
+            f"{_count(missing).lower()} saknar ännu uppföljning för {PERIOD_NAME[period].lower()} {year}"
+        )
+    if rest:
+        status += ", " + " och ".join(rest)
     _paragraph(
         document,
-        f"Tabellen nedan visar om hanteringen följer planen, med en beskrivning av genomförda och planerade "
-        f"aktiviteter. {_count(following)} av {len(critical)} kritiska risker bedöms följa beslutad planering.",
+        "Tabellen nedan visar om hanteringen följer planen, med en beskrivning av genomförda och planerade "
+        f"aktiviteter. {status}.",
     )
 
 

@@ -131,7 +131,14 @@ def _validate(plan: ParsedPlan, board: str | None, year: int | None) -> list[_Ri
             raise PlanImportError(
                 "nämnden framgår inte av filen; ange den med --board", row.row, row.column("board")
             )
-        row_year = _int(row, "plan_year", 1990, 2200) or plan.year or year
+        file_year = _int(row, "plan_year", 1990, 2200) or plan.year
+        if year is not None and file_year and file_year != year:  # never ignore --year silently
+            raise PlanImportError(
+                f"filen anger planåret {file_year}, men --year anger {year}",
+                row.row,
+                row.column("plan_year"),
+            )
+        row_year = file_year or year
         if not row_year:
             raise PlanImportError(
                 "planåret framgår inte av filen; ange det med --year", row.row, row.column("plan_year")
