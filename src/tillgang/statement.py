@@ -29,7 +29,7 @@ from typing import Any
 
 from .catalogue import Catalogue, load
 from .config import read_config
-from .textutil import is_placeholder_title
+from .textutil import is_placeholder_title, sv_count, sv_percent
 from .wcag import criterion_key
 
 __all__ = [
@@ -327,6 +327,8 @@ def _coverage(
 def _gaps(info: StatementInput, status_decision: Decision | None, nonconforming: bool) -> list[str]:
     """What a person must add before the draft is published."""
     gaps = []
+    if not (info.organisation or "").strip():
+        gaps.append("Organisationen som står bakom webbplatsen saknas.")
     if not info.contact:
         gaps.append("Kontaktvägar för att rapportera brister och begära tillgängligt innehåll saknas (krav).")
     if status_decision is None:
@@ -398,7 +400,7 @@ def _about_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]:
     service = model["service"] or "webbplatsen"
     out: list[tuple[int, str, list[Any]]] = []
     how = (
-        f"{model['organisation']} står bakom den här webbplatsen. Vi vill att så många som möjligt ska kunna "
+        f"{model['organisation'] or '[ORGANISATION SAKNAS]'} står bakom den här webbplatsen. Vi vill att så många som möjligt ska kunna "
         f"använda den. Det här dokumentet beskriver hur {service} uppfyller lagen om tillgänglighet till digital "
         "offentlig service, eventuella kända tillgänglighetsproblem och hur du kan rapportera brister till oss så "
         "att vi kan åtgärda dem."
@@ -467,9 +469,13 @@ def _content_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]
     for item in model["nonconformities"]:
         parts = []
         if item["documents"]:
-            parts.append(f"{item['documents']} dokument ({item['documents_share']:g} % av de granskade)")
+            parts.append(
+                f"{item['documents']} dokument ({sv_percent(item['documents_share'])} av de granskade)"
+            )
         if item["pages"]:
-            parts.append(f"{item['pages']} sidor ({item['pages_share']:g} % av de granskade)")
+            parts.append(
+                f"{sv_count(item['pages'], 'sida', 'sidor')} ({sv_percent(item['pages_share'])} av de granskade)"
+            )
         clause = ", ".join(item["en301549"])
         nc_blocks.append(
             f"{item['name']['sv']} (WCAG {item['wcag']}, EN 301 549 {clause}): brister i {' och '.join(parts)}. "
@@ -512,7 +518,7 @@ def _testing_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]
     tested = [model["method"]]
     pop = model["population"]
     tested.append(
-        f"Granskade: {pop['pages_checked']} sidor och {pop['documents_checked']} dokument."
+        f"Granskade: {sv_count(pop['pages_checked'], 'sida', 'sidor')} och {pop['documents_checked']} dokument."
         + (
             " Kunde inte granskas: "
             + ", ".join(f"{n} ({code})" for code, n in sorted(pop["not_checked"].items()))
@@ -532,7 +538,7 @@ def _testing_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]
             ", ".join(item["en301549"]),
             item["name"]["sv"],
             str(item["documents"]),
-            f"{item['documents_share']:g} %",
+            sv_percent(item["documents_share"]),
             str(item["pages"]),
             "; ".join(item["examples"]),
             ", ".join(item["situations"]),
@@ -551,7 +557,8 @@ def _testing_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]
     ]
     out.append((2, HEADINGS["annex"], [("table", header, rows)] if rows else ["Inga brister hittades."]))
     manual = [
-        f"{m['name']['sv']} (WCAG {m['wcag']}): {m['documents']} dokument och {m['pages']} sidor behöver bedömas "
+        f"{m['name']['sv']} (WCAG {m['wcag']}): {m['documents']} dokument och "
+        f"{sv_count(m['pages'], 'sida', 'sidor')} behöver bedömas "
         "av en människa."
         for m in model["manual_review"]
     ]

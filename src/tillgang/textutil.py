@@ -10,6 +10,9 @@ __all__ = [
     "collapse",
     "is_placeholder_title",
     "link_text_problem",
+    "sv_count",
+    "sv_number",
+    "sv_percent",
 ]
 
 
@@ -209,3 +212,24 @@ def link_text_problem(text: str) -> str | None:
     if folded in _VAGUE_LINKS:
         return "vague"
     return None
+
+
+# ------------------------------------------------------------------ Swedish numbers and plurals
+
+
+def sv_number(value: float, decimals: int = 1) -> str:
+    """A number as Swedish text: a decimal comma, no trailing zeros ("33,3", "25", "0,5")."""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text.replace(".", ",")
+
+
+def sv_percent(value: float, decimals: int = 1) -> str:
+    """A share in per cent as Swedish text, with a space before the sign: "33,3 %"."""
+    return sv_number(value, decimals) + " %"
+
+
+def sv_count(n: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: "1 sida", "2 sidor", "0 sidor"."""
+    return f"{n} {singular if n == 1 else plural}"

@@ -81,3 +81,95 @@ def test_import_year_option_is_never_ignored_silently(tmp_path: Any) -> None:
     assert not Plan.objects.exists()
     import_file(path, year=2024)  # the same year is fine
     assert Plan.objects.get().year == 2024
+
+
+# ------------------------------------------------------------------ Swedish texts: numbers, plurals, labels
+
+
+def test_statement_without_an_organisation_names_the_gap() -> None:
+    from tillgang.statement import StatementInput, build_statement, render_statement
+
+    from ..test_statement import RUN
+
+    model = build_statement(RUN, StatementInput("", "knivsta.se", contact="x@knivsta.se"))
+    html = render_statement(model, "html").decode()
+    assert "> står bakom" not in html and "<p>står bakom" not in html
+    assert "[ORGANISATION SAKNAS] står bakom den här webbplatsen" in html
+    assert any("Organisationen" in gap for gap in model["gaps"])
+
+
+def test_statement_writes_swedish_numbers_and_plurals() -> None:
+    from tillgang.statement import build_statement, render_statement
+
+    from ..test_statement import INFO, RUN, doc
+
+    run = dict(RUN)
+    # one page of three fails image-alt: 33,3 %, and "1 sida"
+    run["pages"] = [
+        doc("https://kommun.se/", {"image-alt": "failed"}, "html", "Start"),
+        doc("https://kommun.se/a", {"image-alt": "passed"}, "html", "A"),
+        doc("https://kommun.se/b", {"image-alt": "passed"}, "html", "B"),
+    ]
+    html = render_statement(build_statement(run, INFO), "html").decode()
+    assert "1 sida (33,3 % av de granskade)" in html
+    assert "33.3" not in html and "1 sidor" not in html
+    one_page = dict(RUN, pages=run["pages"][:1])
+    text = render_statement(build_statement(one_page, INFO), "html").decode()
+    assert "Granskade: 1 sida och 4 dokument." in text
+
+
+def test_reports_say_1_dokument_kontrollerat() -> None:
+    from tillgang.render.html import render_html_fragment
+    from tillgang.render.text import render_text
+
+    from ..test_statement import TOOL
+
+    report: Any = {
+        "tool": TOOL,
+        "documents": [
+            {
+                "source": "a.pdf",
+                "format": "pdf",
+                "error": None,
+                "rules": {"pdf-tagged": "failed"},
+                "findings": [
+                    {"rule": "pdf-tagged", "outcome": "failed", "message": "Otaggad", "location": {}}
+                ],
+            }
+        ],
+    }
+    text = render_text(report, "sv")
+    assert "1 dokument kontrollerat," in text and "1 regel underkänd," in text
+    assert "1 document checked," in render_text(report, "en")
+    assert "1 dokument kontrollerat," in render_html_fragment(report, "sv")
+
+
+def test_statement_decisions_show_their_words_not_raw_values(
+    data: dict[str, Any],  # noqa: F811
+    make_user: Callable[..., Any],
+) -> None:
+    import datetime as dt
+
+    from tillgang.register.models import StatementDecision
+
+    StatementDecision.objects.create(
+        kind="status", subject="delvis", reason="Brister", decided_by="Anna", decided_on=dt.date(2026, 5, 1)
+    )
+    html = _client(make_user, "reader").get("/redogorelse/").content.decode()
+    assert "<td>Delvis förenlig</td>" in html and "<td>delvis</td>" not in html
+
+
+def test_run_page_and_manifest_summary_are_swedish(
+    data: dict[str, Any],  # noqa: F811
+    make_user: Callable[..., Any],
+) -> None:
+    from tillgang.register.evidence import create_evidence
+
+    run2 = data["runs"][1]
+    client = _client(make_user, "reader")
+    html = client.get(f"/genomsokningar/{run2.pk}/").content.decode()
+    assert "1 sida och 4 dokument" in html and "1 sidor" not in html
+    record = create_evidence(run2, data["activity"])
+    page = client.get(f"/underlag/{record.pk}/").content.decode()
+    assert "Kontrollen (control)" in page and "nämnd: Kommunstyrelsen" in page
+    assert "board:" not in page and "plan_year:" not in page

@@ -262,7 +262,7 @@ def test_run_page_shows_new_fixed_and_errors(
 ) -> None:
     client = _client(make_user, "reader")
     html = client.get(urls["run"]).content.decode()
-    assert "1 nya, 1 åtgärdade och 3 kvarstående avvikelser." in html
+    assert "1 ny, 1 åtgärdad och 3 kvarstående avvikelser." in html
     assert "encrypted" in html and LOCKED in html
     run_list = client.get(urls["runs"]).content.decode()
     assert run_list.count("kommun.example 2026-") >= 2

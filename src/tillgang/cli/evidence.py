@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..textutil import sv_count
 from .db import add_db_argument, require_migrated, setup_database
 
 __all__ = ["add_register_commands", "store_output"]
@@ -67,7 +68,8 @@ def describe(run: Any, evidence: Any) -> str:
     pages = run.items.filter(kind="page").count()
     documents = run.items.filter(kind="document").count()
     lines = [
-        f"Körningen {run.run_id} ({status}) är sparad i registret: {pages} sidor, {documents} dokument; "
+        f"Körningen {run.run_id} ({status}) är sparad i registret: {sv_count(pages, 'sida', 'sidor')}, "
+        f"{documents} dokument; "
         f"{len(comparison['new'])} nya, {len(comparison['fixed'])} åtgärdade och "
         f"{comparison['persisting']} kvarstående avvikelser."
     ]
@@ -135,7 +137,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         else:
             print(f"ok   underlag {pk} version {evidence.version} sigill {evidence.seal}")
     print(
-        f"{len(report)} förseglade underlag kontrollerade, {bad} med fel."
+        (
+            "1 förseglat underlag kontrollerat"
+            if len(report) == 1
+            else f"{len(report)} förseglade underlag kontrollerade"
+        )
+        + f", {bad} med fel."
         if report
         else "Inga förseglade underlag att kontrollera."
     )

@@ -46,7 +46,9 @@ class FindingFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, rules: list[str], criteria: list[str], formats: list[str], **kw: Any):
-        if args and args[0] is not None:  # "status=öppen" (the Swedish label, as docs/review.md says) is "open"
+        if (
+            args and args[0] is not None
+        ):  # "status=öppen" (the Swedish label, as docs/review.md says) is "open"
             params = args[0].copy()
             labels = {str(label).lower(): value for value, label in FindingStatus.choices}
             status = str(params.get("status") or "").strip().lower()

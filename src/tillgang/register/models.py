@@ -489,7 +489,14 @@ class StatementDecision(models.Model):
         ordering = ("-decided_on",)
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
+        return f"{self.get_kind_display()}: {self.subject_text}"
+
+    @property
+    def subject_text(self) -> str:
+        """What the decision is about, in words: "Delvis förenlig" for the status value "delvis"."""
+        if self.kind == DecisionKind.STATUS:
+            return {"delvis": "Delvis förenlig", "inte": "Inte förenlig"}.get(self.subject, self.subject)
+        return self.subject
 
 
 class CheckResult(models.Model):

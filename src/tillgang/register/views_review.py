@@ -508,28 +508,117 @@ def activity_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "register/review_evidence_list.html", context)
 
 
+# Swedish names of the manifest's parts and fields (docs/evidence.md); the key stays as secondary text.
+MANIFEST_PARTS = {
+    "schema": "Format",
+    "record": "Underlaget",
+    "control": "Kontrollen",
+    "run": "Genomsökningen",
+    "scope": "Omfattning",
+    "population": "Population",
+    "method": "Metod",
+    "items": "Granskade sidor och dokument",
+    "items_sha256": "Kontrollsumma över sidorna och dokumenten",
+    "results": "Resultat",
+    "findings": "Avvikelser",
+    "comparison": "Jämförelse med förra genomsökningen",
+    "conclusion": "Slutsats",
+    "manual": "Manuell granskning",
+    "sign_off": "Godkännande",
+    "records": "Hantering av handlingen",
+    "previous_seal": "Föregående sigill",
+    "partial": "Ofullständig",
+}
+MANIFEST_FIELDS = {
+    "id": "nr",
+    "title": "titel",
+    "version": "version",
+    "supersedes": "ersätter",
+    "supersedes_seal": "ersatt underlags sigill",
+    "reason": "skäl",
+    "correction_reason": "skäl till rättelsen",
+    "board": "nämnd",
+    "plan_year": "planår",
+    "plan": "plan",
+    "process": "process",
+    "responsible": "kontrollansvarig",
+    "actual_date": "utfört",
+    "site": "webbplats",
+    "started": "startad",
+    "finished": "avslutad",
+    "status": "status",
+    "requests": "förfrågningar",
+    "duration_s": "tid i sekunder",
+    "include_subdomains": "underdomäner",
+    "obey_robots": "följer robots.txt",
+    "use_sitemaps": "använder webbplatskartor",
+    "date_rule": "datumregel",
+    "kind": "slag",
+    "file": "fil",
+    "saved_by": "sparat av",
+    "not_checked": "kunde inte granskas",
+    "reused": "återanvända",
+    "broken_links": "trasiga länkar",
+    "tool": "verktyg",
+    "catalogue": "regelkatalog",
+    "catalogue_installed": "installerad katalog",
+    "rule_set": "regeluppsättning",
+    "wcag": "WCAG",
+    "config_sha256": "konfigurationens sha256",
+    "previous_run": "förra genomsökningen",
+    "new": "nya",
+    "fixed": "åtgärdade",
+    "persisting": "kvarstående",
+    "run_status": "genomsökningens status",
+    "documents_checked": "granskade dokument",
+    "documents_with_failed_rule": "dokument med underkänd regel",
+    "documents_with_failed_rule_share": "andel dokument med underkänd regel (%)",
+    "pages_checked": "granskade sidor",
+    "pages_with_failed_rule": "sidor med underkänd regel",
+    "pages_with_failed_rule_share": "andel sidor med underkänd regel (%)",
+    "performed_by": "utfört av",
+    "sealed_by": "förseglat av",
+    "sealed_at": "förseglat",
+    "confidentiality": "sekretess",
+    "diarienummer": "diarienummer",
+}
+
+
+def _scalar(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
 def _short(value: Any) -> str:
     if isinstance(value, dict):
         scalars = [
-            f"{k}: {v}" for k, v in value.items() if isinstance(v, str | int | float | bool) or v is None
+            f"{MANIFEST_FIELDS.get(k, k)}: {_scalar(v)}"
+            for k, v in value.items()
+            if isinstance(v, str | int | float | bool) or v is None
         ]
         text = ", ".join(scalars[:8])
         rest = len(value) - min(len(scalars), 8)
         return text + (f" (och {rest} fält till)" if rest > 0 else "") if text else f"{len(value)} fält"
     if isinstance(value, list):
-        return f"{len(value)} poster"
-    text = "" if value is None else str(value)
-    return text if len(text) <= 120 else text[:117] + "…"
+        return "1 post" if len(value) == 1 else f"{len(value)} poster"
+    return _scalar(value)
 
 
 def manifest_summary(evidence: Evidence) -> list[tuple[str, str]]:
+    """(part, summary) in Swedish: "Kontrollen (control)", "nämnd: Kommunstyrelsen, planår: 2026, …"."""
     try:
         data = json.loads(bytes(evidence.manifest).decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        return [("manifest", "kan inte läsas som JSON")]
+        return [("Manifestet", "kan inte läsas som JSON")]
     if not isinstance(data, dict):
-        return [("manifest", _short(data))]
-    return [(str(k), _short(v)) for k, v in sorted(data.items())]
+        return [("Manifestet", _short(data))]
+    order = list(MANIFEST_PARTS)
+    keys = sorted(data, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return [(f"{MANIFEST_PARTS[k]} ({k})" if k in MANIFEST_PARTS else str(k), _short(data[k])) for k in keys]
 
 
 def manifest_rules(evidence: Evidence) -> list[dict[str, Any]]:

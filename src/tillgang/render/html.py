@@ -12,7 +12,7 @@ from typing import Any
 
 from ..catalogue import load
 from ..report import DocumentEntry, Finding, Report
-from .text import MAX_PER_RULE, TEXTS, describe_location, doc_rank
+from .text import MAX_PER_RULE, TEXTS, counted, describe_location, doc_rank
 
 __all__ = ["render_html", "render_html_fragment"]
 
@@ -123,7 +123,9 @@ def render_html_fragment(report: Report, lang: str = "sv", heading_level: int = 
     n_review = sum(1 for d in docs if not _counts(d)[0] and _counts(d)[1])
     n_err = sum(1 for d in docs if d.get("error"))
     out.append(
-        "<p>" + escape(t["summary"].format(n=len(docs), bad=n_bad, review=n_review, err=n_err)) + "</p>"
+        "<p>"
+        + escape(counted(t, "summary", len(docs)).format(n=len(docs), bad=n_bad, review=n_review, err=n_err))
+        + "</p>"
     )
     out.append("<p>" + escape(t["disclaimer"]) + "</p>")
     out.extend(_summary_table(docs, t, h))

@@ -10,7 +10,7 @@ from typing import Any
 from ..catalogue import load
 from ..report import DocumentEntry, Finding, LocationDict, Report
 
-__all__ = ["MAX_PER_RULE", "TEXTS", "describe_location", "doc_rank", "render_text", "visible"]
+__all__ = ["MAX_PER_RULE", "TEXTS", "counted", "describe_location", "doc_rank", "render_text", "visible"]
 
 TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
@@ -21,6 +21,8 @@ TEXTS: dict[str, dict[str, Any]] = {
         "ok": "Inga problem hittades av de automatiska reglerna.",
         "doc_summary": "{failed} regler underkända, {cant} att granska, {passed} utan anmärkning",
         "summary": "Sammanfattning: {n} dokument kontrollerade, {bad} med underkända regler, {review} att granska, {err} kunde inte kontrolleras.",
+        "summary_one": "Sammanfattning: 1 dokument kontrollerat, {bad} med underkända regler, {review} att granska, {err} kunde inte kontrolleras.",
+        "doc_summary_one": "1 regel underkänd, {cant} att granska, {passed} utan anmärkning",
         "disclaimer": "Automatiska kontroller kan visa brister men aldrig bevisa att ett dokument är tillgängligt.",
         "more": "… och {n} till av samma slag",
         "best": "bästa praxis",
@@ -71,6 +73,8 @@ TEXTS: dict[str, dict[str, Any]] = {
         "ok": "No problems found by the automated rules.",
         "doc_summary": "{failed} rules failed, {cant} to review, {passed} without remarks",
         "summary": "Summary: {n} documents checked, {bad} with failed rules, {review} to review, {err} could not be checked.",
+        "summary_one": "Summary: 1 document checked, {bad} with failed rules, {review} to review, {err} could not be checked.",
+        "doc_summary_one": "1 rule failed, {cant} to review, {passed} without remarks",
         "disclaimer": "Automated checks can show problems but can never prove that a document is accessible.",
         "more": "… and {n} more of the same kind",
         "best": "best practice",
@@ -120,6 +124,11 @@ MAX_PER_RULE = 10
 # one-byte CSI U+009B), and the bidi controls that reorder what is shown (U+202E turns "gpj.exe" into
 # "exe.jpg"). Documents are untrusted, so their text is printed with these written as visible escapes.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def counted(texts: Mapping[str, Any], key: str, n: int) -> str:
+    """The text ``key`` for a count ``n``: its singular form ("1 dokument kontrollerat") when n is 1."""
+    return str(texts.get(f"{key}_one") if n == 1 and f"{key}_one" in texts else texts[key])
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -190,7 +199,7 @@ def render_text(report: Report, lang: str = "sv") -> str:
             n_review += 1
         lines.append(
             "  "
-            + t["doc_summary"].format(
+            + counted(t, "doc_summary", outcomes.count("failed")).format(
                 failed=outcomes.count("failed"),
                 cant=outcomes.count("cantTell"),
                 passed=outcomes.count("passed"),
@@ -224,6 +233,6 @@ def render_text(report: Report, lang: str = "sv") -> str:
         for notice in doc.get("notices", []):
             lines.append(_wrap(f"(i) {visible(notice['message'])}", "  "))
         lines.append("")
-    lines.append(t["summary"].format(n=len(docs), bad=n_bad, review=n_review, err=n_err))
+    lines.append(counted(t, "summary", len(docs)).format(n=len(docs), bad=n_bad, review=n_review, err=n_err))
     lines.append(t["disclaimer"])
     return "\n".join(lines) + "\n"

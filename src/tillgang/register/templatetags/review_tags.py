@@ -1,4 +1,4 @@
-"""Template tags of the review pages: the proposed follow-up comment on the follow-up form."""
+"""Template tags of the review pages: the proposed follow-up comment on the follow-up form, Swedish counts."""
 
 from __future__ import annotations
 
@@ -17,3 +17,20 @@ def proposed_followup(risk: Any, period: str, year: int) -> dict[str, Any]:
     if risk is None or not period or not year:
         return {}
     return proposal_context(risk, period, int(year))
+
+
+@register.filter
+def antal(n: Any, forms: str) -> str:
+    """A count with its Swedish noun in the right number: ``{{ n|antal:"sida,sidor" }}`` gives "1 sida"."""
+    from ...textutil import sv_count
+
+    singular, _, plural = forms.partition(",")
+    return sv_count(int(n or 0), singular, plural or singular)
+
+
+@register.filter
+def procent(value: Any) -> str:
+    """A share in per cent as Swedish text: ``{{ 33.333|procent }}`` gives "33,3 %"."""
+    from ...textutil import sv_percent
+
+    return sv_percent(float(value or 0))
