@@ -173,3 +173,119 @@ def test_run_page_and_manifest_summary_are_swedish(
     page = client.get(f"/underlag/{record.pk}/").content.decode()
     assert "Kontrollen (control)" in page and "nämnd: Kommunstyrelsen" in page
     assert "board:" not in page and "plan_year:" not in page
+
+
+# ------------------------------------------------------------------ error pages and the API
+
+
+def test_404_is_swedish_in_the_apps_layout_and_json_under_api(
+    make_user: Callable[..., Any],
+) -> None:
+    from django.test import Client
+
+    anonymous = Client().get("/finns-inte/")
+    assert anonymous.status_code == 404
+    html = anonymous.content.decode()
+    assert html.startswith('<!DOCTYPE html>\n<html lang="sv">') and "<h1>Sidan finns inte</h1>" in html
+    assert "Not Found" not in html
+    logged_in = _client(make_user, "reader").get("/planer/999999/")
+    assert logged_in.status_code == 404 and "Sidan finns inte" in logged_in.content.decode()
+    assert "Huvudmeny" in logged_in.content.decode()  # the app's layout, with its menu
+    api = Client().get("/api/v2/finns-inte")
+    assert api.status_code == 404 and api["Content-Type"] == "application/json"
+    assert api.json()["error"]["code"] == "not-found"
+
+
+def test_500_is_swedish_and_json_under_api(make_user: Callable[..., Any], monkeypatch: Any) -> None:
+    from django.test import Client
+
+    import tillgang.register.views_review as views_review
+    import tillgang.web.api as api
+    from tillgang.register.tokens import new_token
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("trasig")
+
+    monkeypatch.setattr(views_review, "Paginator", broken)
+    monkeypatch.setattr(api, "_paginate", broken)
+    client = Client(raise_request_exception=False)
+    user = make_user("reader")
+    client.force_login(user)
+    page = client.get("/genomsokningar/")
+    assert page.status_code == 500
+    html = page.content.decode()
+    assert html.startswith('<!DOCTYPE html>\n<html lang="sv">') and "<h1>Ett fel uppstod</h1>" in html
+    token = new_token(user, "t")
+    answer = client.get("/api/v1/runs", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 500 and answer["Content-Type"] == "application/json"
+    assert answer.json()["error"]["code"] == "server-error"
+
+
+@pytest.fixture
+def api_client(make_user: Callable[..., Any]) -> Any:
+    from django.test import Client
+
+    from tillgang.register.tokens import new_token
+
+    token = new_token(make_user("reader"), "t")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_api_takes_the_run_id_the_cli_prints(
+    data: dict[str, Any],  # noqa: F811
+    api_client: Any,
+) -> None:
+    run2 = data["runs"][1]
+    by_pk = api_client.get(f"/api/v1/runs/{run2.pk}")
+    by_run_id = api_client.get(f"/api/v1/runs/{run2.run_id}")
+    assert by_run_id.status_code == 200 and by_run_id.json() == by_pk.json()
+    assert api_client.get(f"/api/v1/runs/{run2.run_id}/findings").json()["count"] == 4
+    missing = api_client.get("/api/v1/runs/20260101T000000Z-abcdef")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
+
+
+def test_api_trailing_slashes_answer_json(
+    data: dict[str, Any],  # noqa: F811
+    api_client: Any,
+) -> None:
+    run2 = data["runs"][1]
+    for path in ("/api/v1/runs/", f"/api/v1/runs/{run2.pk}/", f"/api/v1/runs/{run2.pk}/items/"):
+        response = api_client.get(path)
+        assert response.status_code == 200, path
+        assert (
+            response["Content-Type"] == "application/json"
+            and response.json() == api_client.get(path.rstrip("/")).json()
+        )
+    nothing = api_client.get("/api/v1/nothing/")
+    assert nothing.status_code == 404 and nothing.json()["error"]["code"] == "not-found"
+
+
+def test_api_checks_kind_and_outcome(
+    data: dict[str, Any],  # noqa: F811
+    api_client: Any,
+) -> None:
+    run2 = data["runs"][1]
+    for query, name in (
+        (f"/api/v1/runs/{run2.pk}/items?kind=pages", "kind"),
+        (f"/api/v1/runs/{run2.pk}/findings?outcome=fail", "outcome"),
+    ):
+        response = api_client.get(query)
+        assert response.status_code == 400, query
+        error = response.json()["error"]
+        assert error["code"] == "bad-request" and name in error["message"]
+    assert api_client.get(f"/api/v1/runs/{run2.pk}/items?kind=page").json()["count"] == 1
+    assert api_client.get(f"/api/v1/runs/{run2.pk}/findings?outcome=failed").json()["count"] == 4
+
+
+def test_api_names_the_wrong_auth_scheme(make_user: Callable[..., Any]) -> None:
+    from django.test import Client
+
+    from tillgang.register.tokens import new_token
+
+    token = new_token(make_user("reader"), "t")
+    for scheme in ("Token", "Basic"):
+        response = Client().get("/api/v1/runs", HTTP_AUTHORIZATION=f"{scheme} {token}")
+        assert response.status_code == 401
+        message = response.json()["error"]["message"]
+        assert f"'{scheme}'" in message and "Bearer" in message
+    assert Client().get("/api/v1/runs", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200

@@ -230,9 +230,62 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, form, context, "register:plan", plan.pk)
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json_error(status: int, code: str, message: str) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"error": {"code": code, "message": message}}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
 @login_not_required
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _json_error(403, "forbidden", "Din roll ger inte tillgång till detta.")
     return render(request, "register/403.html", status=403)
+
+
+@login_not_required
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 in Swedish, in the register's layout; JSON under /api/."""
+    if _is_api(request):
+        if request.path.endswith("/"):  # "/api/v1/runs/" is "/api/v1/runs": the API's routes have no slash
+            from django.urls import Resolver404, resolve
+
+            try:
+                match = resolve(request.path.rstrip("/"))
+            except Resolver404:
+                pass
+            else:
+                return match.func(request, *match.args, **match.kwargs)
+        return _json_error(404, "not-found", f"Adressen {request.path} finns inte i API:t.")
+    return render(request, "register/404.html", status=404)
+
+
+SERVER_ERROR_HTML = (
+    '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+    "<title>Ett fel uppstod – tillgang</title>\n</head>\n<body>\n<main id=\"main\">\n"
+    "<h1>Ett fel uppstod</h1>\n<p>Något gick fel på servern, så sidan kunde inte visas. Försök igen om en "
+    "stund. Kontakta registrets administratör om felet finns kvar.</p>\n</main>\n</body>\n</html>\n"
+)
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 in Swedish; JSON under /api/. It renders without the database (which may be the fault)."""
+    if _is_api(request):
+        return _json_error(500, "server-error", "Ett fel uppstod på servern. Försök igen om en stund.")
+    try:
+        from django.template.loader import render_to_string
+
+        html = render_to_string("register/500.html")  # no request: no user, no database
+    except Exception:  # the template itself failing must not hide the error page
+        html = SERVER_ERROR_HTML
+    return HttpResponse(html, status=500, content_type="text/html; charset=utf-8")
 
 
 __all__ = [
@@ -240,7 +293,9 @@ __all__ = [
     "followup_edit",
     "forbidden",
     "home",
+    "not_found",
     "plan_detail",
     "plan_list",
     "risk_detail",
+    "server_error",
 ]

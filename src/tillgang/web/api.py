@@ -30,7 +30,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from tillgang import __version__
-from tillgang.register.models import CrawlRun, Finding, FindingStatus, Item
+from tillgang.register.models import CrawlRun, Finding, FindingStatus, Item, ItemKind
 from tillgang.register.tokens import authenticate_token
 
 from ..report import Report
@@ -42,6 +42,7 @@ VIEW_PERM = "register.view_plan"  # every role has it
 CHECK_PERM = "register.check_documents"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+FINDING_OUTCOMES = ("failed", "cantTell")  # a stored finding is a failure or a case for a person
 
 
 def error(status: int, code: str, message: str, **headers: str) -> JsonResponse:
@@ -67,6 +68,11 @@ def api_view(methods: tuple[str, ...], perm: str | None) -> Callable[[View], Vie
             header = request.META.get("HTTP_AUTHORIZATION", "")
             if not header:
                 return _unauthorized("Inloggning krävs: skicka 'Authorization: Bearer <nyckel>'.")
+            scheme = header.split(" ", 1)[0].strip()
+            if scheme.lower() != "bearer":
+                return _unauthorized(
+                    f"Schemat '{scheme[:20]}' stöds inte. Skicka nyckeln som 'Authorization: Bearer <nyckel>'."
+                )
             user = authenticate_token(header)
             if user is None:
                 return _unauthorized("API-nyckeln är ogiltig eller återkallad.")
@@ -185,11 +191,22 @@ def finding_row(f: Finding) -> dict[str, Any]:
     }
 
 
-def _run_or_404(pk: int) -> CrawlRun | JsonResponse:
-    run = CrawlRun.objects.filter(pk=pk).first()
+def _run_or_404(ref: str) -> CrawlRun | JsonResponse:
+    """A run by the register's id (``runs[].id``) or by the run id that the crawl and the CLI print."""
+    run = CrawlRun.objects.filter(pk=int(ref)).first() if ref.isascii() and ref.isdigit() else None
     if run is None:
-        return error(404, "not-found", f"Körning {pk} finns inte.")
+        run = CrawlRun.objects.filter(run_id=ref).first()
+    if run is None:
+        return error(404, "not-found", f"Körning {ref} finns inte.")
     return run
+
+
+def _choice(request: HttpRequest, name: str, values: list[str]) -> str | JsonResponse:
+    """A query parameter that must be one of ``values`` ("" when absent), or the 400 that says so."""
+    value = request.GET.get(name, "")
+    if value and value not in values:
+        return error(400, "bad-request", f"Okänt värde för {name}: {value} (möjliga: {', '.join(values)}).")
+    return value
 
 
 def findings_of(run: CrawlRun) -> QuerySet[Finding]:
@@ -259,7 +276,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 
 @api_view(("GET",), VIEW_PERM)
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: HttpRequest, pk: str) -> HttpResponse:
     run = _run_or_404(pk)
     if isinstance(run, JsonResponse):
         return run
@@ -267,19 +284,21 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @api_view(("GET",), VIEW_PERM)
-def run_items(request: HttpRequest, pk: int) -> HttpResponse:
+def run_items(request: HttpRequest, pk: str) -> HttpResponse:
     run = _run_or_404(pk)
     if isinstance(run, JsonResponse):
         return run
     qs = Item.objects.filter(run=run).order_by("url", "pk")
-    kind = request.GET.get("kind")
+    kind = _choice(request, "kind", list(ItemKind.values))
+    if isinstance(kind, JsonResponse):
+        return kind
     if kind:
         qs = qs.filter(kind=kind)
     return _paginate(request, qs, item_row)
 
 
 @api_view(("GET",), VIEW_PERM)
-def run_findings(request: HttpRequest, pk: int) -> HttpResponse:
+def run_findings(request: HttpRequest, pk: str) -> HttpResponse:
     run = _run_or_404(pk)
     if isinstance(run, JsonResponse):
         return run
@@ -294,7 +313,9 @@ def run_findings(request: HttpRequest, pk: int) -> HttpResponse:
                 400, "bad-request", f"Okänd status: {status} (möjliga: {', '.join(FindingStatus.values)})."
             )
         qs = qs.filter(status=status)
-    outcome = request.GET.get("outcome")
+    outcome = _choice(request, "outcome", list(FINDING_OUTCOMES))
+    if isinstance(outcome, JsonResponse):
+        return outcome
     if outcome:
         qs = qs.filter(outcome=outcome)
     return _paginate(request, qs.order_by("url", "rule", "pk"), finding_row)
@@ -347,8 +368,8 @@ def openapi_document() -> dict[str, Any]:
 urlpatterns = [
     path("checks", checks, name="api-checks"),
     path("runs", runs, name="api-runs"),
-    path("runs/<int:pk>", run_detail, name="api-run"),
-    path("runs/<int:pk>/items", run_items, name="api-run-items"),
-    path("runs/<int:pk>/findings", run_findings, name="api-run-findings"),
+    path("runs/<str:pk>", run_detail, name="api-run"),
+    path("runs/<str:pk>/items", run_items, name="api-run-items"),
+    path("runs/<str:pk>/findings", run_findings, name="api-run-findings"),
     path("openapi.json", openapi, name="api-openapi"),
 ]

@@ -27,3 +27,5 @@ urlpatterns = [
 ]
 
 handler403 = "tillgang.register.views.forbidden"
+handler404 = "tillgang.register.views.not_found"
+handler500 = "tillgang.register.views.server_error"
