@@ -238,7 +238,9 @@ def _json_error(status: int, code: str, message: str) -> HttpResponse:
     from django.http import JsonResponse
 
     return JsonResponse(
-        {"error": {"code": code, "message": message}}, status=status, json_dumps_params={"ensure_ascii": False}
+        {"error": {"code": code, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
@@ -268,7 +270,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 SERVER_ERROR_HTML = (
     '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
-    "<title>Ett fel uppstod – tillgang</title>\n</head>\n<body>\n<main id=\"main\">\n"
+    '<title>Ett fel uppstod – tillgang</title>\n</head>\n<body>\n<main id="main">\n'
     "<h1>Ett fel uppstod</h1>\n<p>Något gick fel på servern, så sidan kunde inte visas. Försök igen om en "
     "stund. Kontakta registrets administratör om felet finns kvar.</p>\n</main>\n</body>\n</html>\n"
 )
