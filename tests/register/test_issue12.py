@@ -289,3 +289,48 @@ def test_api_names_the_wrong_auth_scheme(make_user: Callable[..., Any]) -> None:
         message = response.json()["error"]["message"]
         assert f"'{scheme}'" in message and "Bearer" in message
     assert Client().get("/api/v1/runs", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+# ------------------------------------------------------------------ SARIF
+
+
+def test_sarif_uris_are_percent_encoded() -> None:
+    import json
+    from urllib.parse import unquote
+
+    from tillgang.render.sarif import render_sarif
+
+    from ..test_statement import TOOL
+
+    sources = [
+        "https://kommun.se/dokument/årsredovisning 2025.pdf",
+        "https://kommun.se/a%20b.pdf",
+        "mapp med mellanslag/Blankett för ansökan.docx",
+        "/srv/dokument/100% klart.pdf",
+    ]
+    report: Any = {
+        "tool": TOOL,
+        "documents": [
+            {
+                "source": source,
+                "format": "pdf",
+                "error": None,
+                "rules": {"pdf-tagged": "failed"},
+                "findings": [{"rule": "pdf-tagged", "outcome": "failed", "message": "m", "location": {}}],
+            }
+            for source in sources
+        ],
+    }
+    sarif = json.loads(render_sarif(report))
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]
+    ]
+    assert uris == [
+        "https://kommun.se/dokument/%C3%A5rsredovisning%202025.pdf",
+        "https://kommun.se/a%20b.pdf",
+        "mapp%20med%20mellanslag/Blankett%20f%C3%B6r%20ans%C3%B6kan.docx",
+        "file:///srv/dokument/100%25%20klart.pdf",
+    ]
+    for uri in uris:  # RFC 3986: no spaces, nothing outside ASCII, every % an escape
+        assert " " not in uri and uri.isascii()
+    assert unquote(uris[2]) == sources[2]

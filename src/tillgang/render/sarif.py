@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+from urllib.parse import quote, urlsplit
 
 from ..catalogue import load
 from ..report import Report
 
+__all__ = ["artifact_uri", "render_sarif"]
+
 _LEVEL = {"failed": "error", "cantTell": "warning"}
+# what RFC 3986 allows unencoded in a URI besides letters and digits ("%" only where it already encodes)
+_URI_SAFE = "/:@!$&'()*+,;=-._~?#[]"
+
+
+def artifact_uri(source: str) -> str:
+    """A report's ``source`` (a URL or a file path) as the URI SARIF requires: percent-encoded (RFC 3986).
+
+    A URL keeps its existing escapes ("%20" stays) and gets its spaces and non-ASCII letters encoded as UTF-8;
+    an absolute path becomes a ``file:`` URI; a relative path becomes a relative reference with ``/``."""
+    parts = urlsplit(source)
+    if parts.scheme.lower() in ("http", "https", "file") and (parts.netloc or parts.scheme == "file"):
+        return re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", quote(source, safe=_URI_SAFE + "%"))
+    if PureWindowsPath(source).drive:  # C:\mapp\fil.docx
+        return PureWindowsPath(source).as_uri()
+    path = source if "/" in source else source.replace("\\", "/")  # mapp\\fil.docx from Windows
+    if PurePosixPath(path).is_absolute():
+        return PurePosixPath(path).as_uri()
+    return quote(path, safe="/-._~!$&'()*+,;=:@")
 
 
 def render_sarif(report: Report, lang: str = "sv") -> str:
@@ -35,7 +58,9 @@ def render_sarif(report: Report, lang: str = "sv") -> str:
                 {
                     "level": "error",
                     "message": {"text": error["message"]},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": doc["source"]}}}],
+                    "locations": [
+                        {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(doc["source"])}}}
+                    ],
                     "descriptor": {"id": error["code"]},
                 }
             )
@@ -51,7 +76,7 @@ def render_sarif(report: Report, lang: str = "sv") -> str:
                     "message": {"text": f["message"]},
                     "locations": [
                         {
-                            "physicalLocation": {"artifactLocation": {"uri": doc["source"]}},
+                            "physicalLocation": {"artifactLocation": {"uri": artifact_uri(doc["source"])}},
                             "logicalLocations": [{"fullyQualifiedName": logical}] if logical else [],
                         }
                     ],
