@@ -5,6 +5,8 @@ The review data (two runs of one site) comes from test_review's fixture.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -334,3 +336,69 @@ def test_sarif_uris_are_percent_encoded() -> None:
     for uri in uris:  # RFC 3986: no spaces, nothing outside ASCII, every % an escape
         assert " " not in uri and uri.isascii()
     assert unquote(uris[2]) == sources[2]
+
+
+# ------------------------------------------------------------------ trend chart
+
+
+def _synthetic_trend(n_runs: int, rules: dict[str, list[float]], minute: bool = False) -> dict[str, Any]:
+    import datetime as dt
+
+    from tillgang.register.models import CrawlRun
+
+    start = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
+    step = dt.timedelta(seconds=5) if minute else dt.timedelta(days=1)
+    runs = [CrawlRun(run_id=f"r{i}", site="s", started=start + i * step) for i in range(n_runs)]
+    table = []
+    for rule, shares in rules.items():
+        cells = [{"failed": 1, "checked": 1, "percent": p, "text": f"{p} %"} for p in shares]
+        table.append({"rule": rule, "cells": cells, "peak": max(shares), "latest": shares[-1]})
+    return {"runs": runs, "rules": table}
+
+
+def test_trend_chart_picks_the_rules_failing_now_not_old_peaks() -> None:
+    from tillgang.register.views_review import trend_chart
+
+    rules = {f"now-{n}": [5.0, 10.0 + n] for n in range(8)}
+    rules["old-peak"] = [100.0, 0.0]
+    chart = trend_chart(_synthetic_trend(2, rules))
+    assert sorted(line["rule"] for line in chart["lines"]) == sorted(f"now-{n}" for n in range(8))
+
+
+def test_trend_chart_labels_never_overlap() -> None:
+    from tillgang.register.views_review import CHART, trend_chart
+
+    rules = {f"regel-{n}": [0.0] * 23 + [0.0] for n in range(8)}  # eight lines ending on the same point
+    chart = trend_chart(_synthetic_trend(24, rules))
+    ys = sorted(line["label_y"] for line in chart["lines"])
+    assert all(b - a >= 15 for a, b in itertools.pairwise(ys)), ys
+    assert ys[0] >= CHART["top"] and ys[-1] <= CHART["height"] - CHART["bottom"]
+    xs = chart["xlabels"]
+    assert xs[-1]["label"] == "2026-03-24"
+    for a, b in itertools.pairwise(xs):
+        assert b["x"] - a["x"] >= len(a["label"]) * 7, (a, b)  # 7 px per character of a 12 px label
+
+
+def test_trend_labels_runs_in_the_same_minute_apart(
+    data: dict[str, Any],  # noqa: F811
+    make_user: Callable[..., Any],
+) -> None:
+    import datetime as dt
+
+    from tillgang.register.models import CrawlRun
+    from tillgang.register.views_review import trend_chart
+
+    run2 = data["runs"][1]
+    for n in (1, 2):
+        CrawlRun.objects.create(
+            run_id=f"run-2-{n}",
+            site=run2.site,
+            started=run2.started + dt.timedelta(seconds=10 * n),
+            tool_version="0.1.0",
+            catalogue="c" * 64,
+        )
+    html = _client(make_user, "reader").get("/trend/").content.decode()
+    columns = re.findall(r'<th scope="col"><a href="/genomsokningar/\d+/">([^<]+)</a></th>', html)
+    assert len(columns) == 4 and len(set(columns)) == 4, columns
+    chart = trend_chart(_synthetic_trend(3, {"r": [1.0, 2.0, 3.0]}, minute=True))
+    assert len({label["label"] for label in chart["xlabels"]}) == len(chart["xlabels"])

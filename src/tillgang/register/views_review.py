@@ -385,6 +385,27 @@ DASHES = ("", "8 4", "2 4", "10 4 2 4", "4 4", "12 3", "1 3", "6 2 2 2")
 MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square", "triangle", "diamond")
 CHART_RULES = 8
 TREND_RUNS = 24
+LABEL_GAP = 16  # px between the end labels (font size 13)
+CHAR_W = 7.0  # px per character of a 12 px axis label, a generous estimate
+
+
+def run_labels(runs: list[CrawlRun]) -> list[str]:
+    """One label per run, as short as it can be while no two are equal: the date, else the minute, else the
+    second, else the second with "nr 2", "nr 3" … (runs started in the same second)."""
+    times = [timezone.localtime(run.started) for run in runs]
+    labels = []
+    for when in times:
+        for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
+            label = when.strftime(fmt)
+            if sum(1 for t in times if t.strftime(fmt) == label) == 1:
+                break
+        labels.append(label)
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} nr {seen[label]}")
+    return out
 
 
 def trend_data(site: str) -> dict[str, Any]:
@@ -403,15 +424,41 @@ def trend_data(site: str) -> dict[str, Any]:
                 else None
             )
         peak = max((float(c["percent"]) for c in cells if c), default=0.0)
-        table.append({"rule": rule, "cells": cells, "peak": peak})
-    return {"runs": runs, "rules": table}
+        latest = next((float(c["percent"]) for c in reversed(cells) if c), 0.0)
+        table.append({"rule": rule, "cells": cells, "peak": peak, "latest": latest})
+    labels = run_labels(runs)
+    return {"runs": runs, "rules": table, "columns": list(zip(runs, labels, strict=True)), "labels": labels}
+
+
+def _xlabels(labels: list[str], x: Any, plot_w: float) -> list[dict[str, Any]]:
+    """The run labels under the x axis, thinned so that none overlaps the next (the last is always shown)."""
+    n = len(labels)
+    widest = max((len(label) for label in labels), default=0) * CHAR_W + 8
+    room = plot_w / max(n - 1, 1)
+    step = max(1, int(-(-widest // room))) if n > 1 else 1
+    shown = set(range(n - 1, -1, -step))
+    return [{"x": round(x(i), 1), "label": labels[i]} for i in range(n) if i in shown]
+
+
+def _place_end_labels(lines: list[dict[str, Any]], top: float, bottom: float) -> None:
+    """Move the end labels apart (``LABEL_GAP`` px), in the order of their lines' ends, within the plot."""
+    placed = sorted(lines, key=lambda line: line["label_y"])
+    floor = top
+    for line in placed:
+        line["label_y"] = max(line["label_y"] + 4, floor)
+        floor = line["label_y"] + LABEL_GAP
+    ceiling = bottom  # pushed below the plot: move the stack up again, keeping the gaps
+    for line in reversed(placed):
+        line["label_y"] = round(min(line["label_y"], ceiling), 1)
+        ceiling = line["label_y"] - LABEL_GAP
 
 
 def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
     """Geometry of the SVG chart: the rules with the highest peak, a line each, labelled at its end."""
     c = CHART
     runs = data["runs"]
-    chosen = sorted(data["rules"], key=lambda r: (-r["peak"], r["rule"]))[:CHART_RULES]
+    # the rules failing most now first (a rule fixed since its peak is at 0 % now), then the highest peak
+    chosen = sorted(data["rules"], key=lambda r: (-r.get("latest", 0.0), -r["peak"], r["rule"]))[:CHART_RULES]
     top = max([r["peak"] for r in chosen] + [10.0])
     ymax = min(100, int((top + 9.999) // 10 * 10))
     plot_w = c["width"] - c["left"] - c["right"]
@@ -424,10 +471,7 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         return c["top"] + plot_h * (1 - p / ymax)
 
     ticks = [{"y": round(y(v), 1), "label": f"{v} %"} for v in range(0, ymax + 1, max(10, ymax // 5))]
-    xlabels = [
-        {"x": round(x(i), 1), "label": f"{timezone.localtime(run.started):%Y-%m-%d}"}
-        for i, run in enumerate(runs)
-    ]
+    xlabels = _xlabels(data.get("labels") or run_labels(runs), x, plot_w)
     lines = []
     for n, rule in enumerate(chosen):
         points = [
@@ -448,12 +492,7 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
                 "label_y": points[-1][1],
             }
         )
-    # keep the end labels apart (at least 15 px), in the order of their lines' ends
-    placed = sorted(lines, key=lambda line: line["label_y"])
-    floor = float(c["top"])
-    for line in placed:
-        line["label_y"] = round(max(line["label_y"], floor) + 4, 1)
-        floor = line["label_y"] + 11
+    _place_end_labels(lines, float(c["top"]) + 4, float(c["height"] - c["bottom"]))
     return {
         "width": c["width"],
         "height": c["height"],
@@ -470,8 +509,8 @@ def trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         "tick_x": c["left"] - 6,
         "xlabel_y": c["height"] - c["bottom"] + 18,
         "caption_y": c["height"] - 8,
-        "first": f"{timezone.localtime(runs[0].started):%Y-%m-%d}",
-        "last": f"{timezone.localtime(runs[-1].started):%Y-%m-%d}",
+        "first": (data.get("labels") or run_labels(runs))[0],
+        "last": (data.get("labels") or run_labels(runs))[-1],
     }
 
 
