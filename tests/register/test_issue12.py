@@ -402,3 +402,28 @@ def test_trend_labels_runs_in_the_same_minute_apart(
     assert len(columns) == 4 and len(set(columns)) == 4, columns
     chart = trend_chart(_synthetic_trend(3, {"r": [1.0, 2.0, 3.0]}, minute=True))
     assert len({label["label"] for label in chart["xlabels"]}) == len(chart["xlabels"])
+
+
+# ------------------------------------------------------------------ the run page's lists
+
+
+def test_run_page_links_to_every_new_and_fixed_finding(
+    data: dict[str, Any],  # noqa: F811
+    make_user: Callable[..., Any],
+) -> None:
+    from .test_review import A, _finding
+
+    run2 = data["runs"][1]
+    extra = [_finding(A, "document-title", {"page": n + 1}, run2, run2).pk for n in range(205)]
+    summary = dict(run2.summary)
+    summary["register"] = dict(summary["register"], new=summary["register"]["new"] + extra)
+    run2.summary = summary
+    run2.save()
+    client = _client(make_user, "reader")
+    html = client.get(f"/genomsokningar/{run2.pk}/").content.decode()
+    link = f"/avvikelser/?korning={run2.pk}&amp;andring=ny"
+    assert link in html and "Alla 206 nya avvikelser" in html
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.context["total"] == 206
+    fixed = client.get(f"/avvikelser/?korning={run2.pk}&andring=atgardad")
+    assert {row["f"].pk for row in fixed.context["rows"]} == {data["f"]["b"].pk}

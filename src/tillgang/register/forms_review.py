@@ -44,6 +44,16 @@ class FindingFilterForm(forms.Form):
         queryset=CrawlRun.objects.order_by("-started"),
         empty_label="Alla",
     )
+    andring = forms.ChoiceField(
+        label="Förändring i genomsökningen",
+        required=False,
+        choices=[
+            ("", "Alla som fanns i genomsökningen"),
+            ("ny", "Nya i genomsökningen"),
+            ("atgardad", "Åtgärdade i genomsökningen"),
+        ],
+        help_text="Gäller den valda genomsökningen, jämfört med genomsökningen före den.",
+    )
 
     def __init__(self, *args: Any, rules: list[str], criteria: list[str], formats: list[str], **kw: Any):
         if (

@@ -128,12 +128,16 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "counts": counts,
         "with_failures": with_failures,
+        "new_url": reverse("register:findings") + "?" + urlencode({"korning": run.pk, "andring": "ny"}),
+        "fixed_url": reverse("register:findings") + "?" + urlencode({"korning": run.pk, "andring": "atgardad"}),
         "new": comparison["new"][:LIST_LIMIT],
         "new_count": len(comparison["new"]),
         "fixed": comparison["fixed"][:LIST_LIMIT],
         "fixed_count": len(comparison["fixed"]),
         "persisting": comparison["persisting"],
-        "errors": items.exclude(error_code="").order_by("url")[:LIST_LIMIT],
+        "errors": Paginator(items.exclude(error_code="").order_by("url", "pk"), LIST_LIMIT).get_page(
+            request.GET.get("fel_sida")
+        ),
         "evidence": run.evidence.select_related("sealed_by").order_by("-version"),
         "limit": LIST_LIMIT,
         "findings_url": reverse("register:findings") + "?" + urlencode({"korning": run.pk}),
@@ -187,7 +191,11 @@ def filter_findings(data: dict[str, Any]) -> QuerySet[Finding]:
     elif section:
         qs = qs.filter(url__startswith=section)
     run = data.get("korning")
-    if run is not None:
+    change = {"ny": "new", "atgardad": "fixed"}.get(data.get("andring") or "")
+    if run is not None and change:  # as the run page counts them: the ids stored with the run
+        ids = ((run.summary or {}).get("register") or {}).get(change) or []
+        qs = qs.filter(pk__in=[int(i) for i in ids])
+    elif run is not None:
         qs = qs.filter(
             first_seen__site=run.site,
             first_seen__started__lte=run.started,
