@@ -427,3 +427,45 @@ def test_run_page_links_to_every_new_and_fixed_finding(
     assert response.context["total"] == 206
     fixed = client.get(f"/avvikelser/?korning={run2.pk}&andring=atgardad")
     assert {row["f"].pk for row in fixed.context["rows"]} == {data["f"]["b"].pk}
+
+
+# ------------------------------------------------------------------ an upload's evidence
+
+
+def test_an_uploads_evidence_shows_its_results(
+    data: dict[str, Any],  # noqa: F811
+    make_user: Callable[..., Any],
+) -> None:
+    import json
+
+    from tillgang.register.evidence import create_upload_evidence, manifest_of, seal
+    from tillgang.register.models import Evidence
+    from tillgang.register.views_review import manifest_rules
+
+    reviewer = make_user("reviewer")
+    report: Any = {
+        "documents": [
+            {
+                "format": "pdf",
+                "error": None,
+                "rules": {"pdf-tagged": "failed", "document-title": "passed", "image-alt": "inapplicable"},
+                "findings": [],
+            }
+        ]
+    }
+    record = seal(
+        create_upload_evidence(data["activity"], "p.pdf", b"%PDF-1.7 x", report, reviewer), reviewer
+    )
+    results = manifest_of(record)["results"]
+    assert results["items_checked"]["document"] == 1
+    assert results["rules"]["pdf-tagged"]["failed"] == 1 and "image-alt" not in results["rules"]
+    html = _client(make_user, "reader").get(f"/underlag/{record.pk}/").content.decode()
+    assert "innehåller inga resultat" not in html and "(pdf-tagged)" in html
+    # a record sealed before uploads held their results: the page counts its items
+    old = dict(manifest_of(record))
+    del old["results"]
+    rows = manifest_rules(Evidence(manifest=json.dumps(old).encode()))
+    assert [(r["rule"], r["checked"], r["failed"]) for r in rows] == [
+        ("pdf-tagged", 1, 1),
+        ("document-title", 1, 0),
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
 
@@ -46,6 +47,8 @@ __all__ = [
     "new_version",
     "seal",
     "summary_by_rule",
+    "summary_of_items",
+    "upload_results",
     "verify",
     "verify_all",
 ]
@@ -100,7 +103,23 @@ def _counts() -> dict[str, Any]:
 
 
 def summary_by_rule(run: CrawlRun) -> dict[str, Any]:
-    """Results per rule and per WCAG criterion over the run's items checked without error.
+    """Results per rule and per WCAG criterion over the run's items checked without error (see
+    ``summary_of_items``)."""
+    pairs = run.items.filter(error_code="").values_list("kind", "rules").iterator()
+    return summary_of_items(("page" if kind == ItemKind.PAGE else "document", rules) for kind, rules in pairs)
+
+
+def upload_results(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``summary_of_items`` over an uploaded file's manifest ``items`` (an HTML file is a page), for the record
+    of an upload, which has no run: its results as the page and the follow-up help read them."""
+    items = [i for i in manifest.get("items") or [] if isinstance(i, dict) and not i.get("error")]
+    return summary_of_items(
+        ("page" if i.get("format") == "html" else "document", i.get("rules") or {}) for i in items
+    )
+
+
+def summary_of_items(items: Iterable[tuple[str, dict[str, str] | None]]) -> dict[str, Any]:
+    """Results per rule and per WCAG criterion over (kind, rule outcomes) of items checked without error.
 
     ``{"items_checked": {"page": n, "document": n, "total": n},
        "items_failed": {"page": n, "document": n, "total": n},   # items with at least one failed rule
@@ -130,8 +149,7 @@ def summary_by_rule(run: CrawlRun) -> dict[str, Any]:
             elif outcome == "cantTell":
                 target["cant_tell"] += 1
 
-    for kind, outcomes in run.items.filter(error_code="").values_list("kind", "rules").iterator():
-        kind = "page" if kind == ItemKind.PAGE else "document"
+    for kind, outcomes in items:
         items_checked[kind] += 1
         items_failed[kind] += "failed" in (outcomes or {}).values()
         per_sc: dict[str, str] = {}
@@ -827,6 +845,7 @@ def create_upload_evidence(
             "findings": entry.get("findings") or [],
             "previous_seal": "",
         }
+        manifest["results"] = upload_results(manifest)
         manifest["record"] = _record_part(evidence)
         _write_manifest(evidence, _jsonable(manifest))
     return evidence

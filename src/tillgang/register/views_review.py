@@ -34,7 +34,7 @@ from ..config import ConfigError, config_path, read_config
 from ..render.text import describe_location
 from ..wcag import criterion_key
 from . import views
-from .evidence import create_evidence, new_version, seal, verify
+from .evidence import create_evidence, new_version, seal, upload_results, verify
 from .followup_help import followup_hint, pct, propose_comment, rule_shares
 from .forms import FollowUpForm
 from .forms_review import (
@@ -674,7 +674,12 @@ def manifest_rules(evidence: Evidence) -> list[dict[str, Any]]:
         data = json.loads(bytes(evidence.manifest).decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return []
-    rules = ((data.get("results") if isinstance(data, dict) else None) or {}).get("rules") or {}
+    if not isinstance(data, dict):
+        return []
+    results = data.get("results")
+    if not isinstance(results, dict) and isinstance(data.get("items"), list):
+        results = upload_results(data)  # an upload's record sealed before it held its results
+    rules = (results or {}).get("rules") or {}
     rows = [
         {
             "rule": rule,
