@@ -129,7 +129,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": counts,
         "with_failures": with_failures,
         "new_url": reverse("register:findings") + "?" + urlencode({"korning": run.pk, "andring": "ny"}),
-        "fixed_url": reverse("register:findings") + "?" + urlencode({"korning": run.pk, "andring": "atgardad"}),
+        "fixed_url": reverse("register:findings")
+        + "?"
+        + urlencode({"korning": run.pk, "andring": "atgardad"}),
         "new": comparison["new"][:LIST_LIMIT],
         "new_count": len(comparison["new"]),
         "fixed": comparison["fixed"][:LIST_LIMIT],
