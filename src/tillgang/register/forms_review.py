@@ -44,6 +44,23 @@ class FindingFilterForm(forms.Form):
         queryset=CrawlRun.objects.order_by("-started"),
         empty_label="Alla",
     )
+    sok = forms.CharField(
+        label="Sök",
+        required=False,
+        max_length=200,
+        help_text="Text i adressen, meddelandet, regelns namn eller tilldelningen.",
+    )
+    sortera = forms.ChoiceField(
+        label="Sortera efter",
+        required=False,
+        choices=[
+            ("", "Adress"),
+            ("allvarlighet", "Allvarlighetsgrad (allvarligast först)"),
+            ("regel", "Regel"),
+            ("senast", "Senast sedd (senaste först)"),
+            ("forst", "Först sedd (senaste först)"),
+        ],
+    )
     andring = forms.ChoiceField(
         label="Förändring i genomsökningen",
         required=False,
@@ -66,7 +83,10 @@ class FindingFilterForm(forms.Form):
                 params["status"] = labels[status]
             args = (params, *args[1:])
         super().__init__(*args, **kw)
-        self.fields["regel"].choices = [("", "Alla")] + [(r, r) for r in rules]
+        from .findings_export import rule_title
+
+        titled = sorted(((r, f"{rule_title(r)} ({r})") for r in rules), key=lambda c: c[1].lower())
+        self.fields["regel"].choices = [("", "Alla"), *titled]
         self.fields["wcag"].choices = [("", "Alla")] + [(c, c) for c in criteria]
         self.fields["format"].choices = [("", "Alla")] + [(f, f) for f in formats]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("genomsokningar/<int:pk>/underlag/", v.run_create_evidence, name="run_create_evidence"),
     path("avvikelser/", v.finding_list, name="findings"),
     path("avvikelser/bedom/", v.finding_bulk_triage, name="findings_triage"),
+    path("avvikelser/export.<str:fmt>", v.finding_export, name="findings_export"),
     path("avvikelser/<int:pk>/", v.finding_detail, name="finding"),
     path("dokument/", v.document_detail, name="document"),
     path("trend/", v.trend, name="trend"),

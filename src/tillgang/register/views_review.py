@@ -35,6 +35,14 @@ from ..render.text import describe_location
 from ..wcag import criterion_key
 from . import views
 from .evidence import create_evidence, new_version, seal, upload_results, verify
+from .findings_export import (
+    by_severity,
+    findings_csv,
+    findings_xlsx,
+    rule_title,
+    rules_titled,
+    severity_label,
+)
 from .followup_help import followup_hint, pct, propose_comment, rule_shares
 from .forms import FollowUpForm
 from .forms_review import (
@@ -203,7 +211,30 @@ def filter_findings(data: dict[str, Any]) -> QuerySet[Finding]:
             first_seen__started__lte=run.started,
             last_seen__started__gte=run.started,
         )
-    return qs.order_by("url", "rule", "pk")
+    return _search_and_sort(qs, data)
+
+
+def _search_and_sort(qs: QuerySet[Finding], data: dict[str, Any]) -> QuerySet[Finding]:
+    """The free-text search (address, message, rule id or Swedish title, assignee) and the chosen order."""
+    text = (data.get("sok") or "").strip()
+    if text:
+        titled = rules_titled(text)
+        qs = qs.filter(
+            Q(url__icontains=text)
+            | Q(message__icontains=text)
+            | Q(rule__icontains=text)
+            | Q(assigned_to__icontains=text)
+            | Q(rule__in=titled)
+        )
+    order = data.get("sortera") or ""
+    if order == "allvarlighet":
+        return by_severity(qs)
+    orders = {
+        "regel": ("rule", "url", "pk"),
+        "senast": ("-last_seen__started", "url", "rule", "pk"),
+        "forst": ("-first_seen__started", "url", "rule", "pk"),
+    }
+    return qs.order_by(*orders.get(order, ("url", "rule", "pk")))
 
 
 def _filter_form(params: Any) -> FindingFilterForm:
@@ -217,7 +248,15 @@ def _filter_form(params: Any) -> FindingFilterForm:
 
 
 def _rows(findings: Any) -> list[dict[str, Any]]:
-    return [{"f": f, "where": describe_location(f.location or {}) or "hela dokumentet"} for f in findings]
+    return [
+        {
+            "f": f,
+            "where": describe_location(f.location or {}) or "hela dokumentet",
+            "title": rule_title(f.rule),
+            "severity": severity_label(f.severity),
+        }
+        for f in findings
+    ]
 
 
 @require_http_methods(["GET"])
@@ -236,11 +275,32 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         "rows": _rows(page.object_list),
         "total": page.paginator.count,
         "query": query.urlencode(),
+        "csv_url": reverse("register:findings_export", args=["csv"]) + "?" + query.urlencode(),
+        "xlsx_url": reverse("register:findings_export", args=["xlsx"]) + "?" + query.urlencode(),
         "can_triage": can_triage(request.user),
         "triage": BulkTriageForm(choices=[]),
         "next": request.get_full_path(),
     }
     return render(request, "register/review_findings.html", context)
+
+
+@require_http_methods(["GET"])
+@permission_required(FINDINGS, raise_exception=True)
+def finding_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered findings list (every row, not one page) as .csv or .xlsx."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("okänt format")
+    qs = filter_findings(_filter_form(request.GET or None).valid_filters())
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    if fmt == "csv":
+        response = HttpResponse(findings_csv(qs), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            findings_xlsx(qs),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="avvikelser-{stamp}.{fmt}"'
+    return response
 
 
 def _apply_triage(finding: Finding, data: dict[str, Any], note: str) -> None:
@@ -355,8 +415,21 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_triage": allowed,
         "history": _history(finding),
         "document_url": reverse("register:document") + "?" + urlencode({"url": finding.url}),
+        "live_url": finding.url if finding.url.lower().startswith(("https://", "http://")) else "",
+        "title": rule_title(finding.rule),
+        "severity": severity_label(finding.severity),
+        "fix": _fix_advice(finding),
     }
     return render(request, "register/review_finding.html", context, status=status)
+
+
+def _fix_advice(finding: Finding) -> str:
+    """The rule's Swedish fix advice for the finding's format, from the installed catalogue."""
+    from ..catalogue import load
+
+    catalogue = load()
+    rule = catalogue.rules.get(catalogue.resolve(finding.rule))
+    return " ".join(rule.fix_for(finding.format, "sv").split()) if rule is not None else ""
 
 
 @require_http_methods(["GET"])
