@@ -87,3 +87,23 @@ def test_a_findings_page_has_the_title_fix_advice_and_a_link_to_the_document(
     assert f"<h1>Avvikelse {finding.pk}: {rule_title('pdf-tagged')}</h1>" in html
     assert "<h2>Så rättar du</h2>" in html
     assert f'<a href="{A}" rel="noreferrer">Öppna dokumentet på webbplatsen</a>' in html
+
+
+def test_the_follow_up_report_downloads_from_the_plan_page(
+    imported: Any, make_user: Callable[..., Any]
+) -> None:
+    from docx import Document
+
+    from tillgang.register.models import Plan
+
+    plan = Plan.objects.get()
+    client = _client(make_user, "reader")
+    html = client.get(f"/planer/{plan.pk}/").content.decode()
+    url = f"/planer/{plan.pk}/uppfoljning-delar.docx"
+    assert f'href="{url}"' in html
+    response = client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    document = Document(io.BytesIO(response.content))
+    assert document.paragraphs[0].text.startswith("Delårsuppföljning")
+    assert client.get(f"/planer/{plan.pk}/uppfoljning-kvartal.docx").status_code == 404
+    assert _client(make_user, None).get(url).status_code == 403

@@ -18,6 +18,7 @@ urlpatterns = [
     path("planer/", views.plan_list, name="plans"),
     path("planer/<int:pk>/", views.plan_detail, name="plan"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
+    path("planer/<int:pk>/uppfoljning-<str:period>.docx", views.plan_report, name="plan_report"),
     path("risker/<int:pk>/", views.risk_detail, name="risk"),
     path("risker/<int:pk>/andra/", views.risk_edit, name="risk_edit"),
     path("risker/<int:pk>/uppfoljning/<str:period>/<int:year>/", views.followup_edit, name="followup"),

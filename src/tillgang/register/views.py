@@ -221,6 +221,28 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, form, context, "register:risk", risk.pk)
 
 
+@require_http_methods(["GET"])
+@permission_required("register.view_plan", raise_exception=True)
+def plan_report(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    """The follow-up report (.docx, shaped like the seed) of the plan for delår or helår."""
+    import io
+
+    from .exports.report import build_report
+
+    plan = get_object_or_404(Plan.objects.select_related("board"), pk=pk)
+    if period not in Period.values:
+        raise Http404("okänd period")
+    out = io.BytesIO()
+    build_report(plan, period).save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = {"delar": "delarsuppfoljning", "helar": "helarsuppfoljning"}[period]
+    response["Content-Disposition"] = f'attachment; filename="{name}-{plan.year}-plan-{plan.pk}.docx"'
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("register.change_plan", raise_exception=True)
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -298,6 +320,7 @@ __all__ = [
     "not_found",
     "plan_detail",
     "plan_list",
+    "plan_report",
     "risk_detail",
     "server_error",
 ]
