@@ -380,6 +380,60 @@ def test_nested_tables_are_tables_of_their_own(tmp_path: Path) -> None:
     assert [(t.location.table, t.header) for t in doc.tables or []] == [(1, True), (2, False)]
 
 
+def tc(text: str, pr: str = "") -> str:
+    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{p(text)}</w:tc>"
+
+
+def test_merged_cells_are_counted_once_by_their_first_row(tmp_path: Path) -> None:
+    on = "<w:tblHeader/>"
+    head = row("A", "B", "C", header=on)
+    restart, cont = '<w:vMerge w:val="restart"/>', "<w:vMerge/>"
+    span2 = '<w:gridSpan w:val="2"/>'
+    h_restart, h_cont = '<w:hMerge w:val="restart"/>', "<w:hMerge/>"
+    before = '<w:trPr><w:gridBefore w:val="2"/></w:trPr>'
+    body = (
+        # a header cell spanning two columns: merged in the header only
+        f"<w:tbl><w:tr><w:trPr>{on}</w:trPr>{tc('Rubrik', span2)}</w:tr>"
+        + row("A", "B", header=on)
+        + row("1", "2")
+        + "</w:tbl>"
+        # a vertical merge in the data rows, continued twice (counts once), and one restart never continued
+        + f"<w:tbl>{head}<w:tr>{tc('Skola', restart)}{tc('1')}{tc('x', restart)}</w:tr>"
+        + f"<w:tr>{tc('', cont)}{tc('2')}{tc('3')}</w:tr><w:tr>{tc('', cont)}{tc('4')}{tc('5')}</w:tr></w:tbl>"
+        # a cell both spanning and starting a vertical merge (one merged cell); gridBefore shifts the columns
+        + f"<w:tbl><w:tr>{tc('a', span2 + restart)}{tc('b')}</w:tr>"
+        + f"<w:tr>{before}{tc('c')}</w:tr>"
+        + f"<w:tr>{tc('', span2 + cont)}{tc('d')}</w:tr></w:tbl>"
+        # the legacy horizontal merge
+        + f"<w:tbl><w:tr>{tc('a', h_restart)}{tc('', h_cont)}</w:tr>{row('1', '2')}</w:tbl>"
+        # no merges
+        + f"<w:tbl>{head}{row('1', '2', '3')}</w:tbl>"
+    )
+    doc = read(make_docx(tmp_path, body))
+    got = [(t.header, t.merged, t.merged_body, t.nested) for t in doc.tables or []]
+    assert got == [
+        (True, 1, 0, False),
+        (True, 1, 1, False),
+        (False, 1, 1, False),
+        (False, 1, 1, False),
+        (True, 0, 0, False),
+    ]
+
+
+def test_nested_tables_and_headings_in_cells(tmp_path: Path) -> None:
+    inner = f"<w:tbl>{row('a', 'b')}{row('c', 'd')}</w:tbl>"
+    body = (
+        p("Inledning", "Rubrik1")
+        + f"<w:tbl><w:tr><w:tc>{p('Resultat', 'Rubrik2')}{inner}{p('')}</w:tc><w:tc>{p('x')}</w:tc></w:tr></w:tbl>"
+    )
+    doc = read(make_docx(tmp_path, body))
+    assert [(t.location.table, t.nested) for t in doc.tables or []] == [(1, False), (2, True)]
+    assert [(h.text, h.location.table, h.location.row) for h in doc.headings or []] == [
+        ("Inledning", None, None),
+        ("Resultat", 1, 1),
+    ]
+
+
 def test_rows_and_cells_inside_content_controls_and_custom_xml(tmp_path: Path) -> None:
     def cell(text: str) -> str:
         return f"<w:tc>{p(text)}</w:tc>"

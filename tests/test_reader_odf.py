@@ -230,6 +230,43 @@ def test_title_language_headings_links_images_tables(tmp_path: Path) -> None:
     assert (table.rows, table.cols, table.header) == (2, 2, True)
 
 
+def test_table_merges_nesting_and_headings_in_cells(tmp_path: Path) -> None:
+    def tcell(text: str, extra: str = "") -> str:
+        return f"<table:table-cell{extra}><text:p>{text}</text:p></table:table-cell>"
+
+    cols = '<table:table-column table:number-columns-repeated="2"/>'
+    span = ' table:number-columns-spanned="2"'
+    head = f"<table:table-header-rows><table:table-row>{tcell('A')}{tcell('B')}</table:table-row></table:table-header-rows>"
+    inner = f"<table:table>{cols}<table:table-row>{tcell('a')}{tcell('b')}</table:table-row></table:table>"
+    body = (
+        '<text:h text:outline-level="1">Inledning</text:h>'
+        # a spanning cell in the data rows of a table with repeated heading; a nested table and a heading in a cell
+        + f"<table:table>{cols}{head}<table:table-row>{tcell('Summa', span)}<table:covered-table-cell/>"
+        + "</table:table-row><table:table-row><table:table-cell>"
+        + f'<text:h text:outline-level="2">Resultat</text:h>{inner}</table:table-cell>{tcell("x")}'
+        + "</table:table-row></table:table>"
+        # a spanning header cell only
+        + f"<table:table>{cols}<table:table-header-rows><table:table-row>{tcell('Rubrik', span)}"
+        + "<table:covered-table-cell/></table:table-row></table:table-header-rows>"
+        + f"<table:table-row>{tcell('1')}{tcell('2')}</table:table-row></table:table>"
+    )
+    path = write(tmp_path / "a.odt", body=body, styles=SV)
+    doc = read(path, str(path), DEFAULT_LIMITS)
+    got = [(t.location.table, t.header, t.merged, t.merged_body, t.nested) for t in doc.tables or []]
+    # the nested table is recorded when its cell has been read, before its outer table
+    assert got == [(2, False, 0, 0, True), (1, True, 1, 1, False), (3, True, 1, 0, False)]
+    assert [(h.text, h.location.table) for h in doc.headings or []] == [("Inledning", None), ("Resultat", 1)]
+    slide = (
+        '<draw:page draw:name="s1"><draw:frame svg:x="1cm" svg:y="1cm" svg:width="10cm" svg:height="4cm">'
+        f'<table:table table:use-first-row-styles="true">{cols}<table:table-row>{tcell("Rubrik", span)}'
+        f"<table:covered-table-cell/></table:table-row><table:table-row>{tcell('1')}{tcell('2')}</table:table-row>"
+        "</table:table></draw:frame></draw:page>"
+    )
+    path = write(tmp_path / "a.odp", kind="presentation", body=slide)
+    tables = read(path, str(path), DEFAULT_LIMITS).tables or []
+    assert [(t.header, t.merged, t.merged_body, t.nested) for t in tables] == [(True, 1, 0, False)]
+
+
 def test_dc_language_is_the_fallback_and_zxx_is_no_language(tmp_path: Path) -> None:
     path = write(tmp_path / "a.odt", body="<text:p>Hej</text:p>", meta="<dc:language>sv-SE</dc:language>")
     assert read(path, str(path), DEFAULT_LIMITS).lang == "sv-SE"

@@ -357,6 +357,32 @@ def test_table_header_from_first_row(tmp_path: Path) -> None:
     assert doc.images == []
 
 
+def test_table_merges_from_grid_and_row_spans(tmp_path: Path) -> None:
+    def tc(text: str, attrs: str = "") -> str:
+        return f"<a:tc{attrs}><a:txBody><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></a:txBody><a:tcPr/></a:tc>"
+
+    grid = '<a:tblGrid><a:gridCol w="5"/><a:gridCol w="5"/></a:tblGrid>'
+    gspan, hmerge, rspan, vmerge = ' gridSpan="2"', ' hMerge="1"', ' rowSpan="2"', ' vMerge="1"'
+    head_span = f'<a:tr h="10">{tc("Rubrik", gspan)}{tc("", hmerge)}</a:tr>'
+    rows = f'<a:tr h="10">{tc("A")}{tc("B")}</a:tr>'
+    body_span = (
+        f'<a:tr h="10">{tc("Skola", rspan)}{tc("1")}</a:tr><a:tr h="10">{tc("", vmerge)}{tc("2")}</a:tr>'
+    )
+    tables = [
+        f'<a:tbl><a:tblPr firstRow="1"/>{grid}{head_span}{rows}</a:tbl>',
+        f'<a:tbl><a:tblPr firstRow="1"/>{grid}{rows}{body_span}</a:tbl>',
+        f"<a:tbl><a:tblPr/>{grid}{head_span}{rows}</a:tbl>",
+        f'<a:tbl><a:tblPr firstRow="1"/>{grid}{rows}{rows}</a:tbl>',
+    ]
+    doc = load(deck(tmp_path, ["".join(frame(f"T{i}", TABLE_URI, t) for i, t in enumerate(tables))]))
+    assert [(t.header, t.merged, t.merged_body, t.nested) for t in doc.tables] == [
+        (True, 1, 0, False),
+        (True, 1, 1, False),
+        (False, 1, 1, False),
+        (True, 0, 0, False),
+    ]
+
+
 def test_hyperlink_text_merges_runs_and_resolves_targets(tmp_path: Path) -> None:
     body = (
         '<p:sp><p:nvSpPr><p:cNvPr id="5" name="L"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/>'

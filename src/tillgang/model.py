@@ -77,6 +77,12 @@ class Table:
     cols: int
     header: bool | None  # True = has a header row/cells; None = cannot tell
     layout: bool = False  # the reader knows it is a layout table (e.g. role=presentation)
+    # Merged cells (Word w:gridSpan/w:vMerge/w:hMerge, PowerPoint gridSpan/rowSpan, ODF number-*-spanned): each
+    # cell that covers more than one grid cell counts once, by the row it starts in. ``merged_body`` are those
+    # starting below the marked header rows (all of them when there is no header row).
+    merged: int = 0
+    merged_body: int = 0
+    nested: bool = False  # the table lies inside a cell of another table
 
 
 @dataclass(frozen=True, slots=True)

@@ -528,14 +528,25 @@ class _Reader:
             style_id = self.styles.default_table
         rows = self._table_children(tbl, W + "tr")
         grid = [self._table_children(tr, W + "tc") for tr in rows]
-        header = False
-        if rows:
-            hdr = rows[0].find(f"{W}trPr/{W}tblHeader")
-            header = hdr is not None and is_on(hdr.get(W + "val"))
+        header_rows = 0  # the leading rows marked "Repeat as header row" (later ones do not repeat in Word)
+        for tr in rows:
+            hdr = tr.find(f"{W}trPr/{W}tblHeader")
+            if hdr is None or not is_on(hdr.get(W + "val")):
+                break
+            header_rows += 1
         todo, cols = self._cell_contexts(grid, ctx, number, style_id, look, self.scheme.shading(tbl_shd))
+        merged, merged_body = _table_merges(rows, grid, header_rows)
         # The table is recorded before its cells' nested tables, so numbers follow document order.
         self.tables.append(
-            Table(location=Location(part=ctx.part, table=number), rows=len(rows), cols=cols, header=header)
+            Table(
+                location=Location(part=ctx.part, table=number),
+                rows=len(rows),
+                cols=cols,
+                header=header_rows > 0,
+                merged=merged,
+                merged_body=merged_body,
+                nested=ctx.in_table,
+            )
         )
         for tc, cell_ctx in todo:
             self.walk_blocks(tc, cell_ctx)
@@ -1172,6 +1183,57 @@ def _symbol(sym: etree._Element, state: _ParaState, pieces: list[str]) -> None:
     if state.sym_first is None and not "".join(state.text).strip() and not "".join(pieces).strip():
         state.sym_first = True
     pieces.append(ch)
+
+
+def _grid_count(el: etree._Element | None) -> int:
+    """A w:gridSpan/w:gridBefore value: grid columns, 1..64 (0 when absent or nonsense)."""
+    value = el.get(W + "val") if el is not None else None
+    return max(0, min(int(value), 64)) if value and value.isdigit() else 0
+
+
+def _table_merges(
+    rows: list[etree._Element], grid: list[list[etree._Element]], header_rows: int
+) -> tuple[int, int]:
+    """(merged cells, of them starting below the header rows) of a Word table.
+
+    A cell is merged when it spans grid columns (``w:gridSpan`` > 1), or when it starts a vertical merge
+    (``w:vMerge w:val="restart"``) continued in the row below at the same grid column, or starts a legacy horizontal
+    merge (``w:hMerge``) continued by the next cell. Each merged cell counts once, by the row it starts in."""
+    merged = body = 0
+    open_v: dict[int, list[int]] = {}  # grid column -> [origin row, counted]
+    for i, (tr, cells) in enumerate(zip(rows, grid, strict=True)):
+        col = _grid_count(tr.find(f"{W}trPr/{W}gridBefore"))
+        open_h: list[int] | None = None
+        for tc in cells:
+            tc_pr = tc.find(W + "tcPr")
+            span, v_merge, h_merge = 1, None, None
+            if tc_pr is not None:
+                span = max(1, _grid_count(tc_pr.find(W + "gridSpan")))
+                v = tc_pr.find(W + "vMerge")
+                v_merge = (v.get(W + "val") or "continue") if v is not None else None
+                h = tc_pr.find(W + "hMerge")
+                h_merge = (h.get(W + "val") or "continue") if h is not None else None
+            origins: list[list[int]] = []
+            if v_merge == "continue" and col in open_v:
+                origins.append(open_v[col])
+            elif v_merge == "restart":
+                open_v[col] = [i, int(span > 1)]
+            else:
+                for c in range(col, col + span):
+                    open_v.pop(c, None)
+            if h_merge == "continue" and open_h is not None:
+                origins.append(open_h)
+            else:
+                open_h = [i, int(span > 1)] if h_merge == "restart" else None
+            if span > 1 and v_merge != "continue":
+                origins.append([i, 0])
+            for origin in origins:
+                if not origin[1]:
+                    origin[1] = 1
+                    merged += 1
+                    body += int(origin[0] >= header_rows)
+            col += span
+    return merged, body
 
 
 def _tbl_look(lk: etree._Element) -> dict[str, bool]:

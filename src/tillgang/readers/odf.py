@@ -92,6 +92,15 @@ class _Seg:
     spans: tuple[str, ...]  # text-family style names, innermost last
 
 
+def _spanned(cell: etree._Element) -> bool:
+    """A table cell merged with its neighbours: it spans more than one column or row."""
+    for attr in ("number-columns-spanned", "number-rows-spanned"):
+        value = (cell.get(TABLE + attr) or "").strip()
+        if value.isdigit() and int(value) > 1:
+            return True
+    return False
+
+
 def _bool(value: str | None) -> bool:
     return (value or "").strip().lower() == "true"
 
@@ -525,6 +534,8 @@ class _OdfReader:
             if col.getparent() is not None and self._owner_table(col) is tbl:
                 cols += _repeat(col.get(TABLE + "number-columns-repeated"), MAX_COLS)
         loc = replace(ctx.location, table=number, paragraph=None)
+        first_row_styles = _bool(tbl.get(TABLE + "use-first-row-styles"))
+        merges: list[bool] = []  # one per merged cell: does it start in a header row?
         row_no = 0
         for row, in_header in self._rows(tbl):
             row_no += 1
@@ -535,9 +546,12 @@ class _OdfReader:
             for cell in row:
                 if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                     continue
-                row_cols += _repeat(cell.get(TABLE + "number-columns-repeated"), MAX_COLS)
+                repeat = _repeat(cell.get(TABLE + "number-columns-repeated"), MAX_COLS)
+                row_cols += repeat
                 if cell.tag == TABLE + "covered-table-cell":
                     continue
+                if _spanned(cell):
+                    merges += [in_header or (first_row_styles and row_no == 1)] * repeat
                 cstyle = cell.get(TABLE + "style-name")
                 bg = self._cell_background(cstyle, ctx.background)
                 cell_ctx = replace(
@@ -549,8 +563,18 @@ class _OdfReader:
                 )
                 self.walk(cell, cell_ctx)
             cols = max(cols, row_cols)
-        header: bool = header_rows > 0 or _bool(tbl.get(TABLE + "use-first-row-styles"))
-        self.tables.append(Table(loc, rows=rows, cols=cols, header=header))
+        header: bool = header_rows > 0 or first_row_styles
+        self.tables.append(
+            Table(
+                loc,
+                rows=rows,
+                cols=cols,
+                header=header,
+                merged=len(merges),
+                merged_body=merges.count(False),
+                nested=ctx.location.table is not None,
+            )
+        )
 
     @staticmethod
     def _owner_table(el: etree._Element) -> etree._Element | None:

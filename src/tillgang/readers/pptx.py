@@ -181,6 +181,21 @@ class _Under:
     fill: Fill
 
 
+def _table_merges(rows: list[etree._Element], header_rows: int) -> tuple[int, int]:
+    """(merged cells, of them starting below the header rows) of a DrawingML table: the cells spanning more than
+    one column or row (``gridSpan``/``rowSpan`` > 1); the cells they cover carry ``hMerge``/``vMerge``."""
+    merged = body = 0
+    for r, tr in enumerate(rows):
+        for tc in tr.findall(A + "tc"):
+            if is_on(tc.get("hMerge"), default=False) or is_on(tc.get("vMerge"), default=False):
+                continue
+            spans = [(tc.get(attr) or "").strip() for attr in ("gridSpan", "rowSpan")]
+            if any(v.isdigit() and int(v) > 1 for v in spans):
+                merged += 1
+                body += int(r >= header_rows)
+    return merged, body
+
+
 class _SlideReader:
     """Walks one slide (or notes slide) once, filling ``_Out`` and the slide's ``SlideInfo``."""
 
@@ -395,7 +410,17 @@ class _SlideReader:
         self.table_count += 1
         first_row = tbl_pr is not None and is_on(tbl_pr.get("firstRow"), default=False)
         if not hidden:
-            self.out.tables.append(Table(self.loc(name, table=self.table_count), len(rows), ncols, first_row))
+            merged, merged_body = _table_merges(rows, 1 if first_row else 0)
+            self.out.tables.append(
+                Table(
+                    self.loc(name, table=self.table_count),
+                    len(rows),
+                    ncols,
+                    first_row,
+                    merged=merged,
+                    merged_body=merged_body,
+                )
+            )
         known, style_el = self.table_styles.style_of(tbl_pr)
         ctx_cache: dict[tuple[int, bool | None], _TextCtx] = {}
         style_cache: dict[tuple[str, ...], CellStyle] = {}
