@@ -434,6 +434,29 @@ def test_nested_tables_and_headings_in_cells(tmp_path: Path) -> None:
     ]
 
 
+def test_table_structure_rules_on_a_nested_table_with_a_heading(tmp_path: Path) -> None:
+    inner = f"<w:tbl>{row('a', 'b')}{row('c', 'd')}</w:tbl>"
+    cells = f"<w:tc>{p('Resultat', 'Rubrik2')}{inner}{p('')}</w:tc><w:tc>{p('x')}</w:tc>"
+    body = p("Inledning", "Rubrik1") + f"<w:tbl><w:tr>{cells}</w:tr></w:tbl>"
+    rules = {"table-nested", "heading-in-table", "table-merged-cells"}
+    result = check_document(read(make_docx(tmp_path, body)), CheckOptions(rules=frozenset(rules)))
+    assert result["rules"] == {
+        "table-nested": "failed",
+        "heading-in-table": "failed",
+        "table-merged-cells": "passed",  # the outer table is one row (exempt), the inner one has no merges
+    }
+    assert sorted((f["rule"], f["location"].get("table")) for f in result["findings"]) == [
+        ("heading-in-table", 1),
+        ("table-nested", 2),
+    ]
+    # no tables: the table rules do not apply
+    result = check_document(
+        read(make_docx(tmp_path, p("Inledning", "Rubrik1"), name="b.docx")),
+        CheckOptions(rules=frozenset(rules)),
+    )
+    assert set(result["rules"].values()) == {"inapplicable"}
+
+
 def test_rows_and_cells_inside_content_controls_and_custom_xml(tmp_path: Path) -> None:
     def cell(text: str) -> str:
         return f"<w:tc>{p(text)}</w:tc>"
