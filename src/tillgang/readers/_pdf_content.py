@@ -93,6 +93,11 @@ def _objgen(obj: Any) -> tuple[int, int] | None:
     return og if og != (0, 0) else None
 
 
+# A marked-content context: innermost MCID, innermost /Lang, inside an Artifact.
+_Marked = tuple[int | None, str | None, bool]
+_SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
+
+
 def _det(matrix: Any) -> float:
     """|a*d - b*c| of a PDF matrix [a b c d e f] (1 when absent or malformed)."""
     try:
@@ -479,13 +484,23 @@ class ContentScan:
         det = 1.0  # |determinant| of the CTM: how much a unit square grows
         font: FontInfo | None = None
         gstack: list[tuple[int, FontInfo | None, float]] = []
-        # marked content stack: (mcid or None, lang or None, artifact)
-        mstack: list[tuple[int | None, str | None, bool]] = []
+        # marked content stack, each entry the context it opens (innermost MCID, innermost /Lang, inside an
+        # Artifact): text needs only the top
+        mstack: list[_Marked] = []
         g_overflow = m_overflow = 0
         xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
         properties = resources.get("/Properties") if isinstance(resources, pikepdf.Dictionary) else None
+        fonts_by_name: dict[str, FontInfo | None] = {}  # Tf operand -> font, for this resource dictionary
+        font_uses: set[tuple[int, bool]] = set()  # (id of the font, visible) already recorded for this page
+        text_ops = chars = 0
+        String, Array, Name, InlineImage = (
+            pikepdf.String,
+            pikepdf.Array,
+            pikepdf.Name,
+            pikepdf.ContentStreamInlineImage,
+        )
         for inst in ops:
-            if isinstance(inst, pikepdf.ContentStreamInlineImage):
+            if isinstance(inst, InlineImage):
                 try:
                     out.image_areas.append(int(inst.iimage.width) * int(inst.iimage.height))
                 except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
@@ -497,17 +512,48 @@ class ContentScan:
             except UnicodeDecodeError:
                 continue
             operands = inst.operands
-            if op in ("Tj", "TJ", "'", '"'):
-                out.text_ops += 1
+            if op in _SHOW_OPS:
+                text_ops += 1
                 if font is not None:
-                    self._use_font(font, tr != 3, resources, page, depth, in_progress)
-                chars, data = self._shown(operands, op, font)
-                out.chars += chars
-                if page_level:
-                    self._attribute(chars, data, mstack, page, font)
+                    use = (id(font), tr != 3)
+                    if use not in font_uses:  # a repeated use changes nothing
+                        font_uses.add(use)
+                        self._use_font(font, tr != 3, resources, page, depth, in_progress)
+                if op == "TJ":
+                    if operands and isinstance(operands[0], Array):
+                        data = b"".join([bytes(x) for x in operands[0] if isinstance(x, String)])
+                    else:
+                        data = b""
+                elif operands and isinstance(operands[-1], String):
+                    data = bytes(operands[-1])
+                else:
+                    data = b""
+                if font is None:
+                    count = len(data)
+                else:
+                    if font.track_codes and len(font.codes) < MAX_CODES:
+                        step = font.code_bytes
+                        if step == 1:
+                            font.codes.update(data)
+                        elif step == 2:
+                            font.codes.update(
+                                int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)
+                            )
+                    count = len(data) // 2 if font.subtype == "Type0" else len(data)
+                chars += count
+                if page_level and count:
+                    self._attribute(count, data, mstack[-1] if mstack else None, page, font)
             elif op == "Tf":
                 if operands:
-                    font = self._font(resources, operands[0], page)
+                    name = operands[0]
+                    if isinstance(name, Name):
+                        key = str(name)
+                        if key in fonts_by_name:
+                            font = fonts_by_name[key]
+                        else:
+                            font = fonts_by_name[key] = self._font(resources, name, page)
+                    else:
+                        font = None
             elif op == "Tr":
                 if operands and isinstance(operands[0], int | float):
                     tr = int(operands[0])
@@ -525,7 +571,7 @@ class ContentScan:
                     tr, font, det = gstack.pop()
             elif op in ("BDC", "BMC"):
                 if len(mstack) < MAX_NESTING:
-                    mstack.append(self._marked(operands, op, properties))
+                    mstack.append(self._marked(operands, op, properties, mstack[-1] if mstack else None))
                 else:
                     m_overflow += 1
             elif op == "EMC":
@@ -534,17 +580,22 @@ class ContentScan:
                 elif mstack:
                     mstack.pop()
             elif op in ("scn", "SCN"):
-                if operands and isinstance(operands[-1], pikepdf.Name):
+                if operands and isinstance(operands[-1], Name):
                     self._pattern(resources, operands[-1], page, depth, in_progress)
             elif op == "Do":
                 if not operands or not isinstance(xobjects, pikepdf.Dictionary):
                     continue
                 name = operands[0]
-                if not isinstance(name, pikepdf.Name) or name not in xobjects:
+                if not isinstance(name, Name) or name not in xobjects:
                     continue
                 xobj = xobjects[name]
                 if isinstance(xobj, pikepdf.Stream):
+                    out.text_ops += text_ops
+                    out.chars += chars
+                    text_ops = chars = 0
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
+        out.text_ops += text_ops
+        out.chars += chars
         return out
 
     def _use_font(
@@ -585,7 +636,7 @@ class ContentScan:
         xobj: pikepdf.Stream,
         det: float,
         out: _Summary,
-        mstack: list[tuple[int | None, str | None, bool]],
+        mstack: list[_Marked],
         resources: Any,
         page: int,
         depth: int,
@@ -608,9 +659,21 @@ class ContentScan:
                 out.image_areas.extend(sub.image_areas[:1000])
                 out.image_scales.extend(scale * factor for scale in sub.image_scales[:1000])
             if page_level and sub.chars:
-                self._attribute(sub.chars, b"", mstack, page)
+                self._attribute(sub.chars, b"", mstack[-1] if mstack else None, page)
 
-    def _marked(self, operands: list[Any], op: str, properties: Any) -> tuple[int | None, str | None, bool]:
+    def _marked(self, operands: list[Any], op: str, properties: Any, outer: _Marked | None) -> _Marked:
+        """The context a BDC/BMC opens: its own MCID and /Lang, else the enclosing ones; inside an Artifact when it
+        or an enclosing sequence is one."""
+        own_mcid, own_lang, artifact = self._marked_own(operands, op, properties)
+        if outer is None:
+            return (own_mcid, own_lang, artifact)
+        return (
+            own_mcid if own_mcid is not None else outer[0],
+            own_lang if own_lang is not None else outer[1],
+            artifact or outer[2],
+        )
+
+    def _marked_own(self, operands: list[Any], op: str, properties: Any) -> _Marked:
         tag = _name(operands[0]) if operands else None
         artifact = tag == "Artifact"
         if op == "BMC" or len(operands) < 2:
@@ -625,25 +688,6 @@ class ContentScan:
         if lang is not None and len(self.marked_langs) < 1000:
             self.marked_langs.append(lang)
         return (int(mcid) if isinstance(mcid, int) else None, lang, artifact)
-
-    @staticmethod
-    def _shown(operands: list[Any], op: str, font: FontInfo | None) -> tuple[int, bytes]:
-        strings: list[bytes] = []
-        if op == "TJ":
-            if operands and isinstance(operands[0], pikepdf.Array):
-                strings = [bytes(x) for x in operands[0] if isinstance(x, pikepdf.String)]
-        elif operands and isinstance(operands[-1], pikepdf.String):
-            strings = [bytes(operands[-1])]
-        data = b"".join(strings)
-        if font is not None and font.track_codes and len(font.codes) < MAX_CODES:
-            step = font.code_bytes
-            if step == 1:
-                font.codes.update(data)
-            elif step == 2:
-                font.codes.update(int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2))
-        if font is not None and font.subtype == "Type0":
-            return len(data) // 2, data
-        return len(data), data
 
     @staticmethod
     def _decode(data: bytes, font: FontInfo | None) -> str:
@@ -666,22 +710,21 @@ class ContentScan:
         self,
         chars: int,
         data: bytes,
-        mstack: list[tuple[int | None, str | None, bool]],
+        context: _Marked | None,
         page: int,
         font: FontInfo | None = None,
     ) -> None:
+        """Characters shown in a marked-content context (the top of the stack): artifact, else language and
+        MCID text."""
         if not chars:
-            return
-        if any(m[2] for m in mstack):
-            self.artifact_chars += chars
             return
         lang: str | None = None
         mcid: int | None = None
-        for m_mcid, m_lang, _art in reversed(mstack):
-            if lang is None and m_lang is not None:
-                lang = m_lang
-            if mcid is None and m_mcid is not None:
-                mcid = m_mcid
+        if context is not None:
+            mcid, lang, artifact = context
+            if artifact:
+                self.artifact_chars += chars
+                return
         if mcid is not None and self.tree is not None:
             elem = self.tree.mcid_elem.get((page, mcid))
             if lang is None and elem is not None:
