@@ -101,8 +101,9 @@ _SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
 def _det(matrix: Any) -> float:
     """|a*d - b*c| of a PDF matrix [a b c d e f] (1 when absent or malformed)."""
     try:
-        a, b, c, d = (float(x) for x in list(matrix)[:4])
-    except (TypeError, ValueError):
+        values = matrix if isinstance(matrix, list) else list(matrix)
+        a, b, c, d = float(values[0]), float(values[1]), float(values[2]), float(values[3])
+    except (TypeError, ValueError, IndexError):
         return 1.0
     value = abs(a * d - b * c)
     return value if value < 1e12 else 1e12
@@ -502,7 +503,8 @@ class ContentScan:
         for inst in ops:
             if isinstance(inst, InlineImage):
                 try:
-                    out.image_areas.append(int(inst.iimage.width) * int(inst.iimage.height))
+                    image = inst.iimage  # a new PdfInlineImage at each access: read once
+                    out.image_areas.append(int(image.width) * int(image.height))
                 except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
                     out.image_areas.append(0)
                 out.image_scales.append(det)
