@@ -353,6 +353,48 @@ def check_codes(info: FontInfo, complete: bool = True) -> None:
         info.unmapped = len(missing)
 
 
+def _inline_area(inst: Any) -> int:
+    """Pixel area of an inline image (0 when unreadable)."""
+    try:
+        image = inst.iimage  # a new PdfInlineImage at each access: read once
+        return int(image.width) * int(image.height)
+    except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
+        return 0
+
+
+def _named_xobject(xobjects: Any, operands: Any) -> pikepdf.Stream | None:
+    """The XObject stream a ``Do`` names in the resources (None when there is none)."""
+    if not operands or not isinstance(xobjects, pikepdf.Dictionary):
+        return None
+    name = operands[0]
+    if not isinstance(name, pikepdf.Name) or name not in xobjects:
+        return None
+    xobj = xobjects[name]
+    return xobj if isinstance(xobj, pikepdf.Stream) else None
+
+
+def _shown_bytes(operands: Any, op: str) -> bytes:
+    """The string bytes a text-showing operator shows (TJ: its strings, without the adjustments)."""
+    if op == "TJ":
+        if operands and isinstance(operands[0], pikepdf.Array):
+            return b"".join([bytes(x) for x in operands[0] if isinstance(x, pikepdf.String)])
+        return b""
+    if operands and isinstance(operands[-1], pikepdf.String):
+        return bytes(operands[-1])
+    return b""
+
+
+def _font_codes(font: FontInfo, data: bytes) -> int:
+    """Record the codes shown with a font (bounded); the number of characters they are."""
+    if font.track_codes and len(font.codes) < MAX_CODES:
+        step = font.code_bytes
+        if step == 1:
+            font.codes.update(data)
+        elif step == 2:
+            font.codes.update(int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2))
+    return len(data) // 2 if font.subtype == "Type0" else len(data)
+
+
 class ContentScan:
     """Parses page content streams within an operator budget and records what they paint."""
 
@@ -394,6 +436,15 @@ class ContentScan:
             info = font_facts(font, key)
             self.fonts[key] = info
         return info
+
+    def _tf(self, name: Any, known: dict[str, FontInfo | None], resources: Any, page: int) -> FontInfo | None:
+        """The font a ``Tf`` selects, looked up once per name and resource dictionary (``known``)."""
+        if not isinstance(name, pikepdf.Name):
+            return None
+        key = str(name)
+        if key not in known:
+            known[key] = self._font(resources, name, page)
+        return known[key]
 
     def declare_fonts(self, resources: Any, page: int) -> bool:
         """Record the fonts a resource dictionary declares (even unused); True when there is any."""
@@ -494,19 +545,10 @@ class ContentScan:
         fonts_by_name: dict[str, FontInfo | None] = {}  # Tf operand -> font, for this resource dictionary
         font_uses: set[tuple[int, bool]] = set()  # (id of the font, visible) already recorded for this page
         text_ops = chars = 0
-        String, Array, Name, InlineImage = (
-            pikepdf.String,
-            pikepdf.Array,
-            pikepdf.Name,
-            pikepdf.ContentStreamInlineImage,
-        )
+        Name, InlineImage = pikepdf.Name, pikepdf.ContentStreamInlineImage  # local names: faster in the loop
         for inst in ops:
             if isinstance(inst, InlineImage):
-                try:
-                    image = inst.iimage  # a new PdfInlineImage at each access: read once
-                    out.image_areas.append(int(image.width) * int(image.height))
-                except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
-                    out.image_areas.append(0)
+                out.image_areas.append(_inline_area(inst))
                 out.image_scales.append(det)
                 continue
             try:
@@ -521,41 +563,14 @@ class ContentScan:
                     if use not in font_uses:  # a repeated use changes nothing
                         font_uses.add(use)
                         self._use_font(font, tr != 3, resources, page, depth, in_progress)
-                if op == "TJ":
-                    if operands and isinstance(operands[0], Array):
-                        data = b"".join([bytes(x) for x in operands[0] if isinstance(x, String)])
-                    else:
-                        data = b""
-                elif operands and isinstance(operands[-1], String):
-                    data = bytes(operands[-1])
-                else:
-                    data = b""
-                if font is None:
-                    count = len(data)
-                else:
-                    if font.track_codes and len(font.codes) < MAX_CODES:
-                        step = font.code_bytes
-                        if step == 1:
-                            font.codes.update(data)
-                        elif step == 2:
-                            font.codes.update(
-                                int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)
-                            )
-                    count = len(data) // 2 if font.subtype == "Type0" else len(data)
+                data = _shown_bytes(operands, op)
+                count = len(data) if font is None else _font_codes(font, data)
                 chars += count
                 if page_level and count:
                     self._attribute(count, data, mstack[-1] if mstack else None, page, font)
             elif op == "Tf":
                 if operands:
-                    name = operands[0]
-                    if isinstance(name, Name):
-                        key = str(name)
-                        if key in fonts_by_name:
-                            font = fonts_by_name[key]
-                        else:
-                            font = fonts_by_name[key] = self._font(resources, name, page)
-                    else:
-                        font = None
+                    font = self._tf(operands[0], fonts_by_name, resources, page)
             elif op == "Tr":
                 if operands and isinstance(operands[0], int | float):
                     tr = int(operands[0])
@@ -585,16 +600,8 @@ class ContentScan:
                 if operands and isinstance(operands[-1], Name):
                     self._pattern(resources, operands[-1], page, depth, in_progress)
             elif op == "Do":
-                if not operands or not isinstance(xobjects, pikepdf.Dictionary):
-                    continue
-                name = operands[0]
-                if not isinstance(name, Name) or name not in xobjects:
-                    continue
-                xobj = xobjects[name]
-                if isinstance(xobj, pikepdf.Stream):
-                    out.text_ops += text_ops
-                    out.chars += chars
-                    text_ops = chars = 0
+                xobj = _named_xobject(xobjects, operands)
+                if xobj is not None:
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
         out.text_ops += text_ops
         out.chars += chars
