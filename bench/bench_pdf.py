@@ -3,6 +3,9 @@
     python bench/bench_pdf.py                          # realworld-pdf
     python bench/bench_pdf.py --validator-python P     # else $TILLGANG_PDF_VALIDATOR_PYTHON or /work/pv-venv
     python bench/bench_pdf.py --spawn-sample 40        # also one process per PDF, for 40 files
+    python bench/bench_pdf.py --repeat 3               # each mode 3 times, interleaved; medians
+    python bench/bench_pdf.py --compare-src OLD/src    # also tillgang from another tree (before/after, same run)
+    python bench/bench_pdf.py --mixed                  # also bench_check's whole check / baseline, --jobs 1
 
 Measured, each in a process of its own (so one does not warm the caches of another):
 - baseline: pikepdf.open, every page's /Contents and /Resources touched, the structure tree walked (what any
@@ -11,7 +14,9 @@ Measured, each in a process of its own (so one does not warm the caches of anoth
 - page-validation in-process: ``page.validate_pdf(path, profile="ua1")`` in the validator's environment;
 - with --spawn-sample N: ``python -m tillgang check FILE`` and a validator process per file, on N files.
 Files that any of them cannot read count for all (the time is spent). Printed: total seconds, ms per file,
-median, and the ratios tillgang / page-validation and tillgang / baseline.
+median, and the two ratios with their targets: tillgang / page-validation (<= 1.0) and tillgang / open-and-walk;
+with --mixed also the whole check / open-and-parse over bench_check's mixed corpus, in process (<= 3). The machine
+is shared: with --repeat the modes run in turn N times and the median total of each is used.
 """
 
 from __future__ import annotations
@@ -77,8 +82,8 @@ print(json.dumps(times))
 """
 
 
-def timed(python: str, mode: str, files: list[Path]) -> list[float]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+def timed(python: str, mode: str, files: list[Path], src: Path = ROOT / "src") -> list[float]:
+    env = dict(os.environ, PYTHONPATH=str(src))
     out = subprocess.run(
         [python, "-c", _TIMER, mode],
         input="\n".join(str(p) for p in files),
@@ -97,6 +102,11 @@ def spawned(command: list[str], files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+def median_run(runs: list[list[float]]) -> list[float]:
+    """The run whose total is the median."""
+    return sorted(runs, key=sum)[len(runs) // 2]
+
+
 def line(label: str, times: list[float]) -> str:
     total = sum(times)
     return (
@@ -112,21 +122,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validator-python")
     parser.add_argument("--verapdf", action="store_true", help="also the verapdf-pdfua1 corpus")
     parser.add_argument("--spawn-sample", type=int, default=0, help="one process per PDF for N files")
+    parser.add_argument("--repeat", type=int, default=1, help="run each mode N times, in turn; medians")
+    parser.add_argument(
+        "--compare-src", help="also time tillgang from this src folder (e.g. a main worktree)"
+    )
+    parser.add_argument("--mixed", action="store_true", help="also bench_check's check / baseline, --jobs 1")
     args = parser.parse_args(argv)
     python = validator_python(args.validator_python)
     files = corpus_files(args.verapdf)
     if not files or python is None:
         print("no corpus or no validator environment", file=sys.stderr)
         return 2
-    base = timed(sys.executable, "baseline", files)
-    ours = timed(sys.executable, "tillgang", files)
-    theirs = timed(python, "validator", files)
-    print(f"{len(files)} PDFs, in-process, one process per mode")
+    runs: dict[str, list[list[float]]] = {"base": [], "ours": [], "theirs": [], "old": []}
+    for _ in range(max(1, args.repeat)):
+        runs["base"].append(timed(sys.executable, "baseline", files))
+        runs["ours"].append(timed(sys.executable, "tillgang", files))
+        runs["theirs"].append(timed(python, "validator", files))
+        if args.compare_src:
+            runs["old"].append(timed(sys.executable, "tillgang", files, Path(args.compare_src)))
+    base, ours, theirs = (median_run(runs[k]) for k in ("base", "ours", "theirs"))
+    print(f"{len(files)} PDFs, in-process, one process per mode, median of {max(1, args.repeat)} run(s)")
     print(line("baseline (open and walk)", base))
     print(line("tillgang check_file", ours))
+    if runs["old"]:
+        print(line("tillgang from --compare-src", median_run(runs["old"])))
     print(line("page-validation ua1", theirs))
-    print(f"tillgang / page-validation: {sum(ours) / sum(theirs):.2f}x")
-    print(f"tillgang / baseline:        {sum(ours) / sum(base):.2f}x")
+    print(f"tillgang / page-validation: {sum(ours) / sum(theirs):.2f}x (target <= 1.0)")
+    print(f"tillgang / open-and-walk:   {sum(ours) / sum(base):.2f}x")
+    if runs["old"]:
+        old = median_run(runs["old"])
+        print(
+            f"--compare-src / page-validation: {sum(old) / sum(theirs):.2f}x, / open-and-walk: {sum(old) / sum(base):.2f}x"
+        )
+    if args.mixed:
+        import bench_check
+
+        mixed = bench_check.corpus([])
+        check = bench_check.best("check", mixed, max(1, args.repeat))
+        walk = bench_check.best("baseline", mixed, max(1, args.repeat))
+        print(
+            f"\nmixed corpus (bench_check, {len(mixed)} documents, --jobs 1 in process, best of {max(1, args.repeat)}): "
+            f"check {check['seconds']:.2f} s, open-and-parse {walk['seconds']:.2f} s, "
+            f"ratio {check['seconds'] / walk['seconds']:.2f}x (target <= 3)"
+        )
     if args.spawn_sample:
         sample = files[:: max(1, len(files) // args.spawn_sample)][: args.spawn_sample]
         snippet = "import sys, page; page.validate_pdf(sys.argv[1], profile='ua1')"
