@@ -17,6 +17,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from ..render.text import TEXTS, describe_location
+from .exports import write_sheet
 from .models import Finding, FindingStatus
 
 __all__ = [
@@ -128,30 +129,7 @@ def findings_csv(qs: QuerySet[Finding]) -> bytes:
 
 
 def findings_xlsx(qs: QuerySet[Finding]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Avvikelser"
-    ws.append(list(COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in export_rows(qs):
-        ws.append(row)
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = {"Adress": 50, "Regel": 40, "Meddelande": 60, "Var": 30}
-    for i, name in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
-    ws.freeze_panes = "A2"
-    wb.properties.title = "Avvikelser"
-    wb.properties.language = "sv-SE"
     out = io.BytesIO()
-    wb.save(out)
+    widths = {"Adress": 50, "Regel": 40, "Meddelande": 60, "Var": 30}
+    write_sheet(out, "Avvikelser", "Avvikelser", COLUMNS, export_rows(qs), widths)
     return out.getvalue()

@@ -7,10 +7,11 @@ follow-up columns), with header names that ``register import`` reads back unchan
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["COLUMNS", "ExportError", "export", "register_rows"]
+__all__ = ["COLUMNS", "ExportError", "export", "register_rows", "write_sheet"]
 
 COLUMNS = (
     "board",
@@ -98,47 +99,60 @@ def export_csv(out: Path, year: int | None, board: str | None = None) -> int:
     return len(rows)
 
 
-def export_xlsx(out: Path, year: int | None, board: str | None = None) -> int:
+def write_sheet(
+    target: Path | IO[bytes],
+    sheet: str,
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: dict[str, int],
+) -> None:
+    """An .xlsx with one sheet: a bold header row (frozen), wrapped top-aligned cells, column widths by header
+    name (14 by default), the workbook's title and language set. A cell text that starts with "=" stays text,
+    never a formula: the values come from crawled documents and people."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    rows = register_rows(year, board)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "Register"
-    ws.append(list(COLUMNS))
+    ws.title = sheet
+    ws.append(list(columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        values: list[Any] = []
-        for col in COLUMNS:
-            value: Any = row[col]
-            if col in ("plan_year", "likelihood", "consequence", "risk_value", "followup_year") and value:
-                value = int(value)
-            values.append(value)
-        ws.append(values)
+        ws.append(list(row))
     for row_cells in ws.iter_rows(min_row=2):
         for cell in row_cells:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = {
-        "risk": 50,
-        "existing_controls": 50,
-        "planning": 50,
-        "comment": 60,
-        "process": 30,
-        "plan_title": 30,
-    }
-    from openpyxl.utils import get_column_letter
-
-    for i, col in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(col, 14)
+    for i, name in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
     ws.freeze_panes = "A2"
-    wb.properties.title = "Internkontrollregister"
+    wb.properties.title = title
     wb.properties.language = "sv-SE"
-    wb.save(out)
+    wb.save(target)
+
+
+_INT_COLUMNS = ("plan_year", "likelihood", "consequence", "risk_value", "followup_year")
+_WIDTHS = {
+    "risk": 50,
+    "existing_controls": 50,
+    "planning": 50,
+    "comment": 60,
+    "process": 30,
+    "plan_title": 30,
+}
+
+
+def export_xlsx(out: Path, year: int | None, board: str | None = None) -> int:
+    rows = register_rows(year, board)
+    values = (
+        [int(row[col]) if col in _INT_COLUMNS and row[col] else row[col] for col in COLUMNS] for row in rows
+    )
+    write_sheet(out, "Register", "Internkontrollregister", COLUMNS, values, _WIDTHS)
     return len(rows)
 
 
