@@ -99,6 +99,12 @@ class Risk(models.Model):
     existing_controls = models.TextField("befintliga åtgärder/kontrollmoment", blank=True)
     handling = models.CharField("ställningstagande", max_length=10, choices=Handling.choices, blank=True)
     planning = models.TextField("planering", blank=True)
+    retired = models.DateField(
+        "avvecklad",
+        null=True,
+        blank=True,
+        help_text="En avvecklad risk visas under Avvecklade på planen och följs inte upp.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -139,6 +145,14 @@ class ControlActivity(models.Model):
     method = models.CharField("kontrollmetod", max_length=300, blank=True)
     frequency = models.CharField("frekvens", max_length=100, blank=True)
     responsible = models.CharField("kontrollansvarig", max_length=200, blank=True)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="control_activities",
+        verbose_name="kontrollansvarig användare",
+    )
     performed_by_tillgang = models.BooleanField("utförs av tillgang", default=False)
     crawl_profile = models.CharField(
         "genomsökningsprofil", max_length=200, blank=True, help_text="Namnet på profilen i tillgang.toml."

@@ -31,8 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @permission_required("register.view_plan", raise_exception=True)
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.select_related("board").order_by("-year", "board__name")
-    rows = [(p, sum(1 for r in p.risks.all() if r.critical), p.risks.count()) for p in plans]
-    return render(request, "register/plan_list.html", {"rows": rows})
+    rows = []
+    for p in plans:
+        active = [r for r in p.risks.all() if not r.retired]
+        rows.append((p, sum(1 for r in active if r.critical), len(active)))
+    context = {"rows": rows, "can_add_plan": request.user.has_perm("register.add_plan")}
+    return render(request, "register/plan_list.html", context)
 
 
 def heat_map(risks: list[Risk]) -> dict[str, Any]:
@@ -69,11 +73,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("followups", queryset=FollowUp.objects.order_by("-year", "-period")))
         .order_by("order", "id")
     )
+    retired = [r for r in risks if r.retired]
+    risks = [r for r in risks if not r.retired]
     critical = [r for r in risks if r.critical]
     config = get_config()
     context = {
         "plan": plan,
         "risks": risks,
+        "retired": retired,
         "critical_count": len(critical),
         "heat": heat_map(risks),
         "config": config,
@@ -84,6 +91,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "can_edit": request.user.has_perm("register.change_followup"),
         "can_edit_plan": request.user.has_perm("register.change_plan"),
+        "can_add_risk": request.user.has_perm("register.add_risk"),
+        "can_copy": request.user.has_perms(
+            ["register.add_plan", "register.add_risk", "register.add_controlactivity"]
+        ),
     }
     return render(request, "register/plan_detail.html", context)
 
@@ -152,13 +163,15 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "risk": risk,
         "plan": risk.plan,
-        "activities": risk.activities.all(),
+        "activities": risk.activities.select_related("responsible_user"),
         "followups": followups,
         "missing": missing,
         "history": risk_history(risk),
         "can_edit": request.user.has_perm("register.change_followup")
         and request.user.has_perm("register.add_followup"),
         "can_edit_risk": request.user.has_perm("register.change_risk"),
+        "can_add_activity": request.user.has_perm("register.add_controlactivity"),
+        "can_edit_activity": request.user.has_perm("register.change_controlactivity"),
     }
     return render(request, "register/risk_detail.html", context)
 
