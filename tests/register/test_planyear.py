@@ -193,12 +193,15 @@ def test_activity_with_a_responsible_user_and_my_tasks(plan2024: dict[str, Any])
 
 
 def test_current_plans_and_due_periods(plan2024: dict[str, Any]) -> None:
-    from tillgang.register.planyear import copy_plan, current_plans, due_followups
+    from tillgang.register.planyear import PlanExists, copy_plan, current_plans, due_followups
 
     new = copy_plan(plan2024["plan"], 2025, plan2024["controller"])
     assert current_plans(dt.date(2025, 5, 1)) == [new, plan2024["plan"]]
     assert current_plans(dt.date(2026, 3, 1)) == [new]
     assert current_plans(dt.date(2030, 1, 1)) == [new]  # a board's latest plan when none is recent
+    with pytest.raises(PlanExists, match="har redan en internkontrollplan för 2025"):
+        copy_plan(plan2024["plan"], 2025, plan2024["controller"])
+    assert Plan.objects.count() == 2
     owner = plan2024["owner"]
     due = due_followups(owner, dt.date(2025, 5, 1))  # the seed has R4's delår 2024: helår is due
     assert {(d.risk.plan.year, d.period) for d in due} == {(2024, "helar"), (2025, "delar")}

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from .models import Board, ControlActivity, Finding, FindingStatus, FollowUp, Period, Plan, Risk
@@ -62,7 +62,11 @@ def copy_plan(source: Plan, year: int, user: Any, **dates: dt.date | None) -> Pl
             raise PlanExists(plan_exists_message(source.board, year))
         title = source.title.replace(str(source.year), str(year)) if source.title else ""
         plan = Plan(board=source.board, year=year, title=title, **dates)
-        _attributed(plan, user, reason).save()
+        try:
+            with transaction.atomic():  # a concurrent copy may have made it since the check
+                _attributed(plan, user, reason).save()
+        except IntegrityError as exc:
+            raise PlanExists(plan_exists_message(source.board, year)) from exc
         for risk in source.risks.filter(retired__isnull=True).prefetch_related("activities"):
             copy = Risk(plan=plan, **{f: getattr(risk, f) for f in RISK_FIELDS})
             _attributed(copy, user, f"{reason}, risk R{risk.order}").save()

@@ -9,14 +9,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .forms_plan import ActivityForm, CopyPlanForm, NewPlanForm, RetireRiskForm, RiskFullForm
 from .models import ControlActivity, Plan, Risk
-from .planyear import PlanExists, assigned_findings, copy_plan, due_followups
+from .planyear import PlanExists, assigned_findings, copy_plan, due_followups, plan_exists_message
 
 COPY_PERMS = ["register.add_plan", "register.add_risk", "register.add_controlactivity"]
 
@@ -35,10 +35,14 @@ def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
 def plan_new(request: HttpRequest) -> HttpResponse:
     form = NewPlanForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = form.save()
-        messages.success(request, f"Planen {plan} är skapad.")
-        return redirect("register:plan", pk=plan.pk)
+        try:
+            with transaction.atomic():
+                plan = form.save()
+        except IntegrityError:  # made by someone else since the form was checked
+            form.add_error("year", plan_exists_message(form.cleaned_data["board"], form.cleaned_data["year"]))
+        else:
+            messages.success(request, f"Planen {plan} är skapad.")
+            return redirect("register:plan", pk=plan.pk)
     return _form_page(request, form, title="Ny internkontrollplan", submit="Skapa planen")
 
 
