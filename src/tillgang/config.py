@@ -10,6 +10,7 @@ The file's tables belong to different parts of tillgang:
 - ``[statement]``: the accessibility statement's organisation, contact and decisions (``statement``; typed as
   ``tillgang.statement.StatementInput``);
 - ``[risk]``: the risk matrix (``section("risk")``; validated as ``tillgang.register.riskconfig.RiskConfig``);
+- ``[mail]``: the register's outgoing mail (SMTP) for reminders (``tillgang.web.settings``);
 - ``[evidence]``, ``[worker]``, ``[web]``, ``[api]``: read by their parts.
 
 This module imports nothing of tillgang: every layer may use it.
@@ -40,7 +41,7 @@ FILE_NAME = "tillgang.toml"
 # Tables that only group the crawl's keys (every key is unique across them).
 CRAWL_TABLES = frozenset({"site", "limits", "politeness", "http", "documents", "state", "check", "crawl"})
 # Tables of tillgang.toml that other parts read (the register's risk matrix, the statement draft, ...).
-OTHER_SECTIONS = frozenset({"risk", "register", "statement", "evidence", "worker", "web", "api"})
+OTHER_SECTIONS = frozenset({"risk", "register", "statement", "evidence", "worker", "web", "api", "mail"})
 
 
 class ConfigError(ValueError):

@@ -87,6 +87,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+
+    if args.days < 0:
+        raise UsageError("--days ska vara 0 eller mer")
+    setup_database(args)
+    require_migrated()
+    import datetime as dt
+
+    from ..register.reminders import remind
+
+    mails = remind(dt.date.today(), args.days, dry_run=args.dry_run)
+    for mail in mails:
+        verb = "skulle få" if args.dry_run else "fick"
+        print(f"{mail.user.get_username()} <{mail.user.email}> {verb} {len(mail.reminders)} påminnelser:")
+        for r in mail.reminders:
+            print(f"  {r.kind} {r.obj} {r.key}".rstrip())
+    total = sum(len(m.reminders) for m in mails)
+    print(
+        f"{'Torrkörning: inget skickades' if args.dry_run else 'Skickade'} ({len(mails)} e-post, {total} påminnelser)."
+    )
+    return 0
+
+
 def add_commands(subparsers: Any) -> None:
     p = subparsers.add_parser("register", help="the internal-control register (init, import, export)")
     add_db_argument(p)
@@ -116,6 +139,14 @@ def add_commands(subparsers: Any) -> None:
     q.add_argument("--out", required=True, metavar="FILE")
     add_db_argument(q, suppress=True)
     q.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("remind", help="mail reminders: follow-ups due or overdue, findings, new crawl runs")
+    q.add_argument(
+        "--days", type=int, default=14, metavar="N", help="follow-ups due within N days (default 14)"
+    )
+    q.add_argument("--dry-run", action="store_true", help="print what would be sent; send and log nothing")
+    add_db_argument(q, suppress=True)
+    q.set_defaults(func=cmd_remind)
 
     # More register commands: evidence (store, verify), the API (token).
     evidence.add_register_commands(sub)

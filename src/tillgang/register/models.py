@@ -560,3 +560,36 @@ class EvidenceCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"underlag {self.record}: {self.seal[:12]}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE = "followup-due", "Uppföljning snart"
+    OVERDUE = "followup-overdue", "Uppföljning försenad"
+    FINDING = "finding", "Tilldelad avvikelse"
+    RUN = "crawl-run", "Ny genomsökning med nya avvikelser"
+
+
+class ReminderSent(models.Model):
+    """The sent-log of ``tillgang register remind`` (issue 12): one row per reminder a user was mailed.
+
+    Keyed by (user, kind, object, key): a reminder already in the log is never sent again. ``key`` is the period
+    and deadline of a follow-up ("delar-2024@2024-08-31"), what the finding was assigned to, or empty."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="användare"
+    )
+    kind = models.CharField("typ", max_length=20, choices=ReminderKind.choices)
+    obj = models.CharField("gäller", max_length=40)  # "risk:12", "finding:5", "run:7"
+    key = models.CharField("nyckel", max_length=250, blank=True)
+    sent_at = models.DateTimeField("skickad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "skickad påminnelse"
+        verbose_name_plural = "skickade påminnelser"
+        ordering = ("-sent_at",)
+        constraints = (
+            models.UniqueConstraint(fields=["user", "kind", "obj", "key"], name="remindersent_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.obj} {self.key}".strip()

@@ -153,7 +153,46 @@ CSRF_TRUSTED_ORIGINS = [
 
 
 # The risk matrix (validated by tillgang.register.riskconfig when the app starts).
-TILLGANG_RISK: dict[str, Any] = dict(read_config(config_path(DATA_DIR), missing_ok=True).section("risk"))
+_CONFIG = read_config(config_path(DATA_DIR), missing_ok=True)
+TILLGANG_RISK: dict[str, Any] = dict(_CONFIG.section("risk"))
+
+
+def _mail_setting(key: str, env: str, default: Any) -> Any:
+    """A mail setting: the environment variable wins over ``[mail]`` of tillgang.toml, then the default."""
+    value = os.environ.get(env)
+    if value is not None and value != "":
+        return value
+    return _CONFIG.section("mail").get(key, default)
+
+
+def _flag(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "ja")
+
+
+# Outgoing mail (reminders, docs/register.md "Påminnelser"): SMTP when a host is configured, else the console.
+EMAIL_HOST = str(_mail_setting("host", "TILLGANG_EMAIL_HOST", ""))
+EMAIL_PORT = int(_mail_setting("port", "TILLGANG_EMAIL_PORT", 587))
+EMAIL_HOST_USER = str(_mail_setting("user", "TILLGANG_EMAIL_USER", ""))
+EMAIL_HOST_PASSWORD = str(_mail_setting("password", "TILLGANG_EMAIL_PASSWORD", ""))
+EMAIL_USE_SSL = _flag(_mail_setting("ssl", "TILLGANG_EMAIL_SSL", False))  # implicit TLS (port 465)
+EMAIL_USE_TLS = not EMAIL_USE_SSL and _flag(_mail_setting("tls", "TILLGANG_EMAIL_TLS", True))  # STARTTLS
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = str(_mail_setting("from", "TILLGANG_EMAIL_FROM", "tillgang@localhost"))
+EMAIL_BACKEND = str(
+    _mail_setting(
+        "backend",
+        "TILLGANG_EMAIL_BACKEND",
+        "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_HOST
+        else "django.core.mail.backends.console.EmailBackend",
+    )
+)
+# Reminders: the links' base URL and the follow-up deadlines ("MM-DD"; helår's is in the year after the plan's).
+TILLGANG_REMINDERS: dict[str, str] = {
+    "base_url": str(_mail_setting("base_url", "TILLGANG_BASE_URL", "http://127.0.0.1:8000")).rstrip("/"),
+    "delar_deadline": str(_CONFIG.section("register").get("delar_deadline", "08-31")),
+    "helar_deadline": str(_CONFIG.section("register").get("helar_deadline", "01-31")),
+}
 
 # The upload page and POST /api/v1/checks (issue 5): largest accepted file, and checks running at a time.
 TILLGANG_UPLOAD_MAX_BYTES = int(float(os.environ.get("TILLGANG_UPLOAD_MAX_MB", "50")) * 1024 * 1024)
