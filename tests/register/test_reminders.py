@@ -157,3 +157,11 @@ def test_the_command(tmp_path: Any) -> None:
     assert run("remind").returncode == 0
     assert run("remind", "--days", "-1").returncode == 2
     assert run("remind", "--days", "x").returncode == 2
+
+
+def test_a_mail_that_fails_leaves_nothing_in_the_log(world: dict[str, Any]) -> None:
+    smtp = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1"}
+    with override_settings(EMAIL_PORT=1, EMAIL_TIMEOUT=5, **smtp), pytest.raises(OSError):
+        remind(dt.date(2025, 1, 20), 14)
+    assert not ReminderSent.objects.exists()
+    assert len(remind(dt.date(2025, 1, 20), 14)) == 1  # the next run sends it

@@ -97,7 +97,11 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
     from ..register.reminders import remind
 
-    mails = remind(dt.date.today(), args.days, dry_run=args.dry_run)
+    try:
+        mails = remind(dt.date.today(), args.days, dry_run=args.dry_run)
+    except OSError as exc:  # smtplib's errors too: what was sent before is logged, the rest goes next time
+        print(f"tillgang: e-post kunde inte skickas: {exc}", file=sys.stderr)
+        return 1
     for mail in mails:
         verb = "skulle få" if args.dry_run else "fick"
         print(f"{mail.user.get_username()} <{mail.user.email}> {verb} {len(mail.reminders)} påminnelser:")
