@@ -396,6 +396,17 @@ def _conclusion(run: CrawlRun, results: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def performed_by(activity: ControlActivity) -> str:
+    """Who performed the control: the activity's responsible user (full name, else user name) when set, else
+    the free-text responsible. Only new drafts are built with it; a sealed manifest never changes."""
+    user = activity.responsible_user
+    if user is not None:
+        name = (user.get_full_name() or "").strip() or user.get_username()
+        if name:
+            return str(name)
+    return activity.responsible
+
+
 def build_manifest(run: CrawlRun, activity: ControlActivity, previous_seal: str) -> dict[str, Any]:
     """The record's content (docs/evidence.md) as a dict of JSON values, ready for ``rfc8785.dumps``."""
     results = summary_by_rule(run)
@@ -424,7 +435,7 @@ def build_manifest(run: CrawlRun, activity: ControlActivity, previous_seal: str)
         "comparison": _comparison(run),
         "conclusion": _conclusion(run, results),
         "manual": None,
-        "sign_off": {"performed_by": activity.responsible, "sealed_by": None, "sealed_at": None},
+        "sign_off": {"performed_by": performed_by(activity), "sealed_by": None, "sealed_at": None},
         "records": {
             "confidentiality": "Underlaget namnger bara titlar och URL:er, inga kopior av dokumenten.",
         },
