@@ -588,6 +588,13 @@ def _pages(urls: dict[str, str], data: dict[str, Any], make_user: Callable[..., 
     pages["triage_error"] = admin.post(
         f"/avvikelser/{data['f']['a'].pk}/", {"status": "accepted"}
     ).content.decode()
+    pages["worst"] = admin.get("/avvikelser/varst-drabbade/").content.decode()
+    pages["worst_all"] = admin.get(
+        "/avvikelser/varst-drabbade/?omfattning=alla&sortera=allvarlighet"
+    ).content.decode()
+    pages["triage_confirm"] = admin.post(
+        "/avvikelser/bedom-alla/", {"filter": "regel=image-alt", "status": "accepted", "reason": "Arkiv"}
+    ).content.decode()
     return pages
 
 

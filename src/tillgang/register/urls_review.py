@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views_review as v
+from . import views_triage as t
 
 urlpatterns = [
     path("genomsokningar/", v.run_list, name="runs"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("genomsokningar/<int:pk>/underlag/", v.run_create_evidence, name="run_create_evidence"),
     path("avvikelser/", v.finding_list, name="findings"),
     path("avvikelser/bedom/", v.finding_bulk_triage, name="findings_triage"),
+    path("avvikelser/bedom-alla/", t.triage_filtered, name="findings_triage_filtered"),
+    path("avvikelser/varst-drabbade/", t.worst, name="findings_worst"),
     path("avvikelser/export.<str:fmt>", v.finding_export, name="findings_export"),
     path("avvikelser/<int:pk>/", v.finding_detail, name="finding"),
     path("dokument/", v.document_detail, name="document"),
