@@ -54,3 +54,20 @@ def make_user() -> Callable[..., Any]:
         return user
 
     return make
+
+
+def failed_own_rules(pages: dict[str, str], tmp_path: Path) -> dict[str, list[str]]:
+    """The register's pages, checked with tillgang's own HTML rules: page name -> failed findings (empty when
+    every page passes). A tool for accessibility passes its own rules."""
+    from tillgang.engine import check_file
+
+    problems = {}
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        entry = check_file(path)
+        assert entry["error"] is None, (name, entry["error"])
+        failed = [f"{f['rule']}: {f['message']}" for f in entry["findings"] if f["outcome"] == "failed"]
+        if failed:
+            problems[name] = sorted(set(failed))
+    return problems

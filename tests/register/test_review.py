@@ -7,7 +7,6 @@ tests do not depend on the crawler; sealing uses tillgang.register.evidence.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +29,8 @@ from tillgang.register.models import (
     Risk,
     StatementDecision,
 )
+
+from .conftest import failed_own_rules
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -613,20 +614,7 @@ def test_pages_are_structured(
 def test_pages_pass_tillgangs_own_html_rules(
     tmp_path: Path, urls: dict[str, str], data: dict[str, Any], make_user: Callable[..., Any]
 ) -> None:
-    if importlib.util.find_spec("tillgang.readers.html") is None:
-        pytest.skip("the HTML reader (tillgang/readers/html.py) is not in this checkout yet")
-    from tillgang.engine import check_file
-
-    problems = {}
-    for name, html in _pages(urls, data, make_user).items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        entry = check_file(path)
-        assert entry["error"] is None, (name, entry["error"])
-        failed = [f"{f['rule']}: {f['message']}" for f in entry["findings"] if f["outcome"] == "failed"]
-        if failed:
-            problems[name] = sorted(set(failed))
-    assert problems == {}
+    assert failed_own_rules(_pages(urls, data, make_user), tmp_path) == {}
 
 
 def test_admin_role_triages_seals_and_decides(data: dict[str, Any], make_user: Callable[..., Any]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,8 @@ import pytest
 from django.test import Client
 
 from tillgang.register.models import FollowUp, Plan, Risk
+
+from .conftest import failed_own_rules
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -170,20 +171,7 @@ def test_pages_are_structured(urls: dict[str, str], make_user: Callable[..., Any
 def test_pages_pass_tillgangs_own_html_rules(
     tmp_path: Path, urls: dict[str, str], make_user: Callable[..., Any]
 ) -> None:
-    if importlib.util.find_spec("tillgang.readers.html") is None:
-        pytest.skip("the HTML reader (tillgang/readers/html.py) is not in this checkout yet")
-    from tillgang.engine import check_file
-
-    problems = {}
-    for name, html in _pages(urls, make_user).items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        entry = check_file(path)
-        assert entry["error"] is None, (name, entry["error"])
-        failed = [f"{f['rule']}: {f['message']}" for f in entry["findings"] if f["outcome"] == "failed"]
-        if failed:
-            problems[name] = sorted(set(failed))
-    assert problems == {}
+    assert failed_own_rules(_pages(urls, make_user), tmp_path) == {}
 
 
 def test_controller_assesses_a_risk_and_edits_the_plan(
