@@ -1,4 +1,4 @@
-"""The engine: sniff, read, run every applicable check, and build the report (design §4).
+"""The engine: sniff, read, run every applicable check, and build the report (README, "The JSON report").
 
 ``check_file`` does one document in this process. ``check_files`` runs many in a pool of warm worker
 processes with a hard per-document time limit: a worker that overruns (a native qpdf call cannot be
@@ -370,7 +370,7 @@ def check_files(
 
 
 def report(documents: list[DocumentEntry], catalogue: Catalogue | None = None) -> Report:
-    """The whole JSON report (design §4)."""
+    """The whole JSON report (README, "The JSON report")."""
     return {"tool": tool_info(catalogue), "documents": documents}
 
 

@@ -1,10 +1,10 @@
-"""The report contract (design §4, README "The JSON report") as types.
+"""The report contract (README, "The JSON report") as types.
 
 ``tillgang check --format json`` prints a :class:`Report`; the API returns its document entries and the
 register stores them. These TypedDicts describe exactly what the engine emits, so that mypy checks every
 module that builds or reads a report.
 
-**Stable contract** (design §4: "add fields freely, never change these"):
+**Stable contract** (README, "The JSON report": add fields freely, never change these):
 
 - ``Report``: ``tool`` and ``documents``;
 - ``ToolInfo``: ``name``, ``version``, ``catalogue``;

@@ -52,7 +52,7 @@ OnResult = Callable[[str, dict[str, Any]], None]
 
 
 def entry_base(item: Item, res: FetchResult | None) -> dict[str, Any]:
-    """The crawl's fields of a URL's entry (design §4 plus ``url``, ``status``, ``depth`` …), before checking."""
+    """The crawl's fields of a URL's entry (the report entry plus ``url``, ``status``, ``depth`` …), before checking."""
     entry: dict[str, Any] = {
         "source": item.request_url,
         "format": None,

@@ -1,6 +1,6 @@
 """The parsed model of one static HTML page: roles, hidden state, focus, accessible names, languages, tables.
 
-Built in one pass over the lxml tree (notes/html-and-crawl.md §2-3). Checks only read these facts; no check
+Built in one pass over the lxml tree (docs/html.md). Checks only read these facts; no check
 parses HTML or runs CSS selectors. Everything here is a static approximation: external CSS and scripts are
 unknown, so "rendered" is the default and class names that usually hide are kept as hints.
 """

@@ -3,7 +3,7 @@
 lxml's HTML parser builds the tree; ``_html_model.Page`` decides every shared fact once (roles, hidden state,
 focus, accessible names, languages, table grids). ``Document.native`` is that ``Page`` for the HTML-only
 checks. A standalone SVG or XML document is not a web page: it gets the format ``svg``/``xml`` so that no HTML
-page rule applies to it (notes/html-and-crawl.md §2).
+page rule applies to it (docs/html.md).
 """
 
 from __future__ import annotations
