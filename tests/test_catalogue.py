@@ -65,10 +65,10 @@ def test_every_format_is_known() -> None:
     assert all(set(r.formats) <= set(FORMATS) for r in load())
 
 
-@pytest.mark.slow
-def test_catalogue_loads_from_an_installed_wheel(tmp_path: Path) -> None:
-    """Build the wheel, unpack it away from the source tree, and load the catalogue from it."""
-    out = tmp_path / "dist"
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tillgang's wheel, built once for the tests that look inside it."""
+    out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [
             sys.executable,
@@ -85,7 +85,12 @@ def test_catalogue_loads_from_an_installed_wheel(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    wheel = next(out.glob("tillgang-*.whl"))
+    return next(out.glob("tillgang-*.whl"))
+
+
+@pytest.mark.slow
+def test_catalogue_loads_from_an_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    """Build the wheel, unpack it away from the source tree, and load the catalogue from it."""
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         assert "tillgang/rules/image-alt.toml" in names
@@ -108,24 +113,7 @@ def test_catalogue_loads_from_an_installed_wheel(tmp_path: Path) -> None:
     assert version == load().version
 
 
-def test_the_wheel_ships_py_typed(tmp_path: Path) -> None:
+def test_the_wheel_ships_py_typed(wheel: Path) -> None:
     """The package says it is typed (PEP 561), also when installed from the wheel."""
-    out = tmp_path / "dist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    with zipfile.ZipFile(next(out.glob("tillgang-*.whl"))) as zf:
+    with zipfile.ZipFile(wheel) as zf:
         assert "tillgang/py.typed" in zf.namelist()
