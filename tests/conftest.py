@@ -42,3 +42,49 @@ def require(path: Path, what: str) -> Path:
 @pytest.fixture(scope="session")
 def shared_corpora() -> Path:
     return require(SHARED / "corpora", "the external test corpora (../shared/corpora)")
+
+
+def _chromium_path() -> str | None:
+    """The system Chromium: $TILLGANG_CHROMIUM, else ``chromium`` (Debian) or ``chromium-browser`` on PATH."""
+    import shutil
+
+    configured = os.environ.get("TILLGANG_CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def require_chromium() -> str:
+    """The path of a usable system Chromium with Playwright importable; skip (user's machine) or fail (CI)."""
+    path = _chromium_path()
+    problem = None
+    if path is None:
+        problem = "no system Chromium (install the Debian package `chromium`, or set TILLGANG_CHROMIUM)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "Playwright for Python is not installed (pip install 'tillgang[render]')"
+    if problem:
+        if IN_CI:
+            pytest.fail(problem + " (CI installs it in .ci/run)")
+        pytest.skip(problem)
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return require_chromium()
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> str:
+    """axe-core's script ($TILLGANG_AXE_JS; .ci/run installs it from the npm registry, never committed)."""
+    path = os.environ.get("TILLGANG_AXE_JS")
+    if not path or not Path(path).is_file():
+        message = "axe-core not found: set TILLGANG_AXE_JS to axe.min.js (npm install axe-core)"
+        if IN_CI:
+            pytest.fail(message + " (CI installs it in .ci/run)")
+        pytest.skip(message)
+    return Path(path).read_text(encoding="utf-8")
