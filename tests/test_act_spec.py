@@ -734,6 +734,220 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- aria-hidden-focus (6cfa84): no aria-hidden="true" element is or contains an element in sequential
+    # focus navigation (the flat tree; tabindex < 0, disabled, not rendered and inert are not in it).
+    (
+        "aria-hidden-focus",
+        "a link inside",
+        '<div aria-hidden="true"><a href="/">Länk</a></div>',
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "the hidden element is itself focusable",
+        '<button aria-hidden="true">Stäng</button>',
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "aria-hidden=false below does not undo it",
+        '<div aria-hidden="true"><div aria-hidden="false"><a href="/">L</a></div></div>',
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "tabindex=-1",
+        '<div aria-hidden="true"><a href="/" tabindex="-1">L</a></div>',
+        "passed",
+    ),
+    ("aria-hidden-focus", "no href: not focusable", '<div aria-hidden="true"><a>L</a></div>', "passed"),
+    (
+        "aria-hidden-focus",
+        "a disabled fieldset",
+        '<div aria-hidden="true"><fieldset disabled><input></fieldset></div>',
+        "passed",
+    ),
+    ("aria-hidden-focus", "inert", '<div aria-hidden="true" inert><button>B</button></div>', "passed"),
+    (
+        "aria-hidden-focus",
+        "visibility:hidden is not focusable",
+        '<div aria-hidden="true" style="visibility:hidden"><button>B</button></div>',
+        "passed",
+    ),
+    (
+        "aria-hidden-focus",
+        "a child made visible again is focusable",
+        '<div aria-hidden="true" style="visibility:hidden"><button style="visibility:visible">B</button></div>',
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "a dialog without open is not rendered",
+        '<div aria-hidden="true"><dialog><button>B</button></dialog></div>',
+        "passed",
+    ),
+    (
+        "aria-hidden-focus",
+        "an area in a map no image uses is not focusable",
+        '<div aria-hidden="true"><map name="m"><area href="/a" alt="A"></map></div>',
+        "passed",
+    ),
+    (
+        "aria-hidden-focus",
+        "an area in a used map is focusable",
+        '<img src="k.png" alt="Karta" usemap="#m"><div aria-hidden="true"><map name="m"><area href="/a" alt="A">'
+        "</map></div>",
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "the first summary of a details is focusable",
+        '<details aria-hidden="true"><summary>Mer</summary><p>Text</p></details>',
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "an iframe: its own page decides",
+        '<div aria-hidden="true"><iframe src="/ram" title="Ram"></iframe></div>',
+        "cantTell",
+    ),
+    (
+        "aria-hidden-focus",
+        "contenteditable is focusable",
+        '<div aria-hidden="true"><div contenteditable="true">Text</div></div>',
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "aria-hidden=yes is not true",
+        '<div aria-hidden="yes"><a href="/">L</a></div>',
+        "inapplicable",
+    ),
+    (
+        "aria-hidden-focus",
+        "template content is not in the flat tree",
+        '<div aria-hidden="true"><template><a href="/">L</a></template></div>',
+        "passed",
+    ),
+    # ---- valid-lang (de46e4): a non-empty lang on an inclusive descendant of body that some non-blank text
+    # inherits its programmatic language from (visible or exposed text nodes, accessible names and
+    # descriptions); lang="" does not stop the inheritance.
+    ("valid-lang", "text of its own", '<p lang="xyz">Text</p>', "failed"),
+    ("valid-lang", "a known primary subtag", '<p lang="en-GB">Text</p>', "passed"),
+    ("valid-lang", "an unknown region is fine", '<p lang="en-hello">Text</p>', "passed"),
+    ("valid-lang", "an ISO 639-2 code", '<p lang="eng">Text</p>', "failed"),
+    ("valid-lang", "a grandfathered tag", '<p lang="i-klingon">Text</p>', "failed"),
+    ("valid-lang", "whitespace is not empty", '<p lang=" ">Text</p>', "failed"),
+    ("valid-lang", "lang='' passes the language on", '<div lang="xyz"><p lang="">Text</p></div>', "failed"),
+    ("valid-lang", "only whitespace text", '<p lang="xyz"> </p>', "inapplicable"),
+    ("valid-lang", "not rendered", '<p lang="xyz" style="display:none">Text</p>', "inapplicable"),
+    ("valid-lang", "visible though aria-hidden", '<p lang="xyz" aria-hidden="true">Text</p>', "failed"),
+    (
+        "valid-lang",
+        "neither visible nor exposed",
+        '<p lang="xyz" aria-hidden="true" style="visibility:hidden">Text</p>',
+        "inapplicable",
+    ),
+    (
+        "valid-lang",
+        "off-screen text is in the accessibility tree",
+        '<p lang="xyz" style="position:absolute;left:-9999px">Text</p>',
+        "failed",
+    ),
+    ("valid-lang", "an image's accessible name", '<img lang="xyz" src="k.png" alt="En katt">', "failed"),
+    ("valid-lang", "a decorative image has no text", '<img lang="xyz" src="k.png" alt="">', "inapplicable"),
+    ("valid-lang", "an aria-label", '<button lang="xyz" aria-label="Stäng"></button>', "failed"),
+    (
+        "valid-lang",
+        "a field's title (its name) inherits from the div",
+        '<div lang="xyz"><input type="text" title="Namn"></div>',
+        "failed",
+    ),
+    (
+        "valid-lang",
+        "a button's name inherits the language of the button, not of its span",
+        '<div lang="xyz"><button><span lang="en">OK</span></button></div>',
+        "failed",
+    ),
+    (
+        "valid-lang",
+        "a paragraph has no name: all its text is the span's",
+        '<div lang="xyz"><p><span lang="en">OK</span></p></div>',
+        "passed",
+    ),
+    ("valid-lang", "template content", '<template lang="xyz"><p>Text</p></template>', "inapplicable"),
+]
+
+
+def page_outcome(rule: str, html: str) -> str:
+    doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
+    try:
+        result = check_document(doc, CheckOptions(rules=frozenset({rule})))
+    finally:
+        doc.close()
+    return str(result["rules"].get(rule, "inapplicable"))
+
+
+# Whole pages, for the rules about the document element.
+PAGE_CASES: list[tuple[str, str, str, str]] = [
+    # ---- document-title (2779a5): the first HTML title descendant of the document element has text that is
+    # not only whitespace.
+    ("document-title", "a title in body counts", "<html><body><title>Sida</title></body></html>", "passed"),
+    ("document-title", "no title", "<html><body><h1>Sida</h1></body></html>", "failed"),
+    ("document-title", "NBSP is whitespace", "<html><head><title>&nbsp;</title></head></html>", "failed"),
+    (
+        "document-title",
+        "the first title decides",
+        "<html><head><title></title><title>Sida</title></head></html>",
+        "failed",
+    ),
+    (
+        "document-title",
+        "an SVG title is not an HTML title",
+        "<html><body><svg><title>Logga</title></svg></body></html>",
+        "failed",
+    ),
+    (
+        "document-title",
+        "template content is not a descendant",
+        "<html><head><template><title>Sida</title></template></head><body></body></html>",
+        "failed",
+    ),
+    (
+        "document-title",
+        "noscript content is text when scripts run",
+        "<html><body><noscript><title>Sida</title></noscript></body></html>",
+        "failed",
+    ),
+    (
+        "document-title",
+        "a MathML title is skipped, the HTML one after it counts",
+        "<html><body><math><title>x</title></math><title>Sida</title></body></html>",
+        "passed",
+    ),
+    (
+        "document-title",
+        "title content is text: a comment in it is not markup",
+        "<html><head><title><!-- x --></title></head></html>",
+        "passed",
+    ),
+    (
+        "valid-lang",
+        "body is an inclusive descendant of body",
+        '<html lang="sv"><body lang="xyz"><p>Text</p></body></html>',
+        "failed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "why", "html", "expected"), PAGE_CASES, ids=[f"{c[0]}:{c[1]}" for c in PAGE_CASES]
+)
+def test_spec_page_case(rule: str, why: str, html: str, expected: str) -> None:
+    assert page_outcome(rule, html) == expected, why
+
+
 @pytest.mark.parametrize(("rule", "why", "body", "expected"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_spec_case(rule: str, why: str, body: str, expected: str) -> None:
     assert outcome(rule, body) == expected, why

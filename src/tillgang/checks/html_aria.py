@@ -202,20 +202,50 @@ def _outermost_hidden(page: Page) -> list[Info]:
     return out
 
 
+def _used_maps(page: Page) -> set[str]:
+    """Names of the image maps a rendered ``img usemap`` uses (an ``area`` is focusable only in such a map)."""
+    used = set()
+    for img in page.iter("img"):
+        usemap = (img.attrs.get("usemap") or "").strip()
+        if usemap.startswith("#") and len(usemap) > 1 and not img.not_rendered:
+            used.add(usemap[1:])
+    return used
+
+
+def _in_sequential_focus(page: Page, info: Info, maps: set[str]) -> bool:
+    """Part of sequential focus navigation: tabbable, and for an ``area`` inside a map that an image uses."""
+    if not info.tabbable:
+        return False
+    if info.tag == "area":
+        owner = info.ancestor("map")
+        return owner is not None and any(
+            owner.attrs.get(attr) in maps for attr in ("name", "id") if owner.attrs.get(attr)
+        )
+    return True
+
+
 @check("aria-hidden-focus", formats=("html",))
 def aria_hidden_focus(doc: Document, out: Results) -> None:
+    """ACT 6cfa84: no element with aria-hidden="true" is, or contains in the flat tree, an element in
+    sequential focus navigation. What a static page cannot settle gives cantTell: a hiding class or an
+    off-screen position (a stylesheet may hide the element; a focus sentinel), and an ``iframe``, whose
+    own content decides whether Tab stops inside it."""
     page = page_of(doc)
     if page is None:
         return
+    maps = _used_maps(page)
     for info in _outermost_hidden(page):
-        tabbable = [d for d in page.subtree(info) if d.tabbable]
+        tabbable = [d for d in page.subtree(info) if _in_sequential_focus(page, d, maps)]
+        certain = [d for d in tabbable if not (d.hint_hidden or offscreen(d)) and d.tag != "iframe"]
         if not tabbable:
             out.passed(at(page, info))
-        elif all(d.hint_hidden or offscreen(d) for d in tabbable):
-            out.cant_tell("maybe-hidden", at(page, info), element=page.selector(tabbable[0].el))
-        else:
-            first = next(d for d in tabbable if not (d.hint_hidden or offscreen(d)))
+        elif certain:
+            first = certain[0]
             out.failed("focusable", at(page, info), element=page.selector(first.el), count=len(tabbable))
+        elif all(d.tag == "iframe" for d in tabbable):
+            out.cant_tell("frame", at(page, info), element=page.selector(tabbable[0].el))
+        else:
+            out.cant_tell("maybe-hidden", at(page, info), element=page.selector(tabbable[0].el))
 
 
 @check("nested-interactive", formats=("html",))

@@ -13,44 +13,81 @@ from .html_common import at, offscreen, page_of, short, visually_hidden_class
 PAGE = Location(selector="html")
 
 
-def _texts_by_lang_owner(page: Page) -> set[int]:
-    """Indexes of elements with a ``lang`` attribute that visible or exposed text inherits its language from."""
-    owners: set[int] = set()
+def _lang_owners(page: Page) -> list[int]:
+    """Per element (by index), the element it inherits its programmatic language from (ACT): the nearest
+    inclusive ancestor with a non-empty ``lang``; -1 when there is none. An empty ``lang=""`` does not stop the
+    inheritance."""
+    owners: list[int] = []
     for info in page.infos:
-        el = info.el
-        if (
-            el.text
-            and el.text.strip()
-            and not (info.prog_hidden and not info.visible)
-            and info.lang_el is not None
-            and info.tag not in ("script", "style", "template", "noscript")
-        ):
-            owners.add(page.info(info.lang_el).index)
-        parent = info.parent
-        if (
-            el.tail
-            and el.tail.strip()
-            and parent is not None
-            and parent.lang_el is not None
-            and not (parent.prog_hidden and not parent.visible)
-        ):
-            owners.add(page.info(parent.lang_el).index)
+        if info.attrs.get("lang"):
+            owners.append(info.index)
+        else:
+            owners.append(owners[info.parent.index] if info.parent is not None else -1)
     return owners
+
+
+def _shown(info: Info) -> bool:
+    """Its text nodes are visible or included in the accessibility tree."""
+    return (info.visible or not info.prog_hidden) and info.tag not in (
+        "script",
+        "style",
+        "template",
+        "noscript",
+    )
+
+
+def _own_text(info: Info) -> bool:
+    """Has a non-blank text node child that is visible or in the accessibility tree."""
+    el = info.el
+    if not _shown(info):
+        return False
+    return bool(el.text and el.text.strip()) or any(c.tail and c.tail.strip() for c in el)
+
+
+def _texts_by_lang_owner(page: Page, owners: list[int]) -> set[int]:
+    """Indexes of the elements that some non-blank text inherits its programmatic language from (ACT "text
+    inheriting its programmatic language from an element"): visible or exposed text nodes, and the
+    accessible names and descriptions of elements in the accessibility tree."""
+    found: set[int] = set()
+    for info in page.infos:
+        owner = owners[info.index]
+        if owner < 0 or owner in found:
+            continue
+        if _own_text(info) or (info.in_at and _accessible_text(page, info)):
+            found.add(owner)
+    return found
+
+
+def _accessible_text(page: Page, info: Info) -> bool:
+    """The element has a non-empty accessible name or description (aria-describedby, or a ``title``)."""
+    attrs = info.attrs
+    if page.name(info.el):
+        return True
+    if (attrs.get("title") or "").strip():
+        return True
+    for ident in (attrs.get("aria-describedby") or "").split():
+        target = page.by_id(ident)
+        if target is not None and page.text(target.el):
+            return True
+    return False
 
 
 @check("valid-lang", formats=("html",))
 def valid_lang(doc: Document, out: Results) -> None:
+    """ACT de46e4: a non-empty ``lang`` on an element in ``body`` (body included) that some non-blank text
+    inherits its programmatic language from must have a known primary language subtag."""
     page = page_of(doc)
     if page is None:
         return
     if not any(i.el is not page.root for i in page.having("lang")):
         return  # no lang attribute below html: nothing to check
-    owners = _texts_by_lang_owner(page)
+    owners = _lang_owners(page)
+    with_text = _texts_by_lang_owner(page, owners)
     for info in page.having("lang"):
         value = info.el.get("lang")
-        if value is None or value == "" or info.tag == "html" or info.index not in owners:
+        if not value or info.tag == "html" or info.index not in with_text:
             continue
-        if info.ancestor("body") is None:
+        if info.tag != "body" and info.ancestor("body") is None:
             continue
         if act_lang_status(value) is LangStatus.OK:
             out.passed(at(page, info))

@@ -171,6 +171,8 @@ _SIMPLE_IMPLICIT = {
 _NO_ATTRS: dict[str, str] = {}
 _INDEXED_ATTRS = frozenset({"role", "style", "lang", "aria-hidden"})
 _FOCUS_TAGS = frozenset({"button", "select", "textarea", "iframe", "input", "summary"})
+# tags whose facts depend on more than their attributes (a dialog without ``open`` is not rendered)
+_STATEFUL_TAGS = _FOCUS_TAGS | {"dialog"}
 _FORM_TAGS = frozenset({"button", "input", "select", "textarea", "optgroup", "option", "fieldset"})
 _SECTIONING = frozenset(["article", "aside", "main", "nav", "section"])
 _TABLE_PARTS = frozenset(["tr", "td", "th", "thead", "tbody", "tfoot"])
@@ -408,7 +410,7 @@ class Page:
         if not nr and tag in NOT_RENDERED_TAGS and not in_svg:
             nr = True
         info.disabled_fs = ds
-        if not attrs and tag not in _FOCUS_TAGS:
+        if not attrs and tag not in _STATEFUL_TAGS:
             info.not_rendered, info.vis_hidden, info.aria_hidden, info.inert = nr, vis, ah, inert
             info.hint_hidden, info.lang_el = hint, lang_el
             info.focusable = info.tabbable = False

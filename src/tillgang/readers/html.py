@@ -197,8 +197,11 @@ def loc(page: Page, info: Info) -> Location:
 
 
 def _title(page: Page) -> str | None:
+    """The first HTML ``title`` descendant of the document element (ACT 2779a5): not SVG's or MathML's, and
+    not one inside ``template`` (its content is not in the document) or ``noscript`` (raw text to a browser
+    that runs scripts)."""
     for info in page.iter("title"):
-        if info.in_svg or info.ancestor("math") is not None:
+        if info.in_svg or info.ancestor("math", "template", "noscript") is not None:
             continue
         return "".join(info.el.itertext())
     return None
