@@ -877,6 +877,80 @@ CASES += [
         "passed",
     ),
     ("valid-lang", "template content", '<template lang="xyz"><p>Text</p></template>', "inapplicable"),
+    # ---- summary-name (2t702h): the summary that is its details' button, in the accessibility tree, with no
+    # explicit role or one ignored by presentational role conflict resolution.
+    ("summary-name", "text content", "<details><summary>Öppettider</summary><p>x</p></details>", "passed"),
+    ("summary-name", "empty", "<details><summary></summary><p>x</p></details>", "failed"),
+    ("summary-name", "only NBSP", "<details><summary> &nbsp; </summary><p>x</p></details>", "failed"),
+    ("summary-name", "aria-label", '<details><summary aria-label="Mer"></summary></details>', "passed"),
+    ("summary-name", "title", '<details><summary title="Mer"></summary></details>', "passed"),
+    (
+        "summary-name",
+        "an image's alt",
+        '<details><summary><img src="i.png" alt="Mer"></summary></details>',
+        "passed",
+    ),
+    (
+        "summary-name",
+        "a decorative image",
+        '<details><summary><img src="i.png" alt=""></summary></details>',
+        "failed",
+    ),
+    (
+        "summary-name",
+        "aria-hidden content",
+        '<details><summary><span aria-hidden="true">+</span></summary></details>',
+        "failed",
+    ),
+    (
+        "summary-name",
+        "an explicit role",
+        '<details><summary role="button"></summary></details>',
+        "inapplicable",
+    ),
+    (
+        "summary-name",
+        "role=none on a focusable summary is ignored",
+        '<details><summary role="none"></summary></details>',
+        "failed",
+    ),
+    (
+        "summary-name",
+        "an invalid role is no role",
+        '<details><summary role="xyz"></summary></details>',
+        "failed",
+    ),
+    ("summary-name", "no details parent", "<summary></summary>", "inapplicable"),
+    (
+        "summary-name",
+        "only the first summary",
+        "<details><summary>A</summary><summary></summary></details>",
+        "passed",
+    ),
+    (
+        "summary-name",
+        "first, though not first child",
+        "<details><p>x</p><summary>Mer</summary></details>",
+        "passed",
+    ),
+    (
+        "summary-name",
+        "not in the tree",
+        '<details aria-hidden="true"><summary></summary></details>',
+        "inapplicable",
+    ),
+    (
+        "summary-name",
+        "inside a closed details",
+        "<details><summary>A</summary><details><summary></summary></details></details>",
+        "passed",
+    ),
+    (
+        "summary-name",
+        "aria-labelledby to a hidden element",
+        '<details><summary aria-labelledby="l"></summary></details><span id="l" hidden>Mer</span>',
+        "passed",
+    ),
 ]
 
 

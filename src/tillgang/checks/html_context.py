@@ -163,12 +163,16 @@ def _wrong_children(
 
 @check("summary-name", formats=("html",))
 def summary_name(doc: Document, out: Results) -> None:
+    """ACT 2t702h: the summary that works as its details' button, in the accessibility tree, without an explicit
+    role, or with one that presentational role conflict resolution ignores (a focusable role=none)."""
     page = page_of(doc)
     if page is None:
         return
     for info in page.iter("summary"):
         parent = info.parent
-        if parent is None or parent.tag != "details" or info.prog_hidden or info.explicit_role is not None:
+        if parent is None or parent.tag != "details" or info.prog_hidden:
+            continue
+        if info.explicit_role is not None and not info.conflict:
             continue
         first = next((c for c in parent.el if isinstance(c.tag, str) and c.tag.lower() == "summary"), None)
         if first is not info.el:
