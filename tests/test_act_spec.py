@@ -954,6 +954,111 @@ CASES += [
 ]
 
 
+LONG = "Leksaken väckte minnen av att gå vilse i regnskogen en varm och fuktig dag i juli."
+CASES += [
+    # ---- avoid-inline-spacing (24afc2, 9e45ec, 78fd32): an !important letter-/word-spacing or line-height in a
+    # style attribute, on an element with visible text node children, must be at least 0.12 / 0.16 / 1.5 times
+    # the computed font size (inline styles, simple <style> rules and the user agent's 16 px and heading sizes).
+    (
+        "avoid-inline-spacing",
+        "0.1em is too small",
+        f'<p style="letter-spacing: 0.1em !important">{LONG}</p>',
+        "failed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "2px of the default 16px",
+        f'<p style="letter-spacing: 2px !important">{LONG}</p>',
+        "passed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "1px of 16px",
+        f'<p style="letter-spacing: 1px !important">{LONG}</p>',
+        "failed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "the font size inherited from an inline style",
+        f'<div style="font-size: 20px"><p style="letter-spacing: 2px !important">{LONG}</p></div>',
+        "failed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "an h1 is 2em by default",
+        f'<h1 style="letter-spacing: 3px !important">{LONG}</h1>',
+        "failed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "an h2 is 1.5em by default",
+        f'<h2 style="letter-spacing: 3px !important">{LONG}</h2>',
+        "passed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "monospace text: the default size depends on the font",
+        f'<code style="letter-spacing: 2px !important">{LONG}</code>',
+        "cantTell",
+    ),
+    (
+        "avoid-inline-spacing",
+        "rem of the root",
+        f'<p style="letter-spacing: 0.15rem !important">{LONG}</p>',
+        "passed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "word spacing 2px",
+        f'<p style="word-spacing: 2px !important">{LONG}</p>',
+        "failed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "word spacing 3px",
+        f'<p style="word-spacing: 3px !important">{LONG}</p>',
+        "passed",
+    ),
+    ("avoid-inline-spacing", "not important", f'<p style="letter-spacing: 1px">{LONG}</p>', "inapplicable"),
+    (
+        "avoid-inline-spacing",
+        "the important declaration wins over a later normal one",
+        f'<p style="letter-spacing: 2px !important; letter-spacing: 1px">{LONG}</p>',
+        "passed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "no text node child of its own",
+        f'<p style="letter-spacing: 1px !important"><span>{LONG}</span></p>',
+        "inapplicable",
+    ),
+    (
+        "avoid-inline-spacing",
+        "not visible",
+        f'<p style="letter-spacing: 1px !important; display: none">{LONG}</p>',
+        "inapplicable",
+    ),
+    (
+        "avoid-inline-spacing",
+        "line height 1.5 is enough",
+        f'<p style="line-height: 1.5 !important">{LONG}</p>',
+        "passed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "line height 20px of 16px",
+        f'<p style="line-height: 20px !important">{LONG * 2}</p>',
+        "failed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "a short line may never wrap (no soft wrap break: inapplicable)",
+        '<p style="line-height: 1 !important">Kort</p>',
+        "cantTell",
+    ),
+]
+
+
 def page_outcome(rule: str, html: str) -> str:
     doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
     try:
@@ -1005,6 +1110,34 @@ PAGE_CASES: list[tuple[str, str, str, str]] = [
         "title content is text: a comment in it is not markup",
         "<html><head><title><!-- x --></title></head></html>",
         "passed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "a font size from a simple <style> rule",
+        "<html><head><title>x</title><style>p { font-size: 20px }</style></head>"
+        f'<body><p style="letter-spacing: 2px !important">{LONG}</p></body></html>',
+        "failed",
+    ),
+    (
+        "avoid-inline-spacing",
+        "a font size from a selector not followed here",
+        "<html><head><title>x</title><style>div > p { font-size: 20px }</style></head>"
+        f'<body><p style="letter-spacing: 2px !important">{LONG}</p></body></html>',
+        "cantTell",
+    ),
+    (
+        "avoid-inline-spacing",
+        "an external style sheet may set the font size",
+        '<html><head><title>x</title><link rel="stylesheet" href="s.css"></head>'
+        f'<body><p style="letter-spacing: 2px !important">{LONG}</p></body></html>',
+        "cantTell",
+    ),
+    (
+        "avoid-inline-spacing",
+        "a print style sheet does not apply",
+        '<html><head><title>x</title><style media="print">p { font-size: 10px }</style></head>'
+        f'<body><p style="letter-spacing: 2px !important">{LONG}</p></body></html>',
+        "cantTell",
     ),
     (
         "valid-lang",

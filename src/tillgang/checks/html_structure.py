@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import tinycss2
+
 from ..model import Document
-from ..readers.native import Info, style_declarations
+from ..readers.native import Info, Page, style_declarations
 from ..registry import Results, check
 from .html_common import at, offscreen, page_of, short
 
@@ -76,19 +78,184 @@ MINIMUM = {"letter-spacing": 0.12, "word-spacing": 0.16, "line-height": 1.5}
 LONG_TEXT = 120  # characters: text this long certainly wraps on a phone-sized viewport
 
 
-def _font_size_px(decls: tuple[tuple[str, str, bool], ...]) -> float | None:
-    size = None
-    for name, value, _ in decls:
-        if name == "font-size":
-            m = _LENGTH.match(value)
-            if m and m.group(2) in ("px", "pt"):
-                size = float(m.group(1)) * (4 / 3 if m.group(2) == "pt" else 1)
-            else:
+_KEYWORD_PX = {
+    "xx-small": 9.0,
+    "x-small": 10.0,
+    "small": 13.0,
+    "medium": 16.0,
+    "large": 18.0,
+    "x-large": 24.0,
+    "xx-large": 32.0,
+    "xxx-large": 48.0,
+}
+# The user agent style sheet's font sizes (HTML rendering section) in em of the parent. Elements whose size
+# depends on the font family (monospace, form controls) or on relative keywords are unknown.
+_UA_EM = {"h1": 2.0, "h2": 1.5, "h3": 1.17, "h4": 1.0, "h5": 0.83, "h6": 0.67}
+_UA_UNKNOWN = frozenset(
+    [
+        "small",
+        "big",
+        "sub",
+        "sup",
+        "code",
+        "kbd",
+        "samp",
+        "pre",
+        "tt",
+        "input",
+        "select",
+        "textarea",
+        "button",
+    ]
+)
+_SIMPLE_SELECTOR = re.compile(r"^(\*|[a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.I)
+_SheetRule = tuple[str | None, frozenset[str], str | None, str, bool, tuple[int, int, int], int]
+
+
+def _sheet_font_rules(page: Page) -> list[_SheetRule] | None:
+    """The ``font-size`` declarations of the page's ``<style>`` sheets, as (tag, classes, id, value, important,
+    specificity, order); None when a style sheet could set font sizes in a way not followed here (an
+    external sheet, a ``font`` shorthand, a selector with combinators or pseudo-classes, an @media block)."""
+    if any("stylesheet" in (i.attrs.get("rel") or "").lower().split() for i in page.iter("link")) or any(
+        "@import" in (i.el.text or "") for i in page.iter("style")
+    ):
+        return None
+    rules: list[_SheetRule] = []
+    order = 0
+    for style in page.iter("style"):
+        text = style.el.text or ""
+        if "font" not in text or style.ancestor("template") is not None:
+            continue
+        if (style.attrs.get("media") or "all").strip().lower() not in ("all", "screen"):
+            return None
+        for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
+            if rule.type == "at-rule":
+                if "font" in tinycss2.serialize(rule.content or []):
+                    return None
+                continue
+            if rule.type != "qualified-rule":
+                continue
+            decls = [
+                d
+                for d in tinycss2.parse_declaration_list(
+                    rule.content, skip_whitespace=True, skip_comments=True
+                )
+                if d.type == "declaration" and d.lower_name in ("font-size", "font")
+            ]
+            if not decls:
+                continue
+            if any(d.lower_name == "font" for d in decls):
+                return None
+            for selector in tinycss2.serialize(rule.prelude).split(","):
+                m = _SIMPLE_SELECTOR.match(selector.strip())
+                if not m or not selector.strip():
+                    return None
+                tag = (m.group(1) or "*").lower()
+                parts = re.findall(r"[.#][\w-]+", m.group(2))
+                classes = frozenset(p[1:] for p in parts if p[0] == ".")
+                ids = [p[1:] for p in parts if p[0] == "#"]
+                spec = (len(ids), len(classes), 0 if tag == "*" else 1)
+                for d in decls:
+                    value = tinycss2.serialize(d.value).strip().lower()
+                    order += 1
+                    rules.append(
+                        (
+                            None if tag == "*" else tag,
+                            classes,
+                            ids[0] if ids else None,
+                            value,
+                            d.important,
+                            spec,
+                            order,
+                        )
+                    )
+    return rules
+
+
+class FontSizes:
+    """Computed ``font-size`` in px from inline styles, the page's simple ``<style>`` rules and the user agent
+    defaults (16 px, the heading sizes); None where it cannot be known statically."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.rules = _sheet_font_rules(page)
+        self.cache: dict[int, float | None] = {}
+
+    def root(self) -> float | None:
+        html = next(iter(self.page.iter("html")), None)
+        return self.of(html) if html is not None else 16.0
+
+    def of(self, info: Info) -> float | None:
+        if info.index in self.cache:
+            return self.cache[info.index]
+        parent = self.of(info.parent) if info.parent is not None else 16.0
+        value = self._declared(info)
+        size: float | None
+        if value is None:
+            if info.tag in _UA_EM and not (
+                info.tag == "h1" and info.ancestor("article", "aside", "nav", "section")
+            ):
+                size = parent * _UA_EM[info.tag] if parent is not None else None
+            elif info.tag in _UA_UNKNOWN or info.tag == "h1":
                 size = None
-    return size
+            else:
+                size = parent
+        else:
+            size = self._resolve(value, parent)
+        self.cache[info.index] = size
+        return size
+
+    def _declared(self, info: Info) -> str | None:
+        """The cascaded font-size value; "?" when unknown."""
+        if self.rules is None:
+            return "?"
+        best: tuple[bool, int, tuple[int, int, int], int] | None = None
+        value = None
+        classes = frozenset((info.attrs.get("class") or "").split())
+        for tag, wanted, ident, val, important, spec, order in self.rules:
+            if (
+                (tag is None or tag == info.tag)
+                and wanted <= classes
+                and (ident is None or ident == info.attrs.get("id"))
+            ):
+                key = (important, 0, spec, order)
+                if best is None or key > best:
+                    best, value = key, val
+        style = info.attrs.get("style")
+        if style and "font" in style.lower():
+            for name, val, important in style_declarations(style):
+                if name == "font":
+                    return "?"
+                if name == "font-size":
+                    key = (important, 1, (0, 0, 0), 0)
+                    if best is None or key > best:
+                        best, value = key, val
+        return value
+
+    def _resolve(self, value: str, parent: float | None) -> float | None:
+        if value in _KEYWORD_PX:
+            return _KEYWORD_PX[value]
+        if value == "inherit":
+            return parent
+        if value == "initial":
+            return 16.0
+        m = _LENGTH.match(value)
+        if not m:
+            return None
+        number, unit = float(m.group(1)), m.group(2)
+        if unit == "px":
+            return number
+        if unit == "pt":
+            return number * 4 / 3
+        if unit in ("em", "%"):
+            return None if parent is None else parent * (number / 100 if unit == "%" else number)
+        if unit == "rem":
+            root = self.root()
+            return None if root is None else root * number
+        return None
 
 
-def _ratio(prop: str, value: str, font_px: float | None) -> float | None:
+def _ratio(prop: str, value: str, font_px: float | None, root_px: float | None = None) -> float | None:
     """The value as a multiple of the font size; None when it cannot be known statically."""
     if value in ("normal", "initial"):
         return 0.0 if prop != "line-height" else 1.2
@@ -104,6 +271,8 @@ def _ratio(prop: str, value: str, font_px: float | None) -> float | None:
         return number / 100 if prop == "line-height" else None
     if unit in ("px", "pt") and font_px:
         return number * (4 / 3 if unit == "pt" else 1) / font_px
+    if unit == "rem" and font_px and root_px:
+        return number * root_px / font_px
     return None
 
 
@@ -133,6 +302,7 @@ def avoid_inline_spacing(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
+    fonts = FontSizes(page)
     for info in page.having("style"):
         style = info.el.get("style")
         if not style or "important" not in style.lower() or not info.visible:
@@ -141,7 +311,7 @@ def avoid_inline_spacing(doc: Document, out: Results) -> None:
         text = _own_text(info)
         if not text or offscreen(info):
             continue
-        font_px = _font_size_px(decls)
+        font_px = fonts.of(info)
         for prop, minimum in MINIMUM.items():
             chosen = None
             for name, value, important in decls:
@@ -150,7 +320,7 @@ def avoid_inline_spacing(doc: Document, out: Results) -> None:
             if chosen is None or not chosen[1]:
                 continue
             value = chosen[0]
-            ratio = _ratio(prop, value, font_px)
+            ratio = _ratio(prop, value, font_px, fonts.root() if "rem" in value else None)
             where = at(page, info)
             if ratio is None:
                 out.cant_tell("unknown", where, property=prop, value=value)
