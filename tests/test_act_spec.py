@@ -1059,6 +1059,47 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- empty-heading (ffd0e9): a semantic heading in the accessibility tree has a non-empty accessible name.
+    ("empty-heading", "only NBSP", "<h1>&nbsp;</h1>", "failed"),
+    ("empty-heading", "only a line break", "<h2><br></h2>", "failed"),
+    ("empty-heading", "aria-hidden content", '<h1><span aria-hidden="true">Rubrik</span></h1>', "failed"),
+    (
+        "empty-heading",
+        "visibility:hidden content",
+        '<h1><span style="visibility:hidden">R</span></h1>',
+        "failed",
+    ),
+    (
+        "empty-heading",
+        "off-screen text is in the tree",
+        '<h1><span style="position:absolute;left:-999em">R</span></h1>',
+        "passed",
+    ),
+    ("empty-heading", "an image's alt", '<h1><img src="l.png" alt="Kommunen"></h1>', "passed"),
+    ("empty-heading", "an image's title", '<h1><img src="l.png" title="Kommunen"></h1>', "passed"),
+    ("empty-heading", "a decorative image", '<h1><img src="l.png" alt=""></h1>', "failed"),
+    ("empty-heading", "an SVG title", "<h1><svg><title>Logga</title></svg></h1>", "passed"),
+    (
+        "empty-heading",
+        "aria-labelledby to a hidden element",
+        '<span id="l" hidden>R</span><h1 aria-labelledby="l"></h1>',
+        "passed",
+    ),
+    ("empty-heading", "role=heading", '<div role="heading" aria-level="2"></div>', "failed"),
+    ("empty-heading", "role=none removes it", '<h1 role="none"></h1>', "inapplicable"),
+    ("empty-heading", "role=none ignored when focusable", '<h1 role="none" tabindex="0"></h1>', "failed"),
+    ("empty-heading", "not in the tree", '<h1 aria-hidden="true"></h1>', "inapplicable"),
+    (
+        "empty-heading",
+        "a link with an image",
+        '<h2><a href="/"><img src="h.png" alt="Start"></a></h2>',
+        "passed",
+    ),
+    ("empty-heading", "an embedded field's value", '<h2><input value="Sök"></h2>', "passed"),
+]
+
+
 def page_outcome(rule: str, html: str) -> str:
     doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
     try:
@@ -1138,6 +1179,34 @@ PAGE_CASES: list[tuple[str, str, str, str]] = [
         '<html><head><title>x</title><style media="print">p { font-size: 10px }</style></head>'
         f'<body><p style="letter-spacing: 2px !important">{LONG}</p></body></html>',
         "cantTell",
+    ),
+    (
+        "empty-heading",
+        "CSS generated text names it (accname 2F.ii): a person checks",
+        '<html><head><title>x</title><style>.logo::before { content: "Kommunen" }</style></head>'
+        '<body><h1 class="logo"></h1></body></html>',
+        "cantTell",
+    ),
+    (
+        "empty-heading",
+        "generated text on a descendant",
+        '<html><head><title>x</title><style>header span.t:after { content: "Kommunen" }</style></head>'
+        '<body><h1><span class="t"></span></h1></body></html>',
+        "cantTell",
+    ),
+    (
+        "empty-heading",
+        "an icon-font glyph is not text",
+        '<html><head><title>x</title><style>.icon::before { content: "\\f015" }</style></head>'
+        '<body><h1 class="icon"></h1></body></html>',
+        "failed",
+    ),
+    (
+        "empty-heading",
+        "generated text for other elements",
+        '<html><head><title>x</title><style>.note::before { content: "Obs" }</style></head>'
+        '<body><h1 class="logo"></h1></body></html>',
+        "failed",
     ),
     (
         "valid-lang",

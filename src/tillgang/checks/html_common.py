@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+
+import tinycss2
 
 from ..model import Document, Location
 from ..readers.native import Info, Page, style_declarations
 
-__all__ = ["at", "offscreen", "page_of", "short", "visually_hidden_class"]
+__all__ = [
+    "GeneratedTarget",
+    "at",
+    "generated_text_targets",
+    "may_get_generated_text",
+    "offscreen",
+    "page_of",
+    "short",
+    "visually_hidden_class",
+]
 
 _FAR = re.compile(r"^-(\d+\.?\d*)(px|em|rem|vw|vh|%)?$")
 # The class names of the common "visually hidden" idiom (Bootstrap, WordPress, Drupal, ...): the element stays
@@ -69,4 +81,80 @@ def offscreen(info: Info) -> bool:
             ):
                 return True
         node = node.parent
+    return False
+
+
+_COMPOUND = re.compile(r"^(\*|[a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.I)
+_PSEUDO_TEXT = re.compile(r"::?(before|after)\s*$", re.I)
+# (tag, classes, id) of the last compound selector of a ::before/::after rule; None matches any element
+GeneratedTarget = tuple[str | None, frozenset[str], str | None] | None
+
+
+def _textual(value: list[object]) -> bool:
+    """A ``content`` value with a string holding a letter or digit (icon-font glyphs are private-use
+    characters, not text)."""
+    return any(
+        getattr(token, "type", None) == "string"
+        and any(unicodedata.category(c)[0] in "LN" for c in getattr(token, "value", ""))
+        for token in value
+    )
+
+
+def generated_text_targets(page: Page) -> list[GeneratedTarget]:
+    """The elements the page's ``<style>`` sheets give generated text (``::before``/``::after`` with a textual
+    ``content``), which accname adds to names from content (step 2F.ii). Only the last compound selector is
+    read, so a target may match more elements than the rule does; never fewer."""
+    found: list[GeneratedTarget] = []
+    for style in page.iter("style"):
+        text = style.el.text or ""
+        if "content" not in text or ("before" not in text and "after" not in text):
+            continue
+        for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
+            if rule.type != "qualified-rule":
+                continue
+            decls = tinycss2.parse_declaration_list(rule.content, skip_whitespace=True, skip_comments=True)
+            if not any(
+                d.type == "declaration" and d.lower_name == "content" and _textual(d.value) for d in decls
+            ):
+                continue
+            for selector in tinycss2.serialize(rule.prelude).split(","):
+                m = _PSEUDO_TEXT.search(selector)
+                if m is None:
+                    continue
+                last = re.split(r"[\s>+~]+", selector[: m.start()].strip())[-1]
+                simple = _COMPOUND.match(last)
+                if not simple or not last:
+                    found.append(None)
+                    continue
+                tag = (simple.group(1) or "*").lower()
+                parts = re.findall(r"[.#][\w-]+", simple.group(2))
+                ids = [p[1:] for p in parts if p[0] == "#"]
+                found.append(
+                    (
+                        None if tag == "*" else tag,
+                        frozenset(p[1:] for p in parts if p[0] == "."),
+                        ids[0] if ids else None,
+                    )
+                )
+    return found
+
+
+def may_get_generated_text(page: Page, info: Info, targets: list[GeneratedTarget]) -> bool:
+    """Some rendered element of ``info``'s subtree may get generated text from one of ``targets``."""
+    if not targets:
+        return False
+    for node in page.subtree(info):
+        if node.prog_hidden:
+            continue
+        classes = frozenset((node.attrs.get("class") or "").split())
+        for target in targets:
+            if target is None:
+                return True
+            tag, wanted, ident = target
+            if (
+                (tag is None or tag == node.tag)
+                and wanted <= classes
+                and (ident is None or ident == node.attrs.get("id"))
+            ):
+                return True
     return False

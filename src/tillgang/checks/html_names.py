@@ -8,7 +8,15 @@ import unicodedata
 from ..model import Document
 from ..readers.native import BLOCK_TAGS, Info, Page, style_declarations
 from ..registry import Results, check
-from .html_common import at, page_of, short, visually_hidden_class
+from .html_common import (
+    GeneratedTarget,
+    at,
+    generated_text_targets,
+    may_get_generated_text,
+    page_of,
+    short,
+    visually_hidden_class,
+)
 
 IMAGE_ROLES = frozenset({"img", "graphics-document", "graphics-symbol"})
 _IMAGE_EXT = frozenset(
@@ -237,10 +245,19 @@ def empty_heading(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
+    targets: list[GeneratedTarget] | None = None
     for info in page.with_role("heading"):
         if not info.in_at:
             continue
-        _judge_name(page, info, out, page.name(info.el), "empty")
+        name = page.name(info.el)
+        if not name:
+            if targets is None:
+                targets = generated_text_targets(page)
+            if may_get_generated_text(page, info, targets):
+                # accname adds CSS generated text (::before/::after content) to a name from content
+                out.cant_tell("generated", at(page, info), element=_describe(page, info))
+                continue
+        _judge_name(page, info, out, name, "empty")
 
 
 # ---------------------------------------------------------------- label-content-name-mismatch
