@@ -1100,6 +1100,64 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- aria-allowed-attr, prohibited globals (kb1m8s): no global state or property on an element in the
+    # accessibility tree whose semantic role prohibits it (WAI-ARIA 1.2 "Prohibited States and Properties").
+    ("aria-allowed-attr", "a global allowed everywhere", '<div aria-live="polite">Text</div>', "passed"),
+    ("aria-allowed-attr", "aria-label on generic", '<div aria-label="Text"></div>', "failed"),
+    ("aria-allowed-attr", "aria-label on span (generic)", '<span aria-label="Text">T</span>', "failed"),
+    (
+        "aria-allowed-attr",
+        "aria-labelledby on paragraph",
+        '<h2 id="h">R</h2><p aria-labelledby="h">T</p>',
+        "failed",
+    ),
+    ("aria-allowed-attr", "aria-braillelabel on paragraph", '<p aria-braillelabel="T">T</p>', "failed"),
+    (
+        "aria-allowed-attr",
+        "aria-roledescription on generic",
+        '<div aria-roledescription="Kort">T</div>',
+        "failed",
+    ),
+    ("aria-allowed-attr", "aria-label on strong", "<strong aria-label='T'>T</strong>", "failed"),
+    ("aria-allowed-attr", "aria-label on a link", '<a href="/" aria-label="T">T</a>', "passed"),
+    ("aria-allowed-attr", "an a without href is generic", '<a aria-label="T">T</a>', "failed"),
+    ("aria-allowed-attr", "a named section is a region", '<section aria-label="T">T</section>', "passed"),
+    (
+        "aria-allowed-attr",
+        "braille label on a heading",
+        '<div role="heading" aria-level="2" aria-braillelabel="T">T</div>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "aria-label ignores role=none (conflict resolution): the h1 is a heading",
+        '<h1 role="none" aria-label="T">T</h1>',
+        "passed",
+    ),
+    (
+        "aria-allowed-attr",
+        "conflict resolution brings back generic",
+        '<div role="none" aria-label="T">T</div>',
+        "failed",
+    ),
+    (
+        "aria-allowed-attr",
+        "an ARIA 1.3 braille attribute does not trigger conflict resolution: none prohibits it",
+        '<h1 role="none" aria-brailleroledescription="Text">T</h1>',
+        "failed",
+    ),
+    ("aria-allowed-attr", "hidden", '<div aria-label="T" hidden></div>', "inapplicable"),
+    ("aria-allowed-attr", "aria-hidden", '<div aria-label="T" aria-hidden="true">T</div>', "inapplicable"),
+    (
+        "aria-allowed-attr",
+        "off-screen is in the tree",
+        '<div aria-label="T" style="position:absolute;left:-999em">T</div>',
+        "failed",
+    ),
+]
+
+
 def page_outcome(rule: str, html: str) -> str:
     doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
     try:

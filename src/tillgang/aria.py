@@ -16,6 +16,7 @@ __all__ = [
     "ABSTRACT_ROLES",
     "ATTRS",
     "CHILDREN_PRESENTATIONAL",
+    "CONFLICT_GLOBALS",
     "GLOBAL_ATTRS",
     "NAME_FROM_CONTENT",
     "NAME_PROHIBITED",
@@ -270,8 +271,9 @@ _ROLEDESC_ATTRS = frozenset({"aria-roledescription", "aria-brailleroledescriptio
 
 
 def prohibited_attrs(role: str | None) -> frozenset[str]:
-    """The global states and properties ``role`` prohibits."""
-    if role == "generic":
+    """The global states and properties ``role`` prohibits. none/presentation have no role to describe, so a
+    role description is prohibited there as on generic (user agents must not expose it without a role)."""
+    if role in ("generic", "none", "presentation"):
         return _NAME_ATTRS | _ROLEDESC_ATTRS
     if role in NAME_PROHIBITED:
         return _NAME_ATTRS
@@ -405,6 +407,11 @@ GLOBAL_ATTRS = frozenset(
         "aria-brailleroledescription",
     ]
 )
+
+
+# The globals of WAI-ARIA 1.2 itself: the ones whose presence makes user agents ignore role none/presentation
+# (Presentational Roles Conflict Resolution). The ARIA 1.3 braille attributes are not among them.
+CONFLICT_GLOBALS = GLOBAL_ATTRS - {"aria-hidden", "aria-braillelabel", "aria-brailleroledescription"}
 
 
 def is_valid_role(token: str) -> bool:

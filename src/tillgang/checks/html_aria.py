@@ -164,7 +164,12 @@ def aria_allowed_attr(doc: Document, out: Results) -> None:
         if not attrs or info.prog_hidden:
             continue
         role = info.role
-        prohibited = _aria.prohibited_attrs(role) if info.in_at and info.tag not in ("body", "html") else ()
+        # ACT kb1m8s: on the semantic role, none/presentation included (only hidden elements are out of scope)
+        prohibited = (
+            _aria.prohibited_attrs(role)
+            if not info.in_pres_children and info.tag not in ("body", "html")
+            else frozenset()
+        )
         for name, value in attrs:
             if name in prohibited:
                 out.failed("prohibited", at(page, info), attribute=name, role=role or "")

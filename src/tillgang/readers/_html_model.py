@@ -534,7 +534,9 @@ class Page:
 
     @staticmethod
     def has_global_aria(attrs: dict[str, str]) -> bool:
-        return any(n in _aria.GLOBAL_ATTRS and n != "aria-hidden" for n in attrs)
+        """A WAI-ARIA 1.2 global state or property other than aria-hidden (presentational conflict
+        resolution)."""
+        return any(n in _aria.CONFLICT_GLOBALS for n in attrs)
 
     def _implicit_role(self, info: Info) -> str | None:
         tag = info.tag
