@@ -715,6 +715,25 @@ CASES += [
     ),
     (
         "aria-required-children",
+        "aria-busy on an ancestor: still being built",
+        '<div aria-busy="true"><div role="list"><span>Laddar</span></div></div>',
+        "inapplicable",
+    ),
+    (
+        "aria-required-children",
+        "a group of listitems in a list (WAI-ARIA 1.2: a list owns listitems only)",
+        '<div role="list"><div role="group"><span role="listitem">A</span></div></div>',
+        "failed",
+    ),
+    (
+        "aria-required-children",
+        "text in a generic child is a wrong child",
+        '<div role="list"><span>A</span></div>',
+        "failed",
+    ),
+    ("aria-required-children", "owning nothing is not owning a wrong role", '<div role="list"></div>', "passed"),
+    (
+        "aria-required-children",
         "a hidden wrong child is not in the tree",
         '<div role="tablist"><div role="tab">A</div><p hidden>x</p></div>',
         "passed",
