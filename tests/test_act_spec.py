@@ -731,7 +731,12 @@ CASES += [
         '<div role="list"><span>A</span></div>',
         "failed",
     ),
-    ("aria-required-children", "owning nothing is not owning a wrong role", '<div role="list"></div>', "passed"),
+    (
+        "aria-required-children",
+        "owning nothing is not owning a wrong role",
+        '<div role="list"></div>',
+        "passed",
+    ),
     (
         "aria-required-children",
         "a hidden wrong child is not in the tree",
@@ -1173,6 +1178,81 @@ CASES += [
         "off-screen is in the tree",
         '<div aria-label="T" style="position:absolute;left:-999em">T</div>',
         "failed",
+    ),
+]
+
+
+CASES += [
+    # ---- th-has-data-cells (d0f69e): every visible column/row header in the tree, whose closest table or grid
+    # is in the tree, is assigned to a cell: HTML's table model, or rows and columns of ARIA roles.
+    (
+        "th-has-data-cells",
+        "ARIA table: each column header has cells below",
+        '<div role="table" aria-label="T"><div role="rowgroup"><div role="row"><span role="columnheader">Månad</span>'
+        '<span role="columnheader">Grader</span></div></div><div role="rowgroup"><div role="row">'
+        '<span role="cell">Juli</span><span role="cell">20</span></div></div></div>',
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "ARIA grid: the second column has no cell",
+        '<div role="grid"><div role="row"><div role="columnheader">Rum</div><div role="columnheader">Namn</div></div>'
+        '<div role="row"><div role="gridcell">1A</div></div></div>',
+        "failed",
+    ),
+    (
+        "th-has-data-cells",
+        "ARIA row header with a cell after it",
+        '<div role="table"><div role="row"><span role="rowheader">Mån</span><span role="cell">8-17</span></div></div>',
+        "passed",
+    ),
+    (
+        "th-has-data-cells",
+        "ARIA row header alone in its row",
+        '<div role="table"><div role="row"><span role="rowheader">Mån</span></div></div>',
+        "failed",
+    ),
+    (
+        "th-has-data-cells",
+        "a row outside any table",
+        '<div><div role="row"><span role="columnheader">A</span></div></div>',
+        "inapplicable",
+    ),
+    (
+        "th-has-data-cells",
+        "the table is not in the tree",
+        '<div role="table" aria-hidden="true"><div role="row"><span role="columnheader">A</span></div></div>',
+        "inapplicable",
+    ),
+    (
+        "th-has-data-cells",
+        "a presentational table",
+        '<table role="presentation"><tr><th>A</th></tr><tr><td>1</td></tr></table>',
+        "inapplicable",
+    ),
+    (
+        "th-has-data-cells",
+        "th with role=cell",
+        '<table><tr><th role="cell">A</th></tr><tr><td>1</td></tr></table>',
+        "inapplicable",
+    ),
+    (
+        "th-has-data-cells",
+        "a column without cells",
+        "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td></tr></table>",
+        "failed",
+    ),
+    (
+        "th-has-data-cells",
+        "headers= takes the cell out of its column",
+        '<table><tr><th id="a">A</th><th id="b">B</th></tr><tr><td>1</td><td headers="a">2</td></tr></table>',
+        "failed",
+    ),
+    (
+        "th-has-data-cells",
+        "a hidden header",
+        '<table><tr><th style="display:none">A</th></tr><tr><td>1</td></tr></table>',
+        "inapplicable",
     ),
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Document
-from ..readers.native import Info, Page
+from ..readers.native import Info, Page, parse_int
 from ..registry import Results, check
 from .html_common import at, page_of, short
 
@@ -94,12 +94,68 @@ def _assigned_headers(page: Page, grid: object) -> set[object]:
     return assigned
 
 
+CELL_ROLES = frozenset({"cell", "gridcell", "columnheader", "rowheader"})
+
+
+def _closest(info: Info, roles: frozenset[str]) -> Info | None:
+    p = info.parent
+    while p is not None:
+        if p.role in roles:
+            return p
+        p = p.parent
+    return None
+
+
+def _aria_rows(page: Page, table: Info) -> list[list[tuple[int, Info]]]:
+    """The rows of a table built with ARIA roles: per row (an element with role row whose closest table-like
+    ancestor is ``table``), its cells (elements with a cell role whose closest row is that row) with their
+    column (``aria-colindex`` when given, else the position in the row)."""
+    rows: list[list[tuple[int, Info]]] = []
+    by_row: dict[int, list[tuple[int, Info]]] = {}
+    for info in page.subtree(table)[1:]:
+        if info.prog_hidden:
+            continue
+        if info.role == "row" and _closest(info, TABLE_ROLES) is table:
+            by_row[info.index] = []
+            rows.append(by_row[info.index])
+        elif info.role in CELL_ROLES:
+            row = _closest(info, frozenset({"row"}))
+            if row is not None and row.index in by_row:
+                cells = by_row[row.index]
+                colindex = parse_int(info.attrs.get("aria-colindex"))
+                cells.append((colindex - 1 if colindex and colindex > 0 else len(cells), info))
+    return rows
+
+
+def _aria_table(page: Page, table: Info, out: Results) -> None:
+    """d0f69e on a table made of ARIA roles (no HTML table model): a column header is assigned to the cells
+    below it in its column, a row header to the cells after it in its row."""
+    rows = _aria_rows(page, table)
+    for r, row in enumerate(rows):
+        for c, info in row:
+            if info.role not in ("columnheader", "rowheader") or not info.in_at or not info.visible:
+                continue
+            if info.role == "columnheader":
+                ok = any(col == c for later in rows[r + 1 :] for col, _ in later)
+            else:
+                ok = any(col > c for col, _ in row)
+            if ok:
+                out.passed(at(page, info))
+            else:
+                out.failed("no-data", at(page, info), text=short(page.text(info.el), 40))
+
+
 @check("th-has-data-cells", formats=("html",))
 def th_has_data_cells(doc: Document, out: Results) -> None:
-    """ACT d0f69e: every visible column or row header in the accessibility tree is assigned to some cell."""
+    """ACT d0f69e: every visible column or row header in the accessibility tree, in a table or grid in the tree,
+    is assigned to some cell: HTML's table model for ``table`` elements, rows and columns of ARIA roles for
+    tables built of other elements."""
     page = page_of(doc)
     if page is None:
         return
+    for table in page.with_role(*TABLE_ROLES):
+        if table.tag != "table" and table.in_at and not table.in_svg:
+            _aria_table(page, table, out)
     for table in _tables(page):
         grid = page.table_grid(table.el)
         assigned = _assigned_headers(page, grid)
