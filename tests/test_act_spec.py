@@ -1257,6 +1257,74 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- label-content-name-mismatch (2ee8b8): the visible inner text is contained in the accessible name by
+    # the label in name algorithm; words hyphenated differently in label and name are out of scope.
+    (
+        "label-content-name-mismatch",
+        "aria-hidden text is still visible",
+        '<a href="/" aria-label="Ladda ner blankett">Ladda ner <span aria-hidden="true">ny</span> blankett</a>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "visibility:hidden and display:none text is not",
+        '<a href="/" aria-label="Ladda ner blankett">Ladda ner <span style="visibility:hidden">ny</span> '
+        '<span style="display:none">x</span> blankett</a>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "different hyphenation only",
+        '<a href="/" aria-label="e-post">epost</a>',
+        "inapplicable",
+    ),
+    (
+        "label-content-name-mismatch",
+        "a space is not hyphenation",
+        '<a href="/" aria-label="fot boll">fotboll</a>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "spelled-out letters",
+        '<a href="/" aria-label="SVT">S V T</a>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "blocks separate words",
+        '<button aria-label="Hej värld"><p>Hej</p><p>värld</p></button>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "inline blocks join letters",
+        '<a href="/" aria-label="ABC"><div style="display:inline">A</div><div style="display:inline">B</div>'
+        '<div style="display:inline">C</div></a>',
+        "passed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "symbols are not words",
+        '<button aria-label="tre gånger två">3×2</button>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "the words must keep their order",
+        '<button aria-label="hur mår du"><span>du</span><span>hur</span><span>mår</span></button>',
+        "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "a textbox is not named from content",
+        '<input type="email" aria-label="E-post" value="hej">',
+        "inapplicable",
+    ),
+]
+
+
 def page_outcome(rule: str, html: str) -> str:
     doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
     try:
@@ -1364,6 +1432,14 @@ PAGE_CASES: list[tuple[str, str, str, str]] = [
         '<html><head><title>x</title><style>.note::before { content: "Obs" }</style></head>'
         '<body><h1 class="logo"></h1></body></html>',
         "failed",
+    ),
+    (
+        "label-content-name-mismatch",
+        "a class the page's style sheet hides visually is not visible inner text",
+        "<html><head><title>x</title><style>.dolj { position: absolute; clip: rect(0 0 0 0); width: 1px; "
+        "height: 1px; overflow: hidden }</style></head><body>"
+        '<a href="/" aria-label="Ladda ner blankett">Ladda ner <span class="dolj">ny</span> blankett</a></body></html>',
+        "passed",
     ),
     (
         "valid-lang",

@@ -17,6 +17,7 @@ __all__ = [
     "may_get_generated_text",
     "offscreen",
     "page_of",
+    "sheet_hidden_classes",
     "short",
     "visually_hidden_class",
 ]
@@ -158,3 +159,47 @@ def may_get_generated_text(page: Page, info: Info, targets: list[GeneratedTarget
             ):
                 return True
     return False
+
+
+_CLASS_SELECTOR = re.compile(r"^[a-z0-9-]*\.([\w-]+)$", re.I)
+
+
+def _hides_visually(decls: dict[str, str]) -> bool:
+    """Declarations of the "visually hidden" idiom: taken out of the flow and clipped to nothing, shrunk to a
+    pixel, or moved far off-screen. The element stays in the accessibility tree but is not seen."""
+    if decls.get("position") not in ("absolute", "fixed"):
+        return False
+    clip = decls.get("clip", "") + " " + decls.get("clip-path", "")
+    if "rect(0" in clip.replace(" ", "") or "inset(50%" in clip.replace(" ", ""):
+        return True
+    tiny = all(decls.get(side, "").replace(" ", "") in ("1px", "0", "0px") for side in ("width", "height"))
+    if tiny and decls.get("overflow") == "hidden":
+        return True
+    return _far_negative(decls.get("left", "")) or _far_negative(decls.get("top", ""))
+
+
+def sheet_hidden_classes(page: Page) -> frozenset[str]:
+    """Class names that a ``<style>`` rule of the page (a single class selector, optionally with a tag) hides
+    visually with the "visually hidden" idiom."""
+    found: set[str] = set()
+    for style in page.iter("style"):
+        text = style.el.text or ""
+        if "position" not in text:
+            continue
+        for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
+            if rule.type != "qualified-rule":
+                continue
+            decls = {
+                d.lower_name: tinycss2.serialize(d.value).strip().lower()
+                for d in tinycss2.parse_declaration_list(
+                    rule.content, skip_whitespace=True, skip_comments=True
+                )
+                if d.type == "declaration"
+            }
+            if not _hides_visually(decls):
+                continue
+            for selector in tinycss2.serialize(rule.prelude).split(","):
+                m = _CLASS_SELECTOR.match(selector.strip())
+                if m:
+                    found.add(m.group(1))
+    return frozenset(found)

@@ -14,6 +14,7 @@ from .html_common import (
     generated_text_targets,
     may_get_generated_text,
     page_of,
+    sheet_hidden_classes,
     short,
     visually_hidden_class,
 )
@@ -290,8 +291,9 @@ def _inline(info: Info) -> bool:
     return value.startswith("inline") or (not value and info.tag not in BLOCK_TAGS)
 
 
-def visible_text(page: Page, info: Info) -> str:
-    """The text a sighted user sees in the element: rendered, not in an "sr-only" style class."""
+def visible_text(page: Page, info: Info, hidden_classes: frozenset[str] = frozenset()) -> str:
+    """The text a sighted user sees in the element (ACT "visible inner text"): rendered, not in an "sr-only"
+    style class nor in a class that the page's style sheet hides visually (``hidden_classes``)."""
     parts: list[str] = []
 
     def walk(node: Info) -> None:
@@ -304,6 +306,9 @@ def visible_text(page: Page, info: Info) -> str:
                 if (
                     c.visible
                     and not visually_hidden_class(c)
+                    and (
+                        not hidden_classes or hidden_classes.isdisjoint((c.attrs.get("class") or "").split())
+                    )
                     and c.tag not in ("script", "style", "template")
                 ):
                     block = not _inline(c)
@@ -319,14 +324,17 @@ def visible_text(page: Page, info: Info) -> str:
     return "".join(parts)
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str, join_dashes: bool = False) -> list[str]:
     """ACT's label in name tokenizer: drop round-bracketed text, case-fold, NFKD, keep only Unicode letters (L)
-    and numbers (N), split on the rest."""
+    and numbers (N), split on the rest. ``join_dashes`` removes dashes (Pd) instead of splitting on them, to
+    find words that differ only in hyphenation (which the rule's applicability leaves out)."""
     while True:
         stripped = _PARENTHESES.sub(" ", text)
         if stripped == text:
             break
         text = stripped
+    if join_dashes:
+        text = "".join(c for c in text if unicodedata.category(c) != "Pd")
     folded = unicodedata.normalize("NFKD", text.casefold())
     kept = "".join(c if unicodedata.category(c)[0] in "LN" else " " for c in folded)
     return kept.split()
@@ -368,11 +376,14 @@ def label_content_name_mismatch(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
+    hidden_classes: frozenset[str] | None = None
     for info in page.with_role(*NAME_FROM_CONTENT_WIDGETS):
         attrs = info.attrs
         if not info.in_at or not (attrs.get("aria-label") or attrs.get("aria-labelledby")):
             continue
-        text = visible_text(page, info)
+        if hidden_classes is None:
+            hidden_classes = sheet_hidden_classes(page)
+        text = visible_text(page, info, hidden_classes)
         words = _words(text)
         if not words:
             if text.strip():
@@ -381,6 +392,8 @@ def label_content_name_mismatch(doc: Document, out: Results) -> None:
         name = page.name(info.el)
         if _contains(_words(name), words):
             out.passed(at(page, info))
+        elif _contains(_words(name, join_dashes=True), _words(text, join_dashes=True)):
+            continue  # a word hyphenated differently in the label and the name: out of the rule's scope
         elif (len(words) == 1 and len(words[0]) == 1 and words[0].isalpha()) or (
             len(words) == 1 and _icon_font(page, info)
         ):
