@@ -1325,6 +1325,33 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- bypass, landmark part (b40fd1): a landmark in the tree whose first perceivable content is non-repeated
+    # content after the repeated content.
+    ("bypass", "b40fd1: a main after the nav", NAV + "<main>" + TEXT + "</main>", "passed"),
+    ("bypass", "b40fd1: role=main", NAV + '<div role="main">' + TEXT + "</div>", "passed"),
+    (
+        "bypass",
+        "b40fd1: a hidden main is not in the tree",
+        NAV + '<main aria-hidden="true">' + TEXT + "</main>",
+        "failed",
+    ),
+    (
+        "bypass",
+        "b40fd1: a named region is a landmark",
+        NAV + '<section aria-label="Artikel">' + TEXT + "</section>",
+        "passed",
+    ),
+    (
+        "bypass",
+        "b40fd1: a main that opens with the navigation does not start the content",
+        "<main>" + NAV + TEXT + "</main>",
+        "failed",
+    ),
+    ("bypass", "b40fd1: an article is not a landmark", NAV + "<article>" + TEXT + "</article>", "failed"),
+]
+
+
 def page_outcome(rule: str, html: str) -> str:
     doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
     try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from ..aria import ROLES, role_is_a
 from ..lang import LangStatus, act_lang_status
 from ..model import Document, Location
 from ..readers.native import Info, Page, parse_int
@@ -235,8 +237,19 @@ def landmark_one_main(doc: Document, out: Results) -> None:
 # Landmarks that hold content repeated on every page of a site (ACT "block of repeated content": most often the
 # navigation; the banner and complementary content too).
 _REPEATED_ROLES = frozenset({"navigation", "banner", "complementary", "contentinfo", "search"})
-# Landmarks that mark where a page's own content is (ACT b40fd1).
-_CONTENT_LANDMARKS = frozenset({"main", "region", "form", "article"})
+# The roles inheriting from landmark (ACT b40fd1 accepts any of them that starts the page's own content).
+_LANDMARKS = tuple(sorted(r for r in ROLES if role_is_a(r, "landmark") and not ROLES[r].abstract))
+
+
+def _landmark_starts_content(page: Page, landmark: Info, first: int, repeated: Callable[[Info], bool]) -> bool:
+    """ACT b40fd1: the landmark is in the accessibility tree and its first perceivable content is non-repeated
+    content after the repeated content (so a main that opens with the navigation does not count)."""
+    if not landmark.in_at:
+        return False
+    for node in page.subtree(landmark):
+        if _perceivable(node):
+            return node.index > first and not repeated(node)
+    return False
 
 
 def _perceivable(info: Info) -> bool:
@@ -317,10 +330,9 @@ def bypass(doc: Document, out: Results) -> None:
     if not any(_perceivable(i) for i in after):
         out.passed(PAGE)  # no non-repeated content after the repeated content: nothing to skip to
         return
-    # b40fd1: a landmark in the accessibility tree that holds the page's own content
-    if any(i.in_at for i in page.with_role("main")) or any(
-        i.role in _CONTENT_LANDMARKS and i.in_at and i.index > first for i in after
-    ):
+    # b40fd1: a landmark in the accessibility tree whose first perceivable content is non-repeated content after
+    # the repeated content
+    if any(_landmark_starts_content(page, i, first, repeated) for i in page.with_role(*_LANDMARKS)):
         out.passed(PAGE)
         return
     # 047fe0: a visible heading in the accessibility tree in the non-repeated content
