@@ -1469,6 +1469,13 @@ PAGE_CASES: list[tuple[str, str, str, str]] = [
         "passed",
     ),
     (
+        "summary-name",
+        "CSS generated text may name it: a person checks",
+        '<html><head><title>x</title><style>summary.mer::after { content: "Visa mer" }</style></head>'
+        '<body><details><summary class="mer"></summary><p>Text</p></details></body></html>',
+        "cantTell",
+    ),
+    (
         "valid-lang",
         "body is an inclusive descendant of body",
         '<html lang="sv"><body lang="xyz"><p>Text</p></body></html>',

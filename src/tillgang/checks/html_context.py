@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Document
 from ..readers.native import Info, Page
 from ..registry import Results, check
-from .html_common import at, page_of
+from .html_common import at, generated_text_targets, may_get_generated_text, page_of
 
 # role -> the context roles it needs (WAI-ARIA 1.2 "Required Context Role")
 REQUIRED_PARENT: dict[str, frozenset[str]] = {
@@ -189,5 +189,8 @@ def summary_name(doc: Document, out: Results) -> None:
             continue
         if page.name(info.el):
             out.passed(at(page, info))
+        elif may_get_generated_text(page, info, generated_text_targets(page)):
+            # accname adds CSS generated text (::before/::after) to a name from content
+            out.cant_tell("generated", at(page, info))
         else:
             out.failed("missing", at(page, info))

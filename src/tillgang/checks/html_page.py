@@ -241,7 +241,9 @@ _REPEATED_ROLES = frozenset({"navigation", "banner", "complementary", "contentin
 _LANDMARKS = tuple(sorted(r for r in ROLES if role_is_a(r, "landmark") and not ROLES[r].abstract))
 
 
-def _landmark_starts_content(page: Page, landmark: Info, first: int, repeated: Callable[[Info], bool]) -> bool:
+def _landmark_starts_content(
+    page: Page, landmark: Info, first: int, repeated: Callable[[Info], bool]
+) -> bool:
     """ACT b40fd1: the landmark is in the accessibility tree and its first perceivable content is non-repeated
     content after the repeated content (so a main that opens with the navigation does not count)."""
     if not landmark.in_at:
