@@ -1103,6 +1103,24 @@ CASES += [
     ("empty-heading", "an image's alt", '<h1><img src="l.png" alt="Kommunen"></h1>', "passed"),
     ("empty-heading", "an image's title", '<h1><img src="l.png" title="Kommunen"></h1>', "passed"),
     ("empty-heading", "a decorative image", '<h1><img src="l.png" alt=""></h1>', "failed"),
+    (
+        "empty-heading",
+        "an image with role=presentation gives no name, alt or not (alt triggers no conflict resolution)",
+        '<h1><img src="l.png" alt="Kommunen" role="presentation"></h1>',
+        "failed",
+    ),
+    (
+        "empty-heading",
+        "aria-label on the image brings its role back",
+        '<h1><img src="l.png" alt="Kommunen" role="none" aria-label="Kommunen"></h1>',
+        "passed",
+    ),
+    (
+        "empty-heading",
+        "role=none with a global aria attribute is a heading, and aria-label='' is no name",
+        '<h1 aria-label="" role="none"><span aria-hidden="true">R</span></h1>',
+        "failed",
+    ),
     ("empty-heading", "an SVG title", "<h1><svg><title>Logga</title></svg></h1>", "passed"),
     (
         "empty-heading",

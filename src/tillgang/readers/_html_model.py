@@ -847,6 +847,8 @@ class Page:
         # 2A: hidden and not referenced
         if info.prog_hidden and not allow_hidden and not referenced:
             return ""
+        if info.tag == "img" and info.marked_decorative and not info.conflict and not root and not referenced:
+            return ""  # a presentational image (role none/presentation, alt="") adds nothing to its parent's name
         # 2B: aria-labelledby
         if not in_labelledby and info.attrs.get("aria-labelledby"):
             refs = info.attrs.get("aria-labelledby", "").split()
