@@ -1370,6 +1370,55 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- label / select-name / aria-input-field-name (e086e5): every form field role in the accessibility tree
+    # has a non-empty accessible name; disabled fields too.
+    ("label", "a wrapping label", "<label>Förnamn <input></label>", "passed"),
+    ("label", "disabled fields count", "<input disabled>", "failed"),
+    ("label", "aria-label of a space is empty", '<input aria-label=" ">', "failed"),
+    ("label", "placeholder names it", '<input placeholder="Sök">', "passed"),
+    ("label", "a hidden field", '<input aria-label="Namn" style="display:none">', "inapplicable"),
+    ("label", "role=none on a focusable input is ignored", "<input role='none'>", "failed"),
+    (
+        "select-name",
+        "aria-labelledby to an empty element",
+        '<div id="l"></div><select aria-labelledby="l"><option>A</option></select>',
+        "failed",
+    ),
+    ("select-name", "options do not name it", "<select><option>Sverige</option></select>", "failed"),
+    (
+        "select-name",
+        "a disabled select with role=none is not in the tree",
+        '<select role="none" disabled><option>A</option></select>',
+        "inapplicable",
+    ),
+    (
+        "aria-input-field-name",
+        "label for does not name a div",
+        '<label for="t">Namn</label><div role="textbox" id="t"></div>',
+        "failed",
+    ),
+    (
+        "aria-input-field-name",
+        "a wrapping label does not name a div",
+        '<label>Namn <div role="textbox"></div></label>',
+        "failed",
+    ),
+    (
+        "aria-input-field-name",
+        "aria-label on a combobox",
+        '<div role="combobox" aria-label="Land" aria-expanded="false">Sverige</div>',
+        "passed",
+    ),
+    (
+        "aria-input-field-name",
+        "a slider's value is no name",
+        '<div role="slider" aria-valuenow="5"></div>',
+        "failed",
+    ),
+]
+
+
 def page_outcome(rule: str, html: str) -> str:
     doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
     try:

@@ -207,8 +207,8 @@ def select_name(doc: Document, out: Results) -> None:
     if page is None:
         return
     for info in page.iter("select"):
-        if info.prog_hidden:
-            continue
+        if info.prog_hidden or info.role in ("none", "presentation"):
+            continue  # not in the accessibility tree (a disabled select with role=none keeps role none)
         el = info.el
         name = page.labelledby_name(el) or (el.get("aria-label") or "").strip()
         name = name or page.native_name(info, {el}, False).strip() or (el.get("title") or "").strip()
