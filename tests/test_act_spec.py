@@ -844,6 +844,19 @@ CASES += [
     ),
     (
         "aria-hidden-focus",
+        "an off-screen link on a page without scripts is simply focusable",
+        '<div aria-hidden="true"><a href="/" style="position:absolute; top:-999em">Länk</a></div>',
+        "failed",
+    ),
+    (
+        "aria-hidden-focus",
+        "an off-screen link on a page with a script may be a focus sentinel",
+        '<div aria-hidden="true"><a href="#" style="position:absolute; top:-999em">Till början</a></div>'
+        "<script>/* moves focus */</script>",
+        "cantTell",
+    ),
+    (
+        "aria-hidden-focus",
         "aria-hidden=yes is not true",
         '<div aria-hidden="yes"><a href="/">L</a></div>',
         "inapplicable",

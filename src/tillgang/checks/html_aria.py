@@ -223,6 +223,13 @@ def _in_sequential_focus(page: Page, info: Info, maps: set[str]) -> bool:
     return True
 
 
+def _scripted(page: Page) -> bool:
+    """The page runs scripts: a script element or a focus event handler attribute."""
+    return bool(page.iter("script")) or any(
+        "onfocus" in i.attrs or "onfocusin" in i.attrs for i in page.infos
+    )
+
+
 @check("aria-hidden-focus", formats=("html",))
 def aria_hidden_focus(doc: Document, out: Results) -> None:
     """ACT 6cfa84: no element with aria-hidden="true" is, or contains in the flat tree, an element in
@@ -233,9 +240,15 @@ def aria_hidden_focus(doc: Document, out: Results) -> None:
     if page is None:
         return
     maps = _used_maps(page)
+
+    # An off-screen focusable element is a focus sentinel only if a script moves focus on (ACT's "focusable"
+    # excludes elements that lose focus at once); without any script it is simply focusable.
+    def unsure(d: Info) -> bool:
+        return d.hint_hidden or (offscreen(d) and _scripted(page))
+
     for info in _outermost_hidden(page):
         tabbable = [d for d in page.subtree(info) if _in_sequential_focus(page, d, maps)]
-        certain = [d for d in tabbable if not (d.hint_hidden or offscreen(d)) and d.tag != "iframe"]
+        certain = [d for d in tabbable if not unsure(d) and d.tag != "iframe"]
         if not tabbable:
             out.passed(at(page, info))
         elif certain:
