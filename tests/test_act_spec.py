@@ -1059,6 +1059,18 @@ CASES += [
     ("avoid-inline-spacing", "not important", f'<p style="letter-spacing: 1px">{LONG}</p>', "inapplicable"),
     (
         "avoid-inline-spacing",
+        "inherit !important: the computed value is the parent's, not important",
+        f'<p style="line-height: 1.2em"><span style="line-height: inherit !important; display: block">{LONG}</span></p>',
+        "inapplicable",
+    ),
+    (
+        "avoid-inline-spacing",
+        "unset !important on an inherited property is inherit",
+        f'<p style="word-spacing: 0"><span style="word-spacing: unset !important">{LONG}</span></p>',
+        "inapplicable",
+    ),
+    (
+        "avoid-inline-spacing",
         "the important declaration wins over a later normal one",
         f'<p style="letter-spacing: 2px !important; letter-spacing: 1px">{LONG}</p>',
         "passed",

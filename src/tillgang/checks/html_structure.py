@@ -320,6 +320,8 @@ def avoid_inline_spacing(doc: Document, out: Results) -> None:
             if chosen is None or not chosen[1]:
                 continue
             value = chosen[0]
+            if value in ("inherit", "unset"):
+                continue  # the computed value is the parent's, which is not important (these properties inherit)
             ratio = _ratio(prop, value, font_px, fonts.root() if "rem" in value else None)
             where = at(page, info)
             if ratio is None:
