@@ -11,14 +11,17 @@ from ..model import Document, Location
 from ..readers.native import Info, Page, style_declarations
 
 __all__ = [
+    "Compound",
     "GeneratedTarget",
     "at",
+    "compound_matches",
     "generated_text_targets",
     "may_get_generated_text",
     "offscreen",
     "page_of",
     "sheet_hidden_classes",
     "short",
+    "simple_compound",
     "visually_hidden_class",
 ]
 
@@ -87,8 +90,36 @@ def offscreen(info: Info) -> bool:
 
 _COMPOUND = re.compile(r"^(\*|[a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.I)
 _PSEUDO_TEXT = re.compile(r"::?(before|after)\s*$", re.I)
-# (tag, classes, id) of the last compound selector of a ::before/::after rule; None matches any element
-GeneratedTarget = tuple[str | None, frozenset[str], str | None] | None
+# A compound selector of a type and classes/ids only: (tag or None for any, classes, id or None)
+Compound = tuple[str | None, frozenset[str], str | None]
+# the last compound selector of a ::before/::after rule; None matches any element
+GeneratedTarget = Compound | None
+
+
+def simple_compound(selector: str) -> Compound | None:
+    """Parse a compound selector made only of a type (or ``*``), classes and ids; None for anything else
+    (combinators, attributes, pseudo-classes) and for an empty selector."""
+    selector = selector.strip()
+    m = _COMPOUND.match(selector)
+    if not m or not selector:
+        return None
+    tag = (m.group(1) or "*").lower()
+    parts = re.findall(r"[.#][\w-]+", m.group(2))
+    ids = [p[1:] for p in parts if p[0] == "#"]
+    return (
+        None if tag == "*" else tag,
+        frozenset(p[1:] for p in parts if p[0] == "."),
+        ids[0] if ids else None,
+    )
+
+
+def compound_matches(compound: Compound, info: Info) -> bool:
+    tag, classes, ident = compound
+    return (
+        (tag is None or tag == info.tag)
+        and classes <= frozenset((info.attrs.get("class") or "").split())
+        and (ident is None or ident == info.attrs.get("id"))
+    )
 
 
 def _textual(value: list[object]) -> bool:
@@ -123,20 +154,7 @@ def generated_text_targets(page: Page) -> list[GeneratedTarget]:
                 if m is None:
                     continue
                 last = re.split(r"[\s>+~]+", selector[: m.start()].strip())[-1]
-                simple = _COMPOUND.match(last)
-                if not simple or not last:
-                    found.append(None)
-                    continue
-                tag = (simple.group(1) or "*").lower()
-                parts = re.findall(r"[.#][\w-]+", simple.group(2))
-                ids = [p[1:] for p in parts if p[0] == "#"]
-                found.append(
-                    (
-                        None if tag == "*" else tag,
-                        frozenset(p[1:] for p in parts if p[0] == "."),
-                        ids[0] if ids else None,
-                    )
-                )
+                found.append(simple_compound(last))  # None (any element) when not a simple compound
     return found
 
 
@@ -144,21 +162,13 @@ def may_get_generated_text(page: Page, info: Info, targets: list[GeneratedTarget
     """Some rendered element of ``info``'s subtree may get generated text from one of ``targets``."""
     if not targets:
         return False
-    for node in page.subtree(info):
-        if node.prog_hidden:
-            continue
-        classes = frozenset((node.attrs.get("class") or "").split())
-        for target in targets:
-            if target is None:
-                return True
-            tag, wanted, ident = target
-            if (
-                (tag is None or tag == node.tag)
-                and wanted <= classes
-                and (ident is None or ident == node.attrs.get("id"))
-            ):
-                return True
-    return False
+    if None in targets:
+        return True
+    return any(
+        not node.prog_hidden
+        and any(target is not None and compound_matches(target, node) for target in targets)
+        for node in page.subtree(info)
+    )
 
 
 _CLASS_SELECTOR = re.compile(r"^[a-z0-9-]*\.([\w-]+)$", re.I)

@@ -9,7 +9,7 @@ import tinycss2
 from ..model import Document
 from ..readers.native import Info, Page, style_declarations
 from ..registry import Results, check
-from .html_common import at, offscreen, page_of, short
+from .html_common import Compound, at, compound_matches, offscreen, page_of, short, simple_compound
 
 _LIST_CHILD_OK = frozenset({"li", "script", "template"})
 
@@ -108,8 +108,7 @@ _UA_UNKNOWN = frozenset(
         "button",
     ]
 )
-_SIMPLE_SELECTOR = re.compile(r"^(\*|[a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.I)
-_SheetRule = tuple[str | None, frozenset[str], str | None, str, bool, tuple[int, int, int], int]
+_SheetRule = tuple[Compound, str, bool, tuple[int, int, int], int]
 
 
 def _sheet_font_rules(page: Page) -> list[_SheetRule] | None:
@@ -147,28 +146,15 @@ def _sheet_font_rules(page: Page) -> list[_SheetRule] | None:
             if any(d.lower_name == "font" for d in decls):
                 return None
             for selector in tinycss2.serialize(rule.prelude).split(","):
-                m = _SIMPLE_SELECTOR.match(selector.strip())
-                if not m or not selector.strip():
+                compound = simple_compound(selector)
+                if compound is None:
                     return None
-                tag = (m.group(1) or "*").lower()
-                parts = re.findall(r"[.#][\w-]+", m.group(2))
-                classes = frozenset(p[1:] for p in parts if p[0] == ".")
-                ids = [p[1:] for p in parts if p[0] == "#"]
-                spec = (len(ids), len(classes), 0 if tag == "*" else 1)
+                tag, classes, ident = compound
+                spec = (0 if ident is None else 1, len(classes), 0 if tag is None else 1)
                 for d in decls:
-                    value = tinycss2.serialize(d.value).strip().lower()
                     order += 1
-                    rules.append(
-                        (
-                            None if tag == "*" else tag,
-                            classes,
-                            ids[0] if ids else None,
-                            value,
-                            d.important,
-                            spec,
-                            order,
-                        )
-                    )
+                    value = tinycss2.serialize(d.value).strip().lower()
+                    rules.append((compound, value, d.important, spec, order))
     return rules
 
 
@@ -211,13 +197,8 @@ class FontSizes:
             return "?"
         best: tuple[bool, int, tuple[int, int, int], int] | None = None
         value = None
-        classes = frozenset((info.attrs.get("class") or "").split())
-        for tag, wanted, ident, val, important, spec, order in self.rules:
-            if (
-                (tag is None or tag == info.tag)
-                and wanted <= classes
-                and (ident is None or ident == info.attrs.get("id"))
-            ):
+        for compound, val, important, spec, order in self.rules:
+            if compound_matches(compound, info):
                 key = (important, 0, spec, order)
                 if best is None or key > best:
                     best, value = key, val
