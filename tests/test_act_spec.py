@@ -1444,6 +1444,36 @@ CASES += [
 ]
 
 
+CASES += [
+    # ---- aria-required-parent (ff89c9 reads WAI-ARIA 1.1's required context roles)
+    (
+        "aria-required-parent",
+        "a listitem in a group (WAI-ARIA 1.1: group or list)",
+        '<div role="list"><div role="group"><div role="listitem">A</div></div></div>',
+        "passed",
+    ),
+    (
+        "aria-required-parent",
+        "a listitem in a tabpanel",
+        '<div role="list"><div role="tabpanel"><div role="listitem">A</div></div></div>',
+        "failed",
+    ),
+    (
+        "aria-required-parent",
+        "aria-owns puts the items in the list",
+        '<div role="list" aria-owns="a b"><div role="navigation"><div id="a" role="listitem">A</div>'
+        '<div id="b" role="listitem">B</div></div></div>',
+        "passed",
+    ),
+    (
+        "aria-required-parent",
+        "an li with role listitem keeps its implicit role",
+        '<ul><li role="listitem">A</li></ul>',
+        "inapplicable",
+    ),
+]
+
+
 def page_outcome(rule: str, html: str) -> str:
     doc = read_bytes(html.encode("utf-8"), "t.html", DEFAULT_LIMITS)
     try:

@@ -7,9 +7,10 @@ from ..readers.native import Info, Page
 from ..registry import Results, check
 from .html_common import at, generated_text_targets, may_get_generated_text, page_of
 
-# role -> the context roles it needs (WAI-ARIA 1.2 "Required Context Role")
+# role -> the context roles it needs ("Required Context Role"). ACT ff89c9 reads WAI-ARIA 1.1, where a listitem
+# may also be the child of a group; 1.2 lists directory. Either is accepted.
 REQUIRED_PARENT: dict[str, frozenset[str]] = {
-    "listitem": frozenset({"list", "directory"}),
+    "listitem": frozenset({"list", "directory", "group"}),
     "menuitem": frozenset({"menu", "menubar", "group"}),
     "menuitemcheckbox": frozenset({"menu", "menubar", "group"}),
     "menuitemradio": frozenset({"menu", "menubar", "group"}),
