@@ -243,8 +243,16 @@ def aria_hidden_focus(doc: Document, out: Results) -> None:
 
     # An off-screen focusable element is a focus sentinel only if a script moves focus on (ACT's "focusable"
     # excludes elements that lose focus at once); without any script it is simply focusable.
+    scripted: list[bool] = []  # computed once, when first needed
+
     def unsure(d: Info) -> bool:
-        return d.hint_hidden or (offscreen(d) and _scripted(page))
+        if d.hint_hidden:
+            return True
+        if not offscreen(d):
+            return False
+        if not scripted:
+            scripted.append(_scripted(page))
+        return scripted[0]
 
     for info in _outermost_hidden(page):
         tabbable = [d for d in page.subtree(info) if _in_sequential_focus(page, d, maps)]

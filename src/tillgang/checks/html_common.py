@@ -12,9 +12,11 @@ from ..readers.native import Info, Page, style_declarations
 
 __all__ = [
     "Compound",
+    "CompoundIndex",
     "GeneratedTarget",
     "at",
     "compound_matches",
+    "generated_text_elements",
     "generated_text_targets",
     "may_get_generated_text",
     "offscreen",
@@ -158,17 +160,50 @@ def generated_text_targets(page: Page) -> list[GeneratedTarget]:
     return found
 
 
-def may_get_generated_text(page: Page, info: Info, targets: list[GeneratedTarget]) -> bool:
-    """Some rendered element of ``info``'s subtree may get generated text from one of ``targets``."""
-    if not targets:
-        return False
+class CompoundIndex:
+    """Compound selectors indexed by id, class and tag, so that finding the ones an element matches does not
+    scan them all (pages with thousands of style rules)."""
+
+    def __init__(self, compounds: list[tuple[Compound, object]]) -> None:
+        self.by_id: dict[str, list[tuple[Compound, object]]] = {}
+        self.by_class: dict[str, list[tuple[Compound, object]]] = {}
+        self.by_tag: dict[str | None, list[tuple[Compound, object]]] = {}
+        for item in compounds:
+            tag, classes, ident = item[0]
+            if ident is not None:
+                self.by_id.setdefault(ident, []).append(item)
+            elif classes:
+                self.by_class.setdefault(min(classes), []).append(item)
+            else:
+                self.by_tag.setdefault(tag, []).append(item)
+
+    def matching(self, info: Info) -> list[object]:
+        """The payloads of the compounds that match ``info``."""
+        attrs = info.attrs
+        candidates = list(self.by_tag.get(None, ())) + list(self.by_tag.get(info.tag, ()))
+        ident = attrs.get("id")
+        if ident:
+            candidates.extend(self.by_id.get(ident, ()))
+        for cls in set((attrs.get("class") or "").split()):
+            candidates.extend(self.by_class.get(cls, ()))
+        return [payload for compound, payload in candidates if compound_matches(compound, info)]
+
+
+def generated_text_elements(page: Page, targets: list[GeneratedTarget]) -> set[int] | None:
+    """Indexes of the rendered elements that some target may give generated text; None when a target matches
+    any element."""
     if None in targets:
+        return None
+    index = CompoundIndex([(t, True) for t in targets if t is not None])
+    return {i.index for i in page.infos if not i.prog_hidden and index.matching(i)}
+
+
+def may_get_generated_text(page: Page, info: Info, elements: set[int] | None) -> bool:
+    """Some rendered element of ``info``'s subtree may get generated text (``elements`` from
+    ``generated_text_elements``; None: any element may)."""
+    if elements is None:
         return True
-    return any(
-        not node.prog_hidden
-        and any(target is not None and compound_matches(target, node) for target in targets)
-        for node in page.subtree(info)
-    )
+    return bool(elements) and any(node.index in elements for node in page.subtree(info))
 
 
 _CLASS_SELECTOR = re.compile(r"^[a-z0-9-]*\.([\w-]+)$", re.I)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..model import Document
 from ..readers.native import Info, Page
 from ..registry import Results, check
-from .html_common import at, generated_text_targets, may_get_generated_text, page_of
+from .html_common import (
+    at,
+    generated_text_elements,
+    generated_text_targets,
+    may_get_generated_text,
+    page_of,
+)
 
 # role -> the context roles it needs ("Required Context Role"). ACT ff89c9 reads WAI-ARIA 1.1, where a listitem
 # may also be the child of a group; 1.2 lists directory. Either is accepted.
@@ -129,6 +135,7 @@ def aria_required_children(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
+    busy: dict[int, bool] = {}
     owns: dict[int, list[Info]] = {}
     for target_index, owner in _owns_map(page).items():
         owns.setdefault(owner.index, []).append(page.infos[target_index])
@@ -136,7 +143,7 @@ def aria_required_children(doc: Document, out: Results) -> None:
         role = info.explicit_role
         if role is None or role not in REQUIRED_CHILDREN or info.role != role or not info.in_at:
             continue
-        if _busy(info):
+        if _busy(info, busy):
             continue
         allowed = REQUIRED_CHILDREN[role]
         wrong = _wrong_children(page, info, allowed, owns)
@@ -148,14 +155,14 @@ def aria_required_children(doc: Document, out: Results) -> None:
             )
 
 
-def _busy(info: Info) -> bool:
+def _busy(info: Info, memo: dict[int, bool]) -> bool:
     """aria-busy="true" on the element or an ancestor (ACT bc4a75: the content is still being built)."""
-    node: Info | None = info
-    while node is not None:
-        if (node.attrs.get("aria-busy") or "").strip().lower() == "true" and not node.prog_hidden:
-            return True
-        node = node.parent
-    return False
+    found = memo.get(info.index)
+    if found is None:
+        own = (info.attrs.get("aria-busy") or "").strip().lower() == "true" and not info.prog_hidden
+        found = own or (info.parent is not None and _busy(info.parent, memo))
+        memo[info.index] = found
+    return found
 
 
 def _wrong_children(
@@ -172,6 +179,13 @@ def _wrong_children(
     return None
 
 
+def _generated(page: Page, memo: list[set[int] | None]) -> set[int] | None:
+    """The elements the page's style sheets may give generated text, computed once per check."""
+    if not memo:
+        memo.append(generated_text_elements(page, generated_text_targets(page)))
+    return memo[0]
+
+
 @check("summary-name", formats=("html",))
 def summary_name(doc: Document, out: Results) -> None:
     """ACT 2t702h: the summary that works as its details' button, in the accessibility tree, without an explicit
@@ -179,6 +193,7 @@ def summary_name(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
+    generated: list[set[int] | None] = []
     for info in page.iter("summary"):
         parent = info.parent
         if parent is None or parent.tag != "details" or info.prog_hidden:
@@ -190,7 +205,7 @@ def summary_name(doc: Document, out: Results) -> None:
             continue
         if page.name(info.el):
             out.passed(at(page, info))
-        elif may_get_generated_text(page, info, generated_text_targets(page)):
+        elif may_get_generated_text(page, info, _generated(page, generated)):
             # accname adds CSS generated text (::before/::after) to a name from content
             out.cant_tell("generated", at(page, info))
         else:

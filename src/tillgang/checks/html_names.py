@@ -9,8 +9,8 @@ from ..model import Document
 from ..readers.native import BLOCK_TAGS, Info, Page, style_declarations
 from ..registry import Results, check
 from .html_common import (
-    GeneratedTarget,
     at,
+    generated_text_elements,
     generated_text_targets,
     may_get_generated_text,
     page_of,
@@ -246,15 +246,15 @@ def empty_heading(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
-    targets: list[GeneratedTarget] | None = None
+    generated: list[set[int] | None] = []  # computed once, for the first empty heading
     for info in page.with_role("heading"):
         if not info.in_at:
             continue
         name = page.name(info.el)
         if not name:
-            if targets is None:
-                targets = generated_text_targets(page)
-            if may_get_generated_text(page, info, targets):
+            if not generated:
+                generated.append(generated_text_elements(page, generated_text_targets(page)))
+            if may_get_generated_text(page, info, generated[0]):
                 # accname adds CSS generated text (::before/::after content) to a name from content
                 out.cant_tell("generated", at(page, info), element=_describe(page, info))
                 continue

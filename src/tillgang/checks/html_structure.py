@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import tinycss2
 
 from ..model import Document
 from ..readers.native import Info, Page, style_declarations
 from ..registry import Results, check
-from .html_common import Compound, at, compound_matches, offscreen, page_of, short, simple_compound
+from .html_common import Compound, CompoundIndex, at, offscreen, page_of, short, simple_compound
 
 _LIST_CHILD_OK = frozenset({"li", "script", "template"})
 
@@ -164,7 +165,9 @@ class FontSizes:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.rules = _sheet_font_rules(page)
+        rules = _sheet_font_rules(page)
+        self.known = rules is not None
+        self.index = CompoundIndex([(rule[0], rule) for rule in rules or ()])
         self.cache: dict[int, float | None] = {}
 
     def root(self) -> float | None:
@@ -193,15 +196,15 @@ class FontSizes:
 
     def _declared(self, info: Info) -> str | None:
         """The cascaded font-size value; "?" when unknown."""
-        if self.rules is None:
+        if not self.known:
             return "?"
         best: tuple[bool, int, tuple[int, int, int], int] | None = None
         value = None
-        for compound, val, important, spec, order in self.rules:
-            if compound_matches(compound, info):
-                key = (important, 0, spec, order)
-                if best is None or key > best:
-                    best, value = key, val
+        for rule in self.index.matching(info):
+            _, val, important, spec, order = cast(_SheetRule, rule)
+            key = (important, 0, spec, order)
+            if best is None or key > best:
+                best, value = key, val
         style = info.attrs.get("style")
         if style and "font" in style.lower():
             for name, val, important in style_declarations(style):

@@ -97,33 +97,33 @@ def _assigned_headers(page: Page, grid: object) -> set[object]:
 CELL_ROLES = frozenset({"cell", "gridcell", "columnheader", "rowheader"})
 
 
-def _closest(info: Info, roles: frozenset[str]) -> Info | None:
-    p = info.parent
-    while p is not None:
-        if p.role in roles:
-            return p
-        p = p.parent
-    return None
-
-
 def _aria_rows(page: Page, table: Info) -> list[list[tuple[int, Info]]]:
     """The rows of a table built with ARIA roles: per row (an element with role row whose closest table-like
     ancestor is ``table``), its cells (elements with a cell role whose closest row is that row) with their
-    column (``aria-colindex`` when given, else the position in the row)."""
+    column (``aria-colindex`` when given, else the position in the row). One pass: each element's closest
+    table-like and row ancestors come from its parent's."""
     rows: list[list[tuple[int, Info]]] = []
     by_row: dict[int, list[tuple[int, Info]]] = {}
+    # element index -> (closest table-like ancestor, closest row ancestor), both inclusive of the element
+    context: dict[int, tuple[int, int]] = {table.index: (table.index, -1)}
     for info in page.subtree(table)[1:]:
-        if info.prog_hidden:
+        parent = info.parent
+        near_table, near_row = context[parent.index] if parent is not None else (-1, -1)
+        if info.role in TABLE_ROLES:
+            context[info.index] = (info.index, -1)
             continue
-        if info.role == "row" and _closest(info, TABLE_ROLES) is table:
+        if info.prog_hidden:
+            context[info.index] = (near_table, near_row)
+            continue
+        if info.role == "row" and near_table == table.index:
             by_row[info.index] = []
             rows.append(by_row[info.index])
-        elif info.role in CELL_ROLES:
-            row = _closest(info, frozenset({"row"}))
-            if row is not None and row.index in by_row:
-                cells = by_row[row.index]
-                colindex = parse_int(info.attrs.get("aria-colindex"))
-                cells.append((colindex - 1 if colindex and colindex > 0 else len(cells), info))
+            near_row = info.index
+        elif info.role in CELL_ROLES and near_row in by_row:
+            cells = by_row[near_row]
+            colindex = parse_int(info.attrs.get("aria-colindex"))
+            cells.append((colindex - 1 if colindex and colindex > 0 else len(cells), info))
+        context[info.index] = (near_table, near_row)
     return rows
 
 
@@ -131,14 +131,16 @@ def _aria_table(page: Page, table: Info, out: Results) -> None:
     """d0f69e on a table made of ARIA roles (no HTML table model): a column header is assigned to the cells
     below it in its column, a row header to the cells after it in its row."""
     rows = _aria_rows(page, table)
+    last_row: dict[int, int] = {}  # column -> the last row with a cell in it
     for r, row in enumerate(rows):
+        for col, _ in row:
+            last_row[col] = r
+    for r, row in enumerate(rows):
+        last_col = max((col for col, _ in row), default=-1)
         for c, info in row:
             if info.role not in ("columnheader", "rowheader") or not info.in_at or not info.visible:
                 continue
-            if info.role == "columnheader":
-                ok = any(col == c for later in rows[r + 1 :] for col, _ in later)
-            else:
-                ok = any(col > c for col, _ in row)
+            ok = last_row.get(c, -1) > r if info.role == "columnheader" else last_col > c
             if ok:
                 out.passed(at(page, info))
             else:
