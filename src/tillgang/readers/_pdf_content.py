@@ -96,6 +96,8 @@ def _objgen(obj: Any) -> tuple[int, int] | None:
 # A marked-content context: innermost MCID, innermost /Lang, inside an Artifact.
 _Marked = tuple[int | None, str | None, bool]
 _SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
+# Every operator ContentScan._run acts on.
+_USED_OPS = _SHOW_OPS | frozenset(("Tf", "Tr", "cm", "q", "Q", "BDC", "BMC", "EMC", "scn", "SCN", "Do"))
 
 
 def _det(matrix: Any) -> float:
@@ -555,28 +557,9 @@ class ContentScan:
                 op = str(inst.operator)
             except UnicodeDecodeError:
                 continue
-            operands = inst.operands
-            if op in _SHOW_OPS:
-                text_ops += 1
-                if font is not None:
-                    use = (id(font), tr != 3)
-                    if use not in font_uses:  # a repeated use changes nothing
-                        font_uses.add(use)
-                        self._use_font(font, tr != 3, resources, page, depth, in_progress)
-                data = _shown_bytes(operands, op)
-                count = len(data) if font is None else _font_codes(font, data)
-                chars += count
-                if page_level and count:
-                    self._attribute(count, data, mstack[-1] if mstack else None, page, font)
-            elif op == "Tf":
-                if operands:
-                    font = self._tf(operands[0], fonts_by_name, resources, page)
-            elif op == "Tr":
-                if operands and isinstance(operands[0], int | float):
-                    tr = int(operands[0])
-            elif op == "cm":
-                det *= _det(operands)
-            elif op == "q":
+            if op not in _USED_OPS:
+                continue  # path construction, colours, text positioning...: nothing to record
+            if op == "q":
                 if len(gstack) < MAX_NESTING:
                     gstack.append((tr, font, det))
                 else:
@@ -586,21 +569,42 @@ class ContentScan:
                     g_overflow -= 1
                 elif gstack:
                     tr, font, det = gstack.pop()
-            elif op in ("BDC", "BMC"):
-                if len(mstack) < MAX_NESTING:
-                    mstack.append(self._marked(operands, op, properties, mstack[-1] if mstack else None))
-                else:
-                    m_overflow += 1
             elif op == "EMC":
                 if m_overflow:
                     m_overflow -= 1
                 elif mstack:
                     mstack.pop()
+            # inst.operands is a new list of new objects at each access: read only where needed, once
+            elif op in _SHOW_OPS:
+                text_ops += 1
+                if font is not None:
+                    use = (id(font), tr != 3)
+                    if use not in font_uses:  # a repeated use changes nothing
+                        font_uses.add(use)
+                        self._use_font(font, tr != 3, resources, page, depth, in_progress)
+                data = _shown_bytes(inst.operands, op)
+                count = len(data) if font is None else _font_codes(font, data)
+                chars += count
+                if page_level and count:
+                    self._attribute(count, data, mstack[-1] if mstack else None, page, font)
+            elif op == "Tf":
+                if operands := inst.operands:
+                    font = self._tf(operands[0], fonts_by_name, resources, page)
+            elif op == "Tr":
+                if (operands := inst.operands) and isinstance(operands[0], int | float):
+                    tr = int(operands[0])
+            elif op == "cm":
+                det *= _det(inst.operands)
+            elif op in ("BDC", "BMC"):
+                if len(mstack) < MAX_NESTING:
+                    mstack.append(self._marked(inst.operands, op, properties, mstack[-1] if mstack else None))
+                else:
+                    m_overflow += 1
             elif op in ("scn", "SCN"):
-                if operands and isinstance(operands[-1], Name):
+                if (operands := inst.operands) and isinstance(operands[-1], Name):
                     self._pattern(resources, operands[-1], page, depth, in_progress)
             elif op == "Do":
-                xobj = _named_xobject(xobjects, operands)
+                xobj = _named_xobject(xobjects, inst.operands)
                 if xobj is not None:
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
         out.text_ops += text_ops
