@@ -10,10 +10,12 @@ the validator's version), so that a second run only re-checks tillgang.
     python bench/pdf_agreement.py --verapdf --quiet     # also the veraPDF corpus; figures only
     python bench/pdf_agreement.py --json out.json       # figures and disagreeing files as JSON
 
-Agreement of a check = files on which both say "fail" or both say "not fail", over the files both could read
-(tillgang gave a report, the validator gave a report). For image-alt only tagged files count (the validator
-does not report PDFUA1-STRUCT-TREE-ROOT-001): on untagged files tillgang fails painted images, which the
-validator's Figure rule cannot see.
+Agreement of a check = files on which both say "fail" or both say "not fail", over the comparable files: both
+gave a report and both read the same number of pages. A file only one side could read, or that the two read
+with different page counts (damaged files that qpdf repairs further than the validator: it sees 0 pages, or
+fewer), is not a like-for-like comparison; those files are counted and listed separately. For image-alt only
+tagged files count (the validator does not report PDFUA1-STRUCT-TREE-ROOT-001): on untagged files tillgang
+fails painted images, which the validator's Figure rule cannot see.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ SHARED = Path(os.environ.get("TILLGANG_SHARED", ROOT.parent / "shared"))
 if not (SHARED / "corpora").is_dir() and Path("/work/shared/corpora").is_dir():
     SHARED = Path("/work/shared")
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tillgang" / "pdf-agreement.json"
+CACHE_FORMAT = 2  # 2: page counts and every message (up to 20) per rule
 VALIDATOR_TIMEOUT = 120.0  # seconds per file; the whole subprocess is restarted after a hang
 
 # tillgang check -> validator rule ids (any failing = the validator says fail); corpora/README.md.
@@ -44,7 +47,9 @@ MAPPING: dict[str, tuple[str, ...]] = {
     "heading-order": ("PDFUA1-HEADING-NESTING-001",),
     "pdf-tab-order": ("PDFUA1-PAGE-TABS-001",),
     "pdf-fonts-embedded": ("PDFUA1-FONT-EMBEDDING-001",),
-    "pdf-unicode": ("PDFUA1-FONT-UNICODE-MAPPING-001",),
+    # pdf-unicode covers both sentences of PDF/UA-1 7.21.7: a mapping exists (MAPPING-001) and its values are not
+    # U+0000, U+FEFF or U+FFFE (VALUE-001); veraPDF's 7.21.7-t01 and -t02.
+    "pdf-unicode": ("PDFUA1-FONT-UNICODE-MAPPING-001", "PDFUA1-FONT-UNICODE-VALUE-001"),
 }
 TAGGED_ONLY = {"image-alt"}
 UNTAGGED_RULE = "PDFUA1-STRUCT-TREE-ROOT-001"
@@ -58,8 +63,13 @@ for line in sys.stdin:
     path = line.rstrip("\n")
     try:
         report = page.validate_pdf(path, profile="ua1")
-        out = {"path": path, "failed": sorted({f.rule_id for f in report.failures}),
-               "messages": {f.rule_id: f.message[:200] for f in report.failures}}
+        messages = {}
+        for f in report.failures:
+            kept = messages.setdefault(f.rule_id, [])
+            if len(kept) < 20:
+                kept.append(f.message[:300])
+        out = {"path": path, "failed": sorted(messages), "pages": report.document.page_count,
+               "messages": messages}
     except Exception as exc:
         out = {"path": path, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
     print(json.dumps(out), flush=True)
@@ -148,8 +158,8 @@ def validator_results(files: list[Path], python: str, cache_path: Path) -> dict[
     cache: dict[str, Any] = {}
     if cache_path.exists():
         cache = json.loads(cache_path.read_text())
-    if cache.get("version") != version:
-        cache = {"version": version, "files": {}}
+    if cache.get("version") != version or cache.get("format") != CACHE_FORMAT:
+        cache = {"version": version, "format": CACHE_FORMAT, "files": {}}
     known: dict[str, Any] = cache["files"]
     digests = {p: sha256(p) for p in files}
     missing = [p for p in files if digests[p] not in known]
@@ -170,18 +180,44 @@ def tillgang_results(files: Iterable[Path]) -> dict[Path, dict[str, Any]]:
     return {p: check_file(p) for p in files}
 
 
+def comparability(
+    files: list[Path], ours: dict[Path, dict[str, Any]], theirs: dict[Path, dict[str, Any]]
+) -> dict[str, list[Path]]:
+    """Files sorted by whether the two sides can be compared: ``comparable`` (both read, same page count), and
+    the others by reason."""
+    groups: dict[str, list[Path]] = {
+        "comparable": [],
+        "neither read": [],
+        "only tillgang read": [],
+        "only the validator read": [],
+        "page counts differ": [],
+    }
+    for path in files:
+        we_read = ours[path].get("error") is None
+        they_read = "error" not in theirs[path]
+        if we_read and they_read:
+            same = ours[path].get("pages") == theirs[path].get("pages")
+            groups["comparable" if same else "page counts differ"].append(path)
+        elif we_read:
+            groups["only tillgang read"].append(path)
+        elif they_read:
+            groups["only the validator read"].append(path)
+        else:
+            groups["neither read"].append(path)
+    return groups
+
+
 def agreement(
     files: list[Path], ours: dict[Path, dict[str, Any]], theirs: dict[Path, dict[str, Any]]
 ) -> dict[str, Any]:
-    """Per check: files compared, agreeing, and the disagreeing files (only tillgang / only the validator)."""
+    """Per check: comparable files, agreeing, and the disagreeing files (only tillgang / only the validator)."""
     out: dict[str, Any] = {}
     base = _common_root(files)
+    comparable = comparability(files, ours, theirs)["comparable"]
     for check, ids in MAPPING.items():
         row = {"files": 0, "agree": 0, "both_fail": 0, "only_tillgang": [], "only_validator": []}
-        for path in files:
+        for path in comparable:
             entry, result = ours[path], theirs[path]
-            if entry.get("error") is not None or "error" in result:
-                continue
             if check in TAGGED_ONLY and UNTAGGED_RULE in result["failed"]:
                 continue
             we_fail = entry["rules"].get(check) == "failed"
@@ -203,8 +239,10 @@ def _common_root(files: list[Path]) -> Path:
     return Path(os.path.commonpath([str(p.parent) for p in files])) if files else Path("/")
 
 
-def print_report(table: dict[str, Any], both: int, total: int, quiet: bool) -> None:
-    print(f"files: {total}; both could read: {both}")
+def print_report(table: dict[str, Any], groups: dict[str, list[Path]], quiet: bool) -> None:
+    total = sum(len(paths) for paths in groups.values())
+    apart = ", ".join(f"{reason} {len(paths)}" for reason, paths in groups.items() if reason != "comparable")
+    print(f"files: {total}; comparable (both read, same page count): {len(groups['comparable'])}; {apart}")
     print(f"{'check':24} {'files':>6} {'agree':>6} {'%':>7} {'both fail':>9} {'only us':>8} {'only them':>9}")
     for check, row in table.items():
         pct = 100.0 * row["agree"] / row["files"] if row["files"] else 100.0
@@ -214,6 +252,12 @@ def print_report(table: dict[str, Any], both: int, total: int, quiet: bool) -> N
         )
     if quiet:
         return
+    base = _common_root([p for paths in groups.values() for p in paths])
+    for reason, paths in groups.items():
+        if reason != "comparable" and paths:
+            print(f"\nnot compared, {reason} ({len(paths)})")
+            for path in paths:
+                print(f"  {path.relative_to(base)}")
     for check, row in table.items():
         for label, key in (
             ("only tillgang fails", "only_tillgang"),
@@ -251,12 +295,26 @@ def main(argv: list[str] | None = None) -> int:
     middle = time.perf_counter()
     ours = tillgang_results(files)
     end = time.perf_counter()
-    both = sum(1 for p in files if ours[p].get("error") is None and "error" not in theirs[p])
+    groups = comparability(files, ours, theirs)
     table = agreement(files, ours, theirs)
-    print_report(table, both, len(files), args.quiet)
+    print_report(table, groups, args.quiet)
     print(f"\nvalidator (or cache) {middle - start:.1f} s, tillgang {end - middle:.1f} s", file=sys.stderr)
     if args.json:
-        args.json.write_text(json.dumps({"files": len(files), "both": both, "checks": table}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "files": len(files),
+                    "not_compared": {
+                        reason: [str(p) for p in paths]
+                        for reason, paths in groups.items()
+                        if reason != "comparable"
+                    },
+                    "comparable": len(groups["comparable"]),
+                    "checks": table,
+                },
+                indent=1,
+            )
+        )
     return 0
 
 
