@@ -436,6 +436,71 @@ def test_unicode_of_the_codes_actually_shown(tmp_path: Path, cmap: bytes | None,
     assert entry["rules"] == {"pdf-unicode": expected}, entry["findings"]
 
 
+def test_annex_d_names_are_the_latin_and_symbol_sets() -> None:
+    """ISO 32000-1 9.10.2: the names a Differences array may use without ToUnicode are Annex D's (Table D.2, the
+    standard Latin character set, 229 names, and Table D.5, the Symbol set's 144 further names), not every name
+    the Adobe Glyph List can read."""
+    from tillgang.readers._pdf_fonts import ANNEX_D_NAMES
+
+    assert len(ANNEX_D_NAMES) == 229 + 144
+    for name in (
+        "A",
+        "Aring",
+        "Scaron",
+        "onesuperior",
+        "Euro",
+        "fi",
+        "dotlessi",
+        "alpha",
+        "Omega",
+        "therefore",
+    ):
+        assert name in ANNEX_D_NAMES, name
+    for name in (".notdef", "uni0041", "f_f", "ff", "one.oldstyle", "g12", "nbspace", "a12", ""):
+        assert name not in ANNEX_D_NAMES, name
+
+
+def _type1_program(builtin: dict[int, str]) -> bytes:
+    """The cleartext part of a Type 1 program with a built-in encoding (enough for the encoding reader)."""
+    entries = b"".join(b"dup %d /%s put\n" % (code, name.encode()) for code, name in builtin.items())
+    return (
+        b"%!FontType1-1.0: Egen 001.000\n/Encoding 256 array\n0 1 255 {1 index exch /.notdef put} for\n"
+        + entries
+        + b"readonly def\ncurrentdict end\ncurrentfile eexec\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("builtin", "expected"),
+    [
+        ({65: "A", 66: "B"}, "passed"),
+        ({65: "A", 66: "f_f"}, "failed"),  # a shown code whose built-in name is not an Annex D name
+        ({65: "A", 66: "B", 67: "f_f"}, "passed"),  # a name no shown code uses does not matter
+    ],
+)
+def test_type1_builtin_encoding_names(tmp_path: Path, builtin: dict[int, str], expected: str) -> None:
+    pdf, page = _pdf(b"BT /F2 12 Tf 72 700 Td (AB) Tj ET")
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=Name("/ABCDEF+Egen"),
+        Flags=4,
+        FontBBox=[0, 0, 500, 700],
+        ItalicAngle=0,
+        Ascent=700,
+        Descent=0,
+        CapHeight=700,
+        StemV=80,
+        FontFile=pdf.make_stream(_type1_program(builtin)),
+    )
+    font = Dictionary(
+        Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/ABCDEF+Egen"), FontDescriptor=descriptor
+    )
+    page.obj.Resources.Font.F2 = pdf.make_indirect(font)
+    pdf.save(tmp_path / "b.pdf")
+    entry = check_file(tmp_path / "b.pdf", CheckOptions(rules=frozenset({"pdf-unicode"})))
+    assert entry["rules"] == {"pdf-unicode": expected}, entry["findings"]
+
+
 def test_mutated_corpus_files_give_a_report_or_a_document_error(tmp_path: Path) -> None:
     """Seeded byte-level mutations (flips, truncation, zeroed runs) of the veraPDF corpus: never a crash."""
     import random

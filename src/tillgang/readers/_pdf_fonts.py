@@ -1,46 +1,217 @@
 """Simple fonts: which shown character codes map to Unicode without a ToUnicode CMap (ISO 32000-1 9.6.6, 9.10.2).
 
-A code maps when its glyph name is in the Adobe Glyph List (``fontTools.agl``, which also reads ``uniXXXX``,
-``uXXXX``, ligatures ``f_f`` and suffixes ``A.sc``), or when the font's encoding is MacRoman, MacExpert or
-WinAnsi and the code has no Differences entry. The glyph name comes from the Differences array, else the base
-encoding (StandardEncoding for a font without one), else the font program's built-in encoding: the cleartext
-``/Encoding`` of an embedded Type 1 program (FontFile) or the Encoding of an embedded CFF program (FontFile3
-Type1C), read with fontTools. A symbolic TrueType font without an encoding maps through its (3,0) or (1,0)
-``cmap`` subtable (the codes select glyphs there, 9.6.6.4). ``.notdef`` never maps.
+9.10.2 names one method for simple fonts besides ToUnicode: a font that uses MacRomanEncoding, MacExpertEncoding
+or WinAnsiEncoding, or whose Differences array includes only character names of the Adobe standard Latin
+character set and the Symbol set (Annex D, Tables D.2 and D.5), maps a code to a character name (Table D.1 and
+the Differences) and the name through the Adobe Glyph List. So:
 
-Font programs are parsed at most once per font and only for codes no dictionary can map; a program that cannot be
-read maps nothing (the code stays unmapped).
+- a Differences array with any other name (``.notdef``, ``g12``, ``f_f``, ``uni0041``, ``one.oldstyle``) takes
+  the whole font out of that method: none of its codes maps without ToUnicode;
+- a code named in the Differences maps (its name is then an Annex D name); a code that is not takes its name
+  from the base encoding: a predefined one maps, StandardEncoding (no predefined encoding in 9.10.2) and Type 3
+  (no built-in encoding) do not, and otherwise the built-in encoding of an embedded Type 1 or CFF program (the
+  cleartext ``/Encoding`` of FontFile, the Encoding of FontFile3 Type1C, read with fontTools) gives the name,
+  which must be an Annex D name (the Type 1 exception of PDF/A-1 6.3.8 that PDF/UA validators apply: "glyph
+  names taken from the Adobe standard Latin character set or the Symbol font");
+- a TrueType font without an encoding (symbolic: codes select glyphs through its (3,0) or (1,0) cmap, 9.6.6.4)
+  has no Unicode mapping except ToUnicode: those cmaps map codes to glyphs, not to Unicode.
+
+``.notdef`` never maps. Font programs are parsed at most once per font and only for codes no dictionary can map;
+a program that cannot be read maps nothing (the code stays unmapped).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
 from typing import Any
 
 import pikepdf
 from fontTools import agl
+from fontTools.encodings.MacRoman import MacRoman
 from fontTools.encodings.StandardEncoding import StandardEncoding
 
 from ._pdf_struct import pdf_name
 
-__all__ = ["SimpleFontMapper", "glyph_has_unicode"]
+__all__ = ["ANNEX_D_NAMES", "SimpleFontMapper"]
 
 _PREDEFINED = {"WinAnsiEncoding", "MacRomanEncoding", "MacExpertEncoding"}
 _DUP = re.compile(rb"dup\s+(\d{1,3})\s*/([^\s/\[\]{}()<>%]+)\s+put")
 MAX_PROGRAM_BYTES = 8 * 1024 * 1024
 
+# ISO 32000-1 Table D.5: the Symbol set's names that are not also in the standard Latin character set.
+_SYMBOL_NAMES = [
+    "Alpha",
+    "Beta",
+    "Chi",
+    "Delta",
+    "Epsilon",
+    "Eta",
+    "Gamma",
+    "Ifraktur",
+    "Iota",
+    "Kappa",
+    "Lambda",
+    "Mu",
+    "Nu",
+    "Omega",
+    "Omicron",
+    "Phi",
+    "Pi",
+    "Psi",
+    "Rfraktur",
+    "Rho",
+    "Sigma",
+    "Tau",
+    "Theta",
+    "Upsilon",
+    "Upsilon1",
+    "Xi",
+    "Zeta",
+    "aleph",
+    "alpha",
+    "angle",
+    "angleleft",
+    "angleright",
+    "approxequal",
+    "arrowboth",
+    "arrowdblboth",
+    "arrowdbldown",
+    "arrowdblleft",
+    "arrowdblright",
+    "arrowdblup",
+    "arrowdown",
+    "arrowhorizex",
+    "arrowleft",
+    "arrowright",
+    "arrowup",
+    "arrowvertex",
+    "asteriskmath",
+    "beta",
+    "braceex",
+    "braceleftbt",
+    "braceleftmid",
+    "bracelefttp",
+    "bracerightbt",
+    "bracerightmid",
+    "bracerighttp",
+    "bracketleftbt",
+    "bracketleftex",
+    "bracketlefttp",
+    "bracketrightbt",
+    "bracketrightex",
+    "bracketrighttp",
+    "carriagereturn",
+    "chi",
+    "circlemultiply",
+    "circleplus",
+    "club",
+    "congruent",
+    "copyrightsans",
+    "copyrightserif",
+    "delta",
+    "diamond",
+    "dotmath",
+    "element",
+    "emptyset",
+    "epsilon",
+    "equivalence",
+    "eta",
+    "existential",
+    "gamma",
+    "gradient",
+    "greaterequal",
+    "heart",
+    "infinity",
+    "integral",
+    "integralbt",
+    "integralex",
+    "integraltp",
+    "intersection",
+    "iota",
+    "kappa",
+    "lambda",
+    "lessequal",
+    "logicaland",
+    "logicalor",
+    "lozenge",
+    "minute",
+    "notelement",
+    "notequal",
+    "notsubset",
+    "nu",
+    "omega",
+    "omega1",
+    "omicron",
+    "parenleftbt",
+    "parenleftex",
+    "parenlefttp",
+    "parenrightbt",
+    "parenrightex",
+    "parenrighttp",
+    "partialdiff",
+    "perpendicular",
+    "phi",
+    "phi1",
+    "pi",
+    "product",
+    "propersubset",
+    "propersuperset",
+    "proportional",
+    "psi",
+    "radical",
+    "radicalex",
+    "reflexsubset",
+    "reflexsuperset",
+    "registersans",
+    "registerserif",
+    "rho",
+    "second",
+    "sigma",
+    "sigma1",
+    "similar",
+    "spade",
+    "suchthat",
+    "summation",
+    "tau",
+    "therefore",
+    "theta",
+    "theta1",
+    "trademarksans",
+    "trademarkserif",
+    "union",
+    "universal",
+    "upsilon",
+    "weierstrass",
+    "xi",
+    "zeta",
+]
 
-@lru_cache(maxsize=4096)
-def glyph_has_unicode(name: str) -> bool:
-    """A glyph name that the Adobe Glyph List algorithm turns into Unicode (never .notdef)."""
-    if not name or name == ".notdef":
-        return False
-    try:
-        return bool(agl.toUnicode(name))
-    except (ValueError, KeyError, IndexError):
-        return False
+
+def _latin_names() -> set[str]:
+    """Table D.2, the standard Latin character set: the names StandardEncoding, MacRomanEncoding,
+    WinAnsiEncoding and PDFDocEncoding give their codes (WinAnsi's names are the glyph list's names of its
+    characters; its no-break space and soft hyphen are named space and hyphen there)."""
+    names = set(StandardEncoding) | set(MacRoman[0x20:])
+    names -= {"DEL", "nbspace", "apple"}  # fontTools' MacRoman names; Table D.2 has space, no DEL or apple
+    for byte in range(0x21, 0x100):
+        if byte in (0x7F, 0xA0, 0xAD):
+            continue
+        try:
+            char = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+        name = agl.UV2AGL.get(ord(char))
+        if name:
+            names.add(name)
+    names.update(("onesuperior", "twosuperior", "threesuperior"))  # WinAnsi; the glyph list says uni00B9...
+    names.update(("minus", "Euro", "Lslash", "lslash", "Zcaron", "zcaron", "dotlessi"))  # PDFDocEncoding
+    names.discard(".notdef")
+    return names
+
+
+# The character names 9.10.2 accepts in a Differences array without ToUnicode (Annex D: Latin and Symbol).
+ANNEX_D_NAMES = frozenset(_latin_names() | set(_SYMBOL_NAMES))
 
 
 def _differences(encoding: Any) -> dict[int, str]:
@@ -81,23 +252,6 @@ def _cff_builtin(data: bytes) -> dict[int, str]:
     return {}
 
 
-def _truetype_symbolic_codes(data: bytes) -> set[int]:
-    """Codes a symbolic TrueType program's (3,0) or (1,0) cmap maps to a real glyph (not GID 0)."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(data), lazy=True, fontNumber=0)
-    order = font.getGlyphOrder()
-    notdef = order[0] if order else ".notdef"
-    codes: set[int] = set()
-    for table in font["cmap"].tables:
-        if (table.platformID, table.platEncID) not in ((3, 0), (1, 0)):
-            continue
-        for code, glyph in table.cmap.items():
-            if glyph != notdef and (code < 256 or 0xF000 <= code <= 0xF2FF):
-                codes.add(code & 0xFF)
-    return codes
-
-
 class SimpleFontMapper:
     """Decides, code by code, whether a simple font (Type 1, TrueType, Type 3) maps a shown code to Unicode."""
 
@@ -111,33 +265,36 @@ class SimpleFontMapper:
         )
         if isinstance(encoding, pikepdf.Name):
             self.base = pdf_name(encoding)
-        self.has_encoding = encoding is not None
         self.diffs = _differences(encoding)
+        # 9.6.6.4: a symbolic TrueType font selects glyphs through its cmap unless its Encoding is a name
+        self.encoding_ignored = subtype == "TrueType" and symbolic and not isinstance(encoding, pikepdf.Name)
+        # 9.10.2: the Differences method holds only while every name in the array is an Annex D name
+        self.differences_usable = all(name in ANNEX_D_NAMES for name in self.diffs.values())
         self._builtin: dict[int, str] | None = None
-        self._symbolic_codes: set[int] | None = None
 
     def unmapped(self, codes: set[int]) -> list[int]:
         """The shown codes that do not map to Unicode, sorted."""
         return sorted(c for c in codes if not self._maps(c))
 
     def _maps(self, code: int) -> bool:
+        if self.encoding_ignored or not self.differences_usable:
+            return False
         name = self.diffs.get(code)
         if name is not None:
-            return glyph_has_unicode(name)
+            return True
         if self.base in _PREDEFINED:
             return True
-        if self.base is not None or self.subtype == "Type3":
-            # StandardEncoding is not one of the encodings 9.10.2 names; a Type 3 font has no built-in encoding
+        if self.base is not None or self.subtype in ("Type3", "TrueType"):
+            # StandardEncoding is not one of the encodings 9.10.2 names; a Type 3 font has no built-in encoding;
+            # a TrueType font's cmap maps codes to glyphs, not to Unicode
             return False
-        if self.subtype == "TrueType":
-            return self.symbolic and not self.has_encoding and code in self._truetype_codes()
-        return glyph_has_unicode(self._builtin_encoding().get(code, ""))
+        return self._builtin_encoding().get(code, "") in ANNEX_D_NAMES
 
     def _program(self) -> tuple[str, bytes] | None:
         descriptor = self.font.get("/FontDescriptor")
         if not isinstance(descriptor, pikepdf.Dictionary):
             return None
-        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        for key in ("/FontFile", "/FontFile3"):
             stream = descriptor.get(key)
             if isinstance(stream, pikepdf.Stream):
                 length = stream.get("/Length")
@@ -153,21 +310,10 @@ class SimpleFontMapper:
         if self._builtin is None:
             self._builtin = {}
             program = self._program()
-            if program is not None and program[0] != "/FontFile2":
+            if program is not None:
                 key, data = program
                 try:
                     self._builtin = _type1_builtin(data) if key == "/FontFile" else _cff_builtin(data)
                 except Exception:  # fontTools raises many exception types on damaged programs
                     self._builtin = {}
         return self._builtin
-
-    def _truetype_codes(self) -> set[int]:
-        if self._symbolic_codes is None:
-            self._symbolic_codes = set()
-            program = self._program()
-            if program is not None and program[0] == "/FontFile2":
-                try:
-                    self._symbolic_codes = _truetype_symbolic_codes(program[1])
-                except Exception:  # fontTools raises many exception types on damaged programs
-                    self._symbolic_codes = set()
-        return self._symbolic_codes
