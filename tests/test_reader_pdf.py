@@ -211,6 +211,21 @@ def test_content_budget_makes_content_rules_cant_tell(tmp_path: Path) -> None:
     assert entry["rules"] == {"pdf-scanned": "cantTell"}
 
 
+def test_content_stream_qpdf_cannot_index_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """qpdf raises std::out_of_range (IndexError in Python) on some damaged pages (govdocs1 492484.pdf): that page's
+    content is unread, the document is still checked."""
+    pdf, _page = _pdf(b"BT /F1 12 Tf 72 700 Td (Hej) Tj ET")
+    pdf.save(tmp_path / "index.pdf")
+
+    def out_of_range(*_args: Any, **_kwargs: Any) -> Any:
+        raise IndexError("vector::_M_range_check")
+
+    monkeypatch.setattr(pikepdf, "parse_content_stream", out_of_range)
+    entry = check_file(tmp_path / "index.pdf", CheckOptions(rules=frozenset({"pdf-scanned"})))
+    assert entry["error"] is None
+    assert entry["rules"] == {"pdf-scanned": "cantTell"}
+
+
 def test_self_drawing_form_xobject_ends(tmp_path: Path) -> None:
     pdf, page = _pdf(b"/Fm1 Do")
     form = pdf.make_stream(b"BT /F1 12 Tf (A) Tj ET /Fm1 Do")
