@@ -478,7 +478,14 @@ class ContentScan:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "Unexpected end of stream" and the like: damaged, not fatal
                 ops = pikepdf.parse_content_stream(target, OPERATORS)
-        except (pikepdf.PdfError, pikepdf.DependencyError, ValueError, TypeError, UnicodeDecodeError, IndexError):
+        except (
+            pikepdf.PdfError,
+            pikepdf.DependencyError,
+            ValueError,
+            TypeError,
+            UnicodeDecodeError,
+            IndexError,
+        ):
             # DependencyError: an inline JBIG2 image and no jbig2dec (bomb_giant.pdf); IndexError: qpdf's
             # std::out_of_range on a damaged page (govdocs1 492484.pdf)
             return None
