@@ -215,7 +215,14 @@ def agreement(
     base = _common_root(files)
     comparable = comparability(files, ours, theirs)["comparable"]
     for check, ids in MAPPING.items():
-        row = {"files": 0, "agree": 0, "both_fail": 0, "only_tillgang": [], "only_validator": []}
+        row: dict[str, Any] = {
+            "files": 0,
+            "agree": 0,
+            "both_fail": 0,
+            "only_tillgang": [],
+            "only_validator": [],
+            "said": {},  # disagreeing file -> what each side says
+        }
         for path in comparable:
             entry, result = ours[path], theirs[path]
             if check in TAGGED_ONLY and UNTAGGED_RULE in result["failed"]:
@@ -227,12 +234,22 @@ def agreement(
             if we_fail == they_fail:
                 row["agree"] += 1
                 row["both_fail"] += we_fail
-            elif we_fail:
-                row["only_tillgang"].append(name)
-            else:
-                row["only_validator"].append(name)
+                continue
+            row["only_tillgang" if we_fail else "only_validator"].append(name)
+            row["said"][name] = _said(check, ids, entry, result)
         out[check] = row
     return out
+
+
+def _said(check: str, ids: tuple[str, ...], entry: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """For a disagreeing file: tillgang's outcome and findings for the check, the validator's messages (per
+    object) for the mapped rules."""
+    messages = result.get("messages", {})
+    return {
+        "tillgang": entry["rules"].get(check),
+        "tillgang_findings": [f["message"] for f in entry.get("findings", []) if f.get("rule") == check][:5],
+        "validator": {rule: messages[rule] for rule in ids if rule in messages},
+    }
 
 
 def _common_root(files: list[Path]) -> Path:
@@ -267,6 +284,13 @@ def print_report(table: dict[str, Any], groups: dict[str, list[Path]], quiet: bo
                 print(f"\n{check}: {label} ({len(row[key])})")
                 for name in row[key]:
                     print(f"  {name}")
+                    said = row["said"][name]
+                    print(f"    tillgang: {said['tillgang']}")
+                    for message in said["tillgang_findings"]:
+                        print(f"      {message}")
+                    for rule, texts in said["validator"].items():
+                        for text in texts:
+                            print(f"    {rule}: {text}")
 
 
 def main(argv: list[str] | None = None) -> int:
