@@ -475,6 +475,29 @@ def test_annex_d_names_are_the_latin_and_symbol_sets() -> None:
         assert name not in ANNEX_D_NAMES, name
 
 
+@pytest.mark.parametrize(
+    ("key", "subtype", "data", "flate", "expected"),
+    [
+        ("/FontFile", None, b"%!FontType1-1.0: X", True, True),
+        ("/FontFile", None, b"\x80\x01\x10\x00", False, True),  # PFB segment header
+        ("/FontFile", None, b"\x00\x01\x00\x00", True, False),  # an sfnt under the Type 1 key
+        ("/FontFile2", None, b"\x00\x01\x00\x00\x00\x0c", True, True),
+        ("/FontFile2", None, b"\x01\x00\x04\x02", True, False),  # CFF under the TrueType key
+        ("/FontFile3", "CIDFontType0C", b"\x01\x00\x04\x02", True, True),
+        ("/FontFile3", "Type1C", b"OTTO\x00\x0a", True, False),  # OpenType labelled bare CFF
+        ("/FontFile3", "CIDFontType0C", b"", False, False),  # an empty program
+    ],
+)
+def test_font_program_format(key: str, subtype: str | None, data: bytes, flate: bool, expected: bool) -> None:
+    from tillgang.readers._pdf_fonts import program_format_matches
+
+    pdf = pikepdf.new()
+    stream = pdf.make_stream(zlib.compress(data) if flate else data)
+    if flate:
+        stream.Filter = Name.FlateDecode
+    assert program_format_matches(key, subtype, stream) is expected
+
+
 def _type1_program(builtin: dict[int, str]) -> bytes:
     """The cleartext part of a Type 1 program with a built-in encoding (enough for the encoding reader)."""
     entries = b"".join(b"dup %d /%s put\n" % (code, name.encode()) for code, name in builtin.items())

@@ -16,7 +16,7 @@ from typing import Any
 
 import pikepdf
 
-from ._pdf_fonts import SimpleFontMapper
+from ._pdf_fonts import SimpleFontMapper, program_format_matches
 from ._pdf_struct import StructTree, pdf_name, pdf_text
 
 __all__ = ["ContentScan", "FontInfo", "PageFacts", "check_codes", "font_facts", "parse_tounicode"]
@@ -283,7 +283,7 @@ def _embedded(descriptor: Any, program_type: str) -> bool:
         kind = _name(stream.get("/Subtype")) if key == "/FontFile3" else None
         wanted = keys.get(key, ())
         if key in keys and (wanted is None or kind in (*wanted, "OpenType")):
-            return True
+            return kind == "OpenType" or program_format_matches(key, kind, stream)
         if key == "/FontFile3" and kind == "OpenType":
             return True
     return False

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from typing import Any
 
 import pikepdf
@@ -33,7 +34,7 @@ from fontTools.encodings.StandardEncoding import StandardEncoding
 
 from ._pdf_struct import pdf_name
 
-__all__ = ["ANNEX_D_NAMES", "SimpleFontMapper"]
+__all__ = ["ANNEX_D_NAMES", "SimpleFontMapper", "program_format_matches"]
 
 _PREDEFINED = {"WinAnsiEncoding", "MacRomanEncoding", "MacExpertEncoding"}
 _DUP = re.compile(rb"dup\s+(\d{1,3})\s*/([^\s/\[\]{}()<>%]+)\s+put")
@@ -212,6 +213,42 @@ def _latin_names() -> set[str]:
 
 # The character names 9.10.2 accepts in a Differences array without ToUnicode (Annex D: Latin and Symbol).
 ANNEX_D_NAMES = frozenset(_latin_names() | set(_SYMBOL_NAMES))
+
+
+_SFNT_TAGS = (b"\x00\x01\x00\x00", b"true", b"ttcf", b"OTTO")
+
+
+def _program_head(stream: pikepdf.Stream) -> bytes | None:
+    """The first four bytes of a font program, decoding at most that much (unfiltered or FlateDecode only; None
+    for other filters or a stream that cannot be read)."""
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array) and len(filters) == 1:
+        filters = filters[0]
+    try:
+        raw = stream.read_raw_bytes()
+        if filters is None:
+            return raw[:4]
+        if filters == pikepdf.Name.FlateDecode:
+            return zlib.decompressobj().decompress(raw, 4)
+    except (pikepdf.PdfError, zlib.error):
+        return None
+    return None
+
+
+def program_format_matches(key: str, subtype: str | None, stream: pikepdf.Stream) -> bool:
+    """The program's first bytes are of the format its key and subtype declare (ISO 32000-1 Table 126): FontFile a
+    Type 1 program (``%!`` or a PFB segment), FontFile2 a TrueType program (an sfnt), FontFile3 Type1C or
+    CIDFontType0C a bare CFF program (major version 1), not an sfnt. True when the bytes cannot be seen."""
+    head = _program_head(stream)
+    if not head or len(head) < 4:
+        return head is None
+    if key == "/FontFile":
+        return head.startswith((b"%!", b"\x80\x01"))
+    if key == "/FontFile2":
+        return head.startswith(_SFNT_TAGS)
+    if subtype in ("Type1C", "CIDFontType0C"):
+        return head[0] == 1 and not head.startswith(_SFNT_TAGS)
+    return True
 
 
 def _differences(encoding: Any) -> dict[int, str]:
