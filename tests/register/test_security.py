@@ -16,7 +16,24 @@ from django.urls.resolvers import RoutePattern
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 PASSWORD = "x-Secret-pw-1"  # the password of make_user's users
-PUBLIC = {"register:login", "admin:login", "static"}  # the only URLs an anonymous user may open
+# the only URLs an anonymous user may open: the login and asking for a new password by e-mail (issue 12)
+PUBLIC = {
+    "register:login",
+    "admin:login",
+    "static",
+    "register:password_reset",
+    "register:password_reset_done",
+    "register:password_reset_confirm",
+    "register:password_reset_complete",
+}
+# pages only for managing users (register.manage_users): every other role gets 403 (tests/register/test_users.py)
+USER_ADMIN_PAGES = {
+    "register:users",
+    "register:user_new",
+    "register:user",
+    "register:user_active",
+    "register:user_invite",
+}
 LOGIN_PAGES = ("/konto/logga-in/", "/admin/login/")
 
 
@@ -82,6 +99,15 @@ def test_every_url_needs_authentication() -> None:
     assert seen_api >= 5
     assert client.get("/konto/logga-in/").status_code == 200
     assert client.get("/static/register/register.css").status_code == 200
+    for name, url, _callback in every_url():
+        if name in PUBLIC - {"admin:login", "static"}:
+            assert client.get(url).status_code == 200, (name, url)
+
+
+def test_the_user_pages_are_listed() -> None:
+    names = {name for name, _url, _callback in every_url()}
+    assert names >= USER_ADMIN_PAGES
+    assert {n for n in names if n.startswith(("register:user", "register:users"))} == USER_ADMIN_PAGES
 
 
 def test_csrf_exempt_only_on_the_token_api() -> None:
@@ -112,6 +138,7 @@ def test_every_form_carries_a_csrf_token(imported: Any, make_user: Callable[...,
     admin.force_login(make_user("admin", is_staff=True, is_superuser=True))
     risk = Risk.objects.get(order=4)
     pages = ["/planer/", f"/risker/{risk.pk}/", f"/risker/{risk.pk}/andra/", "/granska/", "/avvikelser/"]
+    pages += ["/anvandare/", "/anvandare/ny/", "/konto/losenord/"]
     pages.append(f"/risker/{risk.pk}/uppfoljning/delar/2024/")
     checked = 0
     for url in pages:
@@ -122,8 +149,8 @@ def test_every_form_carries_a_csrf_token(imported: Any, make_user: Callable[...,
                 checked += 1
                 assert 'name="csrfmiddlewaretoken"' in form, (url, form[:200])
     assert checked >= len(pages)  # at least the logout form on every page
-    login = Client().get("/konto/logga-in/").content.decode()
-    assert 'name="csrfmiddlewaretoken"' in login
+    for url in ("/konto/logga-in/", "/konto/nytt-losenord/"):
+        assert 'name="csrfmiddlewaretoken"' in Client().get(url).content.decode(), url
 
 
 def _login(client: Client, username: str, password: str, url: str = "/konto/logga-in/", **extra: Any) -> Any:

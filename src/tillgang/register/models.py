@@ -6,6 +6,8 @@ Crawl runs, findings across runs, evidence records, API tokens and statement dec
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -39,6 +41,19 @@ class Plan(models.Model):
     title = models.CharField("titel", max_length=300, blank=True)
     decided = models.DateField("beslutsdatum", null=True, blank=True)
     valid_until = models.DateField("giltig till", null=True, blank=True)
+    delar_deadline = models.DateField(
+        "sista dag för delårsuppföljningen",
+        null=True,
+        blank=True,
+        help_text="Tom: standarddatumet i konfigurationen ([register] delar_deadline, annars 31 augusti).",
+    )
+    helar_deadline = models.DateField(
+        "sista dag för helårsuppföljningen",
+        null=True,
+        blank=True,
+        help_text="Tom: standarddatumet i konfigurationen ([register] helar_deadline, annars 31 januari "
+        "året efter planens år).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -53,6 +68,13 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.board} internkontrollplan {self.year}"
+
+    def deadline(self, period: str) -> dt.date:
+        """The last day of the plan's follow-up for ``period``: the plan's own date when the controller set
+        one, else ``[register] delar_deadline`` of the plan's year or ``helar_deadline`` of the year after
+        ("MM-DD"; defaults 08-31 and 01-31)."""
+        own = self.delar_deadline if period == Period.DELAR else self.helar_deadline
+        return own or default_deadline(period, self.year)
 
 
 class Process(models.Model):
@@ -157,6 +179,12 @@ class ControlActivity(models.Model):
     crawl_profile = models.CharField(
         "genomsökningsprofil", max_length=200, blank=True, help_text="Namnet på profilen i tillgang.toml."
     )
+    retired = models.DateField(
+        "avvecklad",
+        null=True,
+        blank=True,
+        help_text="En avvecklad kontrollaktivitet visas under Avvecklade på risken och räknas inte med.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -171,6 +199,15 @@ class ControlActivity(models.Model):
 class Period(models.TextChoices):
     DELAR = "delar", "Delår"
     HELAR = "helar", "Helår"
+
+
+def default_deadline(period: str, year: int) -> dt.date:
+    """The configured deadline of a plan of ``year`` without its own: delår in the plan's year, helår in the
+    year after."""
+    conf = settings.TILLGANG_REMINDERS
+    text = conf["delar_deadline"] if period == Period.DELAR else conf["helar_deadline"]
+    month, day = (int(x) for x in text.split("-"))
+    return dt.date(year if period == Period.DELAR else year + 1, month, day)
 
 
 class FollowUp(models.Model):
@@ -593,3 +630,45 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.obj} {self.key}".strip()
+
+
+class UserAction(models.TextChoices):
+    CREATED = "created", "Skapad och inbjuden"
+    INVITED = "invited", "Ny inbjudan skickad"
+    ROLES = "roles", "Roller ändrade"
+    DETAILS = "details", "Uppgifter ändrade"
+    DEACTIVATED = "deactivated", "Inaktiverad"
+    ACTIVATED = "activated", "Aktiverad igen"
+    PASSWORD = "password", "Lösenord bytt"
+    PASSWORD_RESET = "password-reset", "Lösenord återställt via e-post"
+
+
+class UserEvent(models.Model):
+    """The log of user administration (issue 12): who changed which user, when and what.
+
+    Users are never deleted (the history of the register names them), so ``user`` is protected; ``actor`` is
+    empty for a change the user made through a reset link without being logged in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="användare"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="utförd av",
+    )
+    action = models.CharField("händelse", max_length=20, choices=UserAction.choices)
+    detail = models.TextField("vad", blank=True)
+    at = models.DateTimeField("när", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "händelse i användaradministrationen"
+        verbose_name_plural = "händelser i användaradministrationen"
+        ordering = ("-at", "-pk")
+        permissions = (("manage_users", "Kan hantera användare och roller"),)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.get_action_display()}"

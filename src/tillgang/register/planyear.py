@@ -51,17 +51,32 @@ def _attributed(obj: Any, user: Any, reason: str) -> Any:
     return obj
 
 
-def copy_plan(source: Plan, year: int, user: Any, **dates: dt.date | None) -> Plan:
-    """A new plan for the source's board and ``year`` with the source's active risks and their control
-    activities (values, texts, responsible person, crawl profile); never its follow-ups.
+def _shift(day: dt.date | None, years: int) -> dt.date | None:
+    """``day`` moved by ``years`` (29 February becomes 28 February in a year without it)."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
-    Retired risks stay behind. Raises PlanExists when the board already has a plan for the year."""
+
+def copy_plan(source: Plan, year: int, user: Any, **dates: dt.date | None) -> Plan:
+    """A new plan for the source's board and ``year`` with the source's active risks and their active control
+    activities (values, texts, responsible person, crawl profile); never its follow-ups. The source's own
+    follow-up deadlines move along by the years between the plans.
+
+    Retired risks and retired control activities stay behind. Raises PlanExists when the board already has a plan for the year."""
     reason = f"kopierad från {source} ({source.year})"
     with transaction.atomic():
         if Plan.objects.filter(board=source.board, year=year).exists():
             raise PlanExists(plan_exists_message(source.board, year))
         title = source.title.replace(str(source.year), str(year)) if source.title else ""
-        plan = Plan(board=source.board, year=year, title=title, **dates)
+        shifted = {
+            name: _shift(getattr(source, name), year - source.year)
+            for name in ("delar_deadline", "helar_deadline")
+        }
+        plan = Plan(board=source.board, year=year, title=title, **{**shifted, **dates})
         try:
             with transaction.atomic():  # a concurrent copy may have made it since the check
                 _attributed(plan, user, reason).save()
@@ -71,6 +86,8 @@ def copy_plan(source: Plan, year: int, user: Any, **dates: dt.date | None) -> Pl
             copy = Risk(plan=plan, **{f: getattr(risk, f) for f in RISK_FIELDS})
             _attributed(copy, user, f"{reason}, risk R{risk.order}").save()
             for activity in risk.activities.all():
+                if activity.retired is not None:  # retired activities stay behind, like retired risks
+                    continue
                 new = ControlActivity(risk=copy, **{f: getattr(activity, f) for f in ACTIVITY_FIELDS})
                 _attributed(new, user, reason).save()
     return plan
@@ -110,6 +127,11 @@ class DueFollowUp:
     def period_label(self) -> str:
         return dict(Period.choices)[self.period]
 
+    @property
+    def deadline(self) -> dt.date:
+        """The last day of this follow-up: the plan's own deadline, else the configured one."""
+        return self.risk.plan.deadline(self.period)
+
 
 def due_followups(user: Any, today: dt.date) -> list[DueFollowUp]:
     """Active risks of current plans with a control activity the user is responsible for and no follow-up for
@@ -117,7 +139,7 @@ def due_followups(user: Any, today: dt.date) -> list[DueFollowUp]:
     plans = current_plans(today)
     activities = (
         ControlActivity.objects.filter(
-            responsible_user=user, risk__plan__in=plans, risk__retired__isnull=True
+            responsible_user=user, risk__plan__in=plans, risk__retired__isnull=True, retired__isnull=True
         )
         .select_related("risk__plan__board", "risk__process")
         .order_by("risk__plan__year", "risk__order", "pk")

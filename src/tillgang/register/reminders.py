@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import CrawlRun, Finding, Period, ReminderKind, ReminderSent
+from .models import CrawlRun, Finding, ReminderKind, ReminderSent, default_deadline
 from .planyear import DueFollowUp, assigned_findings, due_followups
 
 __all__ = ["Reminder", "UserMail", "deadline", "plan_mails", "remind"]
@@ -51,16 +51,14 @@ def _url(name: str, *args: Any) -> str:
 
 
 def deadline(period: str, year: int) -> dt.date:
-    """The last day of a follow-up: ``[register] delar_deadline`` of the plan's year, ``helar_deadline`` of the
-    year after ("MM-DD"; defaults 08-31 and 01-31)."""
-    conf = settings.TILLGANG_REMINDERS
-    text = conf["delar_deadline"] if period == Period.DELAR else conf["helar_deadline"]
-    month, day = (int(x) for x in text.split("-"))
-    return dt.date(year if period == Period.DELAR else year + 1, month, day)
+    """The configured deadline of a follow-up of a plan without its own (see ``Plan.deadline``):
+    ``[register] delar_deadline`` of the plan's year, ``helar_deadline`` of the year after ("MM-DD"; defaults
+    08-31 and 01-31)."""
+    return default_deadline(period, year)
 
 
 def _followup(due: DueFollowUp, today: dt.date, days: int) -> Reminder | None:
-    last = deadline(due.period, due.year)
+    last = due.deadline  # the plan's own deadline, else the configured one
     if last < today:
         kind, when = ReminderKind.OVERDUE, f"skulle ha varit klar {last:%Y-%m-%d}"
     elif last <= today + dt.timedelta(days=days):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ROLES", "ensure_roles"]
+__all__ = ["ROLES", "ROLE_LABELS", "USER_ADMIN", "ensure_roles", "role_label"]
 
 _MODELS = ("board", "plan", "process", "risk", "controlactivity", "followup")
 _VIEW = tuple(f"view_{m}" for m in _MODELS)
@@ -18,15 +18,33 @@ _TRIAGE = ("triage_findings", "change_finding")
 _SEAL = ("seal_evidence",)
 _DECIDE = ("add_statementdecision", "change_statementdecision")
 _SAVE_CHECK = ("add_evidence",)  # save an uploaded file and its report as a draft evidence record
+# Users and roles in the UI (issue 12): a permission of its own, and the log of what was changed.
+_USERS = ("manage_users", "view_userevent")
+USER_ADMIN = "register.manage_users"
 
 # role -> codenames in the register app
 ROLES: dict[str, tuple[str, ...]] = {
-    "admin": _VIEW + _EDIT + _TRIAGE + _SEAL + _DECIDE + _SAVE_CHECK + ("check_documents",),
+    "admin": _VIEW + _EDIT + _TRIAGE + _SEAL + _DECIDE + _SAVE_CHECK + ("check_documents",) + _USERS,
     "controller": _VIEW + _EDIT + _DECIDE + _SAVE_CHECK + ("check_documents",),
     "reviewer": (*_VIEW, *_TRIAGE, *_SEAL, *_SAVE_CHECK, "check_documents"),
     "web-editor": (*_VIEW, *_SAVE_CHECK, "check_documents"),
     "reader": _VIEW,
 }
+
+# what the UI calls each group (the group names stay as they are: scripts and the CLI use them)
+ROLE_LABELS: dict[str, str] = {
+    "admin": "Administratör",
+    "controller": "Controller",
+    "reviewer": "Granskare",
+    "web-editor": "Webbredaktör",
+    "reader": "Läsare",
+}
+
+
+def role_label(name: str) -> str:
+    """ "Granskare (reviewer)" for a role; another group's name as it is."""
+    label = ROLE_LABELS.get(name)
+    return f"{label} ({name})" if label else name
 
 
 def ensure_roles(**_: Any) -> None:

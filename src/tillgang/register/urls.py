@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import urls_review, urls_upload, views, views_plan
+from . import urls_review, urls_upload, urls_users, views, views_plan
 
 app_name = "register"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("kontrollaktiviteter/<int:pk>/andra/", views_plan.activity_edit, name="activity_edit"),
     path("mina-uppgifter/", views_plan.my_tasks, name="my_tasks"),
     path("risker/<int:pk>/uppfoljning/<str:period>/<int:year>/", views.followup_edit, name="followup"),
+    # users and roles, the user's own password, a new password by e-mail
+    path("", include(urls_users)),
     # review pages (runs, findings, evidence, statement) and the upload page, in this app's namespace
     path("", include(urls_review)),
     path("", include(urls_upload)),

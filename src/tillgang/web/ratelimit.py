@@ -12,6 +12,10 @@ passwords than the limit; a successful login gives its attempt back. A user name
 case-folded, as Django's login form normalises it (NFKC), so full-width or other variants of one name share
 its count.
 
+Requests for a password-reset mail (the register's "Nytt lösenord" page, issue 12) are limited the same way,
+with counts of their own per IP and per e-mail address: every request counts (each may send a mail), so a sixth
+request within the window gets 429 and sends nothing.
+
 The client IP is ``REMOTE_ADDR``. Behind a proxy every request has the proxy's address: then the per-IP limit
 applies to all users together, and the per-user-name limit still protects each account.
 """
@@ -45,9 +49,9 @@ PREFIX = "tillgang:login:"
 COUNTED = "_tillgang_login_counted"  # set on a request whose attempt the middleware has counted
 
 _PAGE = """{% extends "register/base.html" %}
-{% block title %}För många inloggningsförsök{% endblock %}
+{% block title %}{{ title }}{% endblock %}
 {% block content %}
-<h1>För många inloggningsförsök</h1>
+<h1>{{ title }}</h1>
 <div class="error" role="alert"><p>{{ message }}</p></div>
 <p><a href="{% url 'register:login' %}">Till inloggningen</a></p>
 {% endblock %}
@@ -67,13 +71,14 @@ def normalise_username(username: str) -> str:
     return unicodedata.normalize("NFKC", username).casefold().strip()
 
 
-def _keys(ip: str | None, username: str | None) -> list[str]:
+def _keys(ip: str | None, username: str | None, scope: str = "") -> list[str]:
     keys = []
+    prefix = PREFIX + scope
     if ip:
-        keys.append(PREFIX + "ip:" + ip)
+        keys.append(prefix + "ip:" + ip)
     if username and normalise_username(username):
         digest = hashlib.sha256(normalise_username(username).encode("utf-8", "surrogatepass")).hexdigest()
-        keys.append(PREFIX + "user:" + digest)
+        keys.append(prefix + "user:" + digest)
     return keys
 
 
@@ -89,10 +94,11 @@ def _bump(key: str) -> int:
     return _max_failures() + 1  # the cache keeps failing: refuse rather than let attempts through
 
 
-def take_attempt(ip: str | None, username: str | None) -> bool:
-    """Count one login attempt for the address and the name; False when either is over the limit."""
+def take_attempt(ip: str | None, username: str | None, scope: str = "") -> bool:
+    """Count one login attempt for the address and the name; False when either is over the limit. ``scope``
+    keeps other counts apart ("reset:" for password-reset mails, keyed by the e-mail address)."""
     limit = _max_failures()
-    counts = [_bump(key) for key in _keys(ip, username)]
+    counts = [_bump(key) for key in _keys(ip, username, scope)]
     return all(n <= limit for n in counts)
 
 
@@ -148,13 +154,29 @@ def _login_paths() -> set[str]:
     return paths
 
 
-def blocked_response(request: HttpRequest) -> HttpResponse:
+RESET_MESSAGE = (
+    "För många förfrågningar om nytt lösenord. Av säkerhetsskäl skickas inga fler länkar en stund. "
+    "Vänta {minutes} minuter och försök igen, eller kontakta registrets administratör."
+)
+
+
+def _reset_path() -> str | None:
+    try:
+        return reverse("register:password_reset")
+    except NoReverseMatch:
+        return None
+
+
+def blocked_response(request: HttpRequest, reset: bool = False) -> HttpResponse:
     minutes = max(1, round(_window() / 60))
     message = (
         "För många misslyckade inloggningsförsök. Av säkerhetsskäl är inloggningen spärrad en stund. "
         f"Vänta {minutes} minuter och försök igen, eller kontakta registrets administratör."
     )
-    html = engines["django"].from_string(_PAGE).render({"message": message}, request)
+    title = "För många inloggningsförsök"
+    if reset:
+        message, title = RESET_MESSAGE.format(minutes=minutes), "För många förfrågningar"
+    html = engines["django"].from_string(_PAGE).render({"message": message, "title": title}, request)
     response = HttpResponse(html, status=429)
     response["Retry-After"] = str(_window())
     return response
@@ -162,7 +184,8 @@ def blocked_response(request: HttpRequest) -> HttpResponse:
 
 class LoginRateLimitMiddleware:
     """Counts every login POST (atomically, before the password is checked) and refuses it (429) when the
-    client's IP or the given user name is over the limit."""
+    client's IP or the given user name is over the limit; the same for requests of a password-reset mail, per
+    IP and e-mail address."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -173,4 +196,10 @@ class LoginRateLimitMiddleware:
             if not take_attempt(client_ip(request), username):
                 return blocked_response(request)
             setattr(request, COUNTED, True)
+        elif (
+            request.method == "POST"
+            and request.path_info == _reset_path()
+            and not take_attempt(client_ip(request), request.POST.get("email"), "reset:")
+        ):
+            return blocked_response(request, reset=True)
         return self.get_response(request)
