@@ -74,13 +74,30 @@ class RiskForm(forms.ModelForm):
         return data
 
 
+def deadline_fields(form: forms.BaseForm, plan: Plan | None) -> None:
+    """Labels and help of the follow-up deadlines, naming the date that applies when the field is left empty."""
+    from .models import Period, default_deadline
+
+    for name, period, word in (
+        ("delar_deadline", str(Period.DELAR), "delårsuppföljningen"),
+        ("helar_deadline", str(Period.HELAR), "helårsuppföljningen"),
+    ):
+        field = form.fields[name]
+        field.label = f"Sista dag för {word} (ÅÅÅÅ-MM-DD)"
+        field.help_text = "Lämna tom för standarddatumet i konfigurationen" + (
+            f" ({default_deadline(period, plan.year):%Y-%m-%d})." if plan is not None and plan.year else "."
+        )
+
+
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ("title", "decided", "valid_until")
+        fields = ("title", "decided", "valid_until", "delar_deadline", "helar_deadline")
         widgets: ClassVar[dict[str, Any]] = {
             "decided": forms.DateInput(attrs={"type": "date"}),
             "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "delar_deadline": forms.DateInput(attrs={"type": "date"}),
+            "helar_deadline": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,3 +105,13 @@ class PlanForm(forms.ModelForm):
         self.fields["title"].label = "Titel"
         self.fields["decided"].label = "Beslutsdatum (ÅÅÅÅ-MM-DD)"
         self.fields["valid_until"].label = "Giltig till (ÅÅÅÅ-MM-DD)"
+        deadline_fields(self, self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        delar, helar = data.get("delar_deadline"), data.get("helar_deadline")
+        if delar and helar and helar < delar:
+            self.add_error(
+                "helar_deadline", "Helårsuppföljningen kan inte vara klar före delårsuppföljningen."
+            )
+        return data

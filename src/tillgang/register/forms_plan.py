@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .forms import RiskForm
+from .forms import RiskForm, deadline_fields
 from .models import Board, ControlActivity, Plan, Process, Risk
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -25,8 +25,13 @@ class NewPlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ("board", "year", "title", "decided", "valid_until")
-        widgets: ClassVar[dict[str, Any]] = {"decided": _DATE, "valid_until": _DATE}
+        fields = ("board", "year", "title", "decided", "valid_until", "delar_deadline", "helar_deadline")
+        widgets: ClassVar[dict[str, Any]] = {
+            "decided": _DATE,
+            "valid_until": _DATE,
+            "delar_deadline": _DATE,
+            "helar_deadline": _DATE,
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,6 +42,7 @@ class NewPlanForm(forms.ModelForm):
         self.fields["title"].label = "Titel"
         self.fields["title"].help_text = "Lämna tom för ”<nämnd> internkontrollplan <år>”."
         _dates(self)
+        deadline_fields(self, None)
 
     def validate_unique(self) -> None:
         """The board-and-year constraint in Swedish (the model's own message is English)."""

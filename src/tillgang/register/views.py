@@ -77,8 +77,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risks = [r for r in risks if not r.retired]
     critical = [r for r in risks if r.critical]
     config = get_config()
+    deadlines = [
+        {"label": word, "date": plan.deadline(period), "own": getattr(plan, f"{period}_deadline") is not None}
+        for period, word in ((Period.DELAR, "delårsuppföljningen"), (Period.HELAR, "helårsuppföljningen"))
+    ]
     context = {
         "plan": plan,
+        "deadlines": deadlines,
         "risks": risks,
         "retired": retired,
         "critical_count": len(critical),

@@ -158,8 +158,10 @@ def _activity(request: HttpRequest, form: ActivityForm, risk: Risk, new: bool) -
 @require_http_methods(["GET"])
 @permission_required("register.view_plan", raise_exception=True)
 def my_tasks(request: HttpRequest) -> HttpResponse:
+    today = dt.date.today()
     context = {
-        "due": due_followups(request.user, dt.date.today()),
+        "today": today,
+        "due": sorted(due_followups(request.user, today), key=lambda d: d.deadline),
         "findings": assigned_findings(request.user),
         "can_follow_up": request.user.has_perm("register.add_followup")
         and request.user.has_perm("register.change_followup"),
