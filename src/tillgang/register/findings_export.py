@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from ..render.text import TEXTS, describe_location
 from .exports import write_sheet
-from .models import Finding, FindingStatus
+from .models import CrawlRun, Finding, FindingStatus
 
 __all__ = [
     "COLUMNS",
@@ -29,6 +30,9 @@ __all__ = [
     "findings_xlsx",
     "rule_title",
     "rules_titled",
+    "run_csv",
+    "run_rows",
+    "run_xlsx",
     "severity_label",
 ]
 
@@ -89,10 +93,10 @@ def _date(run: Any) -> str:
     return timezone.localtime(run.started).strftime("%Y-%m-%d") if run is not None else ""
 
 
-def export_rows(qs: QuerySet[Finding]) -> list[list[str]]:
+def export_rows(qs: QuerySet[Finding] | Iterable[Finding]) -> list[list[str]]:
     statuses = dict(FindingStatus.choices)
     rows = []
-    for f in qs.iterator():
+    for f in qs.iterator() if isinstance(qs, QuerySet) else qs:
         rows.append(
             [
                 str(f.pk),
@@ -118,18 +122,70 @@ def _neutral(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def findings_csv(qs: QuerySet[Finding]) -> bytes:
-    """UTF-8 with a BOM (so Excel reads å, ä and ö), semicolons (Swedish Excel), one finding per row."""
+def _csv(columns: Iterable[str], rows: Iterable[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(COLUMNS)
-    for row in export_rows(qs):
+    writer.writerow(columns)
+    for row in rows:
         writer.writerow([_neutral(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def findings_csv(qs: QuerySet[Finding]) -> bytes:
+    """UTF-8 with a BOM (so Excel reads å, ä and ö), semicolons (Swedish Excel), one finding per row."""
+    return _csv(COLUMNS, export_rows(qs))
 
 
 def findings_xlsx(qs: QuerySet[Finding]) -> bytes:
     out = io.BytesIO()
     widths = {"Adress": 50, "Regel": 40, "Meddelande": 60, "Var": 30}
     write_sheet(out, "Avvikelser", "Avvikelser", COLUMNS, export_rows(qs), widths)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ one crawl run
+
+RUN_COLUMNS = ("I genomsökningen", *COLUMNS)
+CHANGE_LABELS = {"new": "ny", "persisting": "kvarstår", "fixed": "åtgärdad"}
+
+
+def _load(ids: list[int]) -> list[Finding]:
+    out: list[Finding] = []
+    for start in range(0, len(ids), 500):  # SQLite limits the parameters of one query
+        chunk = ids[start : start + 500]
+        out.extend(Finding.objects.filter(pk__in=chunk).select_related("first_seen", "last_seen"))
+    return out
+
+
+def run_rows(run: CrawlRun) -> list[list[str]]:
+    """Every finding the run found (new since the previous run, or persisting) and every finding it fixed,
+    severest first, with what the run changed first in each row. The ids are those stored with the run, as on
+    the run's page."""
+    from .store import findings_of_run, run_comparison
+
+    comparison = run_comparison(run)
+    new = {f.pk for f in comparison["new"]}
+    fixed = {f.pk for f in comparison["fixed"]}
+    found = [f.pk for f in findings_of_run(run)]
+    order = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    findings = sorted(
+        _load(list(dict.fromkeys([*found, *sorted(fixed)]))),
+        key=lambda f: (f.pk in fixed, order.get(f.severity, len(order)), f.url, f.rule, f.pk),
+    )
+    rows = []
+    for f, row in zip(findings, export_rows(findings), strict=True):
+        change = "fixed" if f.pk in fixed else ("new" if f.pk in new else "persisting")
+        rows.append([CHANGE_LABELS[change], *row])
+    return rows
+
+
+def run_csv(run: CrawlRun) -> bytes:
+    return _csv(RUN_COLUMNS, run_rows(run))
+
+
+def run_xlsx(run: CrawlRun) -> bytes:
+    out = io.BytesIO()
+    widths = {"Adress": 50, "Regel": 40, "Meddelande": 60, "Var": 30, "I genomsökningen": 16}
+    title = f"Genomsökning av {run.site} {timezone.localtime(run.started):%Y-%m-%d %H:%M}"
+    write_sheet(out, "Genomsökning", title, RUN_COLUMNS, run_rows(run), widths)
     return out.getvalue()

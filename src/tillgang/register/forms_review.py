@@ -69,7 +69,8 @@ class FindingFilterForm(forms.Form):
             ("ny", "Nya i genomsökningen"),
             ("atgardad", "Åtgärdade i genomsökningen"),
         ],
-        help_text="Gäller den valda genomsökningen, jämfört med genomsökningen före den.",
+        help_text="Gäller den valda genomsökningen, eller den senaste när ingen är vald, jämfört med "
+        "genomsökningen före den.",
     )
 
     def __init__(self, *args: Any, rules: list[str], criteria: list[str], formats: list[str], **kw: Any):

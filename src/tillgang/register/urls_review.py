@@ -10,6 +10,7 @@ from . import views_triage as t
 urlpatterns = [
     path("genomsokningar/", v.run_list, name="runs"),
     path("genomsokningar/<int:pk>/", v.run_detail, name="run"),
+    path("genomsokningar/<int:pk>/export.<str:fmt>", v.run_export, name="run_export"),
     path("genomsokningar/<int:pk>/underlag/", v.run_create_evidence, name="run_create_evidence"),
     path("avvikelser/", v.finding_list, name="findings"),
     path("avvikelser/bedom/", v.finding_bulk_triage, name="findings_triage"),

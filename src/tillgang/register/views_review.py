@@ -41,6 +41,8 @@ from .findings_export import (
     findings_xlsx,
     rule_title,
     rules_titled,
+    run_csv,
+    run_xlsx,
     severity_label,
 )
 from .followup_help import followup_hint, pct, propose_comment, rule_shares
@@ -156,6 +158,24 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "register/review_run.html", context)
 
 
+@require_http_methods(["GET"])
+@permission_required(RUNS, raise_exception=True)
+def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The run's findings (new, persisting) and the findings it fixed, as .csv or .xlsx."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("okänt format")
+    run = get_object_or_404(CrawlRun, pk=pk)
+    if fmt == "csv":
+        response = HttpResponse(run_csv(run), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            run_xlsx(run), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    stamp = timezone.localtime(run.started).strftime("%Y-%m-%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="genomsokning-{run.pk}-{stamp}.{fmt}"'
+    return response
+
+
 @require_http_methods(["POST"])
 @permission_required(RUNS, raise_exception=True)
 def run_create_evidence(request: HttpRequest, pk: int) -> HttpResponse:
@@ -183,6 +203,10 @@ def _catalogue_criteria() -> dict[str, list[str]]:
     return {rule.id: list(rule.wcag) for rule in load()}
 
 
+def latest_run() -> CrawlRun | None:
+    return CrawlRun.objects.order_by("-started", "-pk").first()
+
+
 def filter_findings(data: dict[str, Any]) -> QuerySet[Finding]:
     """Findings matching the cleaned filter form."""
     qs = Finding.objects.select_related("first_seen", "last_seen", "fixed_in")
@@ -202,6 +226,10 @@ def filter_findings(data: dict[str, Any]) -> QuerySet[Finding]:
         qs = qs.filter(url__startswith=section)
     run = data.get("korning")
     change = {"ny": "new", "atgardad": "fixed"}.get(data.get("andring") or "")
+    if run is None and change:  # "new in this run" without a run chosen: the latest run
+        run = latest_run()
+        if run is None:
+            return qs.none()
     if run is not None and change:  # as the run page counts them: the ids stored with the run
         ids = ((run.summary or {}).get("register") or {}).get(change) or []
         qs = qs.filter(pk__in=[int(i) for i in ids])
@@ -270,6 +298,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     query.pop("sida", None)
     context = {
         "form": form,
+        "compared_run": latest_run() if data.get("andring") and data.get("korning") is None else None,
         "filter_problems": form.problems(),
         "page": page,
         "rows": _rows(page.object_list),
