@@ -151,7 +151,11 @@ def resolve_activity(value: str | int | None, *, on_risk: bool = False) -> Contr
     if on_risk:
         risk = _risk_named(text)
         if risk is not None:
-            existing = risk.activities.filter(performed_by_tillgang=True).order_by("pk").first()
+            existing = (
+                risk.activities.filter(performed_by_tillgang=True, retired__isnull=True)
+                .order_by("pk")
+                .first()
+            )
             if existing is not None:
                 return existing
             activity = ControlActivity(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("risker/<int:pk>/avveckla/", views_plan.risk_retire, name="risk_retire"),
     path("risker/<int:pk>/ny-kontrollaktivitet/", views_plan.activity_new, name="activity_new"),
     path("kontrollaktiviteter/<int:pk>/andra/", views_plan.activity_edit, name="activity_edit"),
+    path("kontrollaktiviteter/<int:pk>/avveckla/", views_plan.activity_retire, name="activity_retire"),
     path("mina-uppgifter/", views_plan.my_tasks, name="my_tasks"),
     path("risker/<int:pk>/uppfoljning/<str:period>/<int:year>/", views.followup_edit, name="followup"),
     # users and roles, the user's own password, a new password by e-mail

@@ -158,6 +158,7 @@ def risk_history(risk: Risk) -> list[dict[str, Any]]:
 @permission_required("register.view_risk", raise_exception=True)
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_object_or_404(Risk.objects.select_related("plan__board", "process"), pk=pk)
+    activities = list(risk.activities.select_related("responsible_user").prefetch_related("evidence"))
     followups = list(risk.followups.select_related("author").order_by("-year", "-period"))
     present = {(f.period, f.year) for f in followups}
     missing = [
@@ -168,7 +169,8 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "risk": risk,
         "plan": risk.plan,
-        "activities": risk.activities.select_related("responsible_user"),
+        "activities": [a for a in activities if a.retired is None],
+        "retired_activities": [a for a in activities if a.retired is not None],
         "followups": followups,
         "missing": missing,
         "history": risk_history(risk),

@@ -132,6 +132,39 @@ def risk_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("register.change_controlactivity", raise_exception=True)
+def activity_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Retire a control activity (kept with its evidence and history, out of Mina uppgifter, reminders and
+    next year's plan), or bring a retired one back."""
+    activity = get_object_or_404(ControlActivity.objects.select_related("risk__plan__board"), pk=pk)
+    risk = activity.risk
+    form = RetireRiskForm(_post(request))
+    retired = activity.retired is not None
+    if request.method == "POST" and form.is_valid():
+        activity.retired = None if retired else dt.date.today()
+        reason = form.cleaned_data["reason"].strip()
+        activity._change_reason = ("återinförd" if retired else "avvecklad") + (
+            f": {reason}" if reason else ""
+        )
+        activity.save()
+        word = "återinförd" if retired else "avvecklad"
+        messages.success(request, f"Kontrollaktiviteten ”{str(activity)[:60]}” är {word}.")
+        return redirect("register:risk", pk=risk.pk)
+    verb = "Återinför" if retired else "Avveckla"
+    intro = (
+        "Kontrollaktiviteten kommer tillbaka bland riskens aktiva kontrollaktiviteter."
+        if retired
+        else "Kontrollaktiviteten flyttas till Avvecklade på risken. Dess underlag och historik finns kvar, men "
+        "den ger inga uppföljningar i Mina uppgifter eller påminnelser och kopieras inte till nästa års plan."
+    )
+    back = ("register:risk", risk.pk, f"Risk R{risk.order}")
+    title = f"{verb} kontrollaktiviteten ”{str(activity)[:60]}”"
+    return _form_page(
+        request, form, title=title, intro=intro, plan=risk.plan, back=back, submit=f"{verb} den"
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("register.add_controlactivity", raise_exception=True)
 def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_object_or_404(Risk.objects.select_related("plan__board", "process"), pk=pk)

@@ -74,9 +74,9 @@ def _activities(request: HttpRequest) -> list[Any]:
     from .models import ControlActivity
 
     return list(
-        ControlActivity.objects.select_related("risk", "risk__plan").order_by(
-            "-performed_by_tillgang", "-risk__plan__year", "id"
-        )
+        ControlActivity.objects.filter(retired__isnull=True)  # a retired activity takes no new evidence
+        .select_related("risk", "risk__plan")
+        .order_by("-performed_by_tillgang", "-risk__plan__year", "id")
     )
 
 
@@ -93,6 +93,8 @@ def _save_as_evidence(request: HttpRequest, upload: UploadedFile | None, result:
     activity = ControlActivity.objects.filter(pk=int(raw) if raw.isdigit() else -1).first()
     if activity is None:
         raise UploadRefused(400, "bad-request", "Den valda kontrollaktiviteten finns inte.")
+    if activity.retired is not None:
+        raise UploadRefused(400, "bad-request", "Den valda kontrollaktiviteten är avvecklad.")
     upload.seek(0)
     content = upload.read()
     name = result["documents"][0]["source"]

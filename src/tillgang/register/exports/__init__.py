@@ -26,6 +26,7 @@ COLUMNS = (
     "existing_controls",
     "handling",
     "planning",
+    "retired",
     "period",
     "followup_year",
     "follows_plan",
@@ -73,6 +74,7 @@ def register_rows(year: int | None = None, board: str | None = None) -> list[dic
                 "existing_controls": risk.existing_controls,
                 "handling": risk.get_handling_display() if risk.handling else "",
                 "planning": risk.planning,
+                "retired": risk.retired.isoformat() if risk.retired else "",
             }
             followups = sorted(risk.followups.all(), key=lambda f: (f.year, f.period))
             if not followups:

@@ -107,7 +107,13 @@ def build_report(plan: Any, period: str | None = None) -> Any:
         latest = FollowUp.objects.filter(risk__plan=plan).order_by("-year", "-period").first()
         period = latest.period if latest else "delar"
     year = plan.year
-    risks = list(plan.risks.select_related("process").prefetch_related("followups").order_by("order", "id"))
+    # retired risks are no longer followed up: out of the counts and the table (the plan page lists them)
+    risks = list(
+        plan.risks.filter(retired__isnull=True)
+        .select_related("process")
+        .prefetch_related("followups")
+        .order_by("order", "id")
+    )
     critical = [r for r in risks if r.critical]
     title = f"{PERIOD_TITLE[period]} – {plan}"
     document = _new_document(title, year)
@@ -172,6 +178,10 @@ def _follow_up_summary(
         f"{len(risks)} bedömda risker. {_count(len(critical))} av dem har ett riskvärde som gör att de bedöms "
         f"som kritiska.",
     )
+    retired = plan.risks.filter(retired__isnull=False).count()
+    if retired:
+        word = "risk är avvecklad" if retired == 1 else "risker är avvecklade"
+        _paragraph(document, f"{_count(retired)} {word} under året och ingår inte i uppföljningen.")
     parts = []
     if handled["ikp"]:
         parts.append(f"{_count(handled['ikp']).lower()} ska granskas i internkontrollplanen")
@@ -236,4 +246,4 @@ def export_docx(out: Path, year: int | None, board: str | None = None, period: s
     plan = plans[0]
     document = build_report(plan, period)
     document.save(str(out))
-    return sum(1 for r in plan.risks.all() if r.critical)
+    return sum(1 for r in plan.risks.filter(retired__isnull=True) if r.critical)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .parse import ParsedPlan, ParsedRow, PlanImportError, parse_file, sniff_format
+from .parse import ParsedPlan, ParsedRow, PlanImportError, parse_date, parse_file, sniff_format
 
 if TYPE_CHECKING:
     from ..riskconfig import RiskConfig
@@ -151,7 +151,7 @@ def _validate(plan: ParsedPlan, board: str | None, year: int | None) -> list[_Ri
             raise PlanImportError("riskbeskrivning saknas", row.row, row.column("risk"))
         s, k, value = _scores(row, config)
         planning = row.get("planning")
-        values = {
+        values: dict[str, Any] = {
             "description": description,
             "likelihood": s,
             "consequence": k,
@@ -160,6 +160,8 @@ def _validate(plan: ParsedPlan, board: str | None, year: int | None) -> list[_Ri
             "planning": planning,
             "handling": _handling(row, planning),
         }
+        if "retired" in row.cells:  # our own export's column; a file without it leaves the date as it is
+            values["retired"] = parse_date(row.get("retired"), row.row, row.column("retired"))
         followup = _followup(row, plan, row_year)
         title = row.get("plan_title").strip() or plan.plan_title
         out.append(_RiskData(row, row_board, row_year, title, split_process(label), values, followup))

@@ -44,6 +44,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "existing_controls": ("existing_controls", "befintliga åtgärder/kontrollmoment", "befintliga åtgärder"),
     "handling": ("handling", "ställningstagande"),
     "planning": ("planning", "ställningstagande av hantering (planering)", "planering"),
+    "retired": ("retired", "avvecklad"),
     "period": ("period",),
     "followup_year": ("followup_year", "uppföljningsår"),
     "follows_plan": ("follows_plan", "följer plan"),
@@ -102,6 +103,11 @@ class ParsedPlan:
 _PLAN_TITLE = re.compile(r"(?P<gen>[^\s].*?)s\s+internkontrollplan\s+(?P<year>\d{4})")
 _FOLLOWUP = re.compile(r"^\s*Uppföljning\s+(?P<period>delår|helår)\s+(?P<year>\d{4})\s*$", re.I)
 _DATE_LINE = re.compile(r"^\s*(?P<key>Beslutsdatum|Giltighetstid)\s*:\s*(?P<value>.*?)\s*$", re.I)
+
+
+def parse_date(value: str, row: int, column: str) -> dt.date | None:
+    """An ISO date (ÅÅÅÅ-MM-DD), or None for an empty cell or a placeholder; anything else is an error."""
+    return _date(value, row, column)
 
 
 def _date(value: str, row: int, column: str) -> dt.date | None:
