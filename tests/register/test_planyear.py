@@ -316,3 +316,20 @@ def test_pages_are_structured_and_pass_tillgangs_html_rules(
         assert html.count("<h1>") == 1 and "<script" not in html, name
     assert "Mina uppgifter" in pages["plan"]
     assert failed_own_rules(pages, tmp_path) == {}
+
+
+def test_a_new_plan_for_a_new_board(plan2024: dict[str, Any]) -> None:
+    """No admin site needed for a board: the new-plan form takes a new board's name."""
+    client = _login(plan2024["controller"])
+    response = client.post("/planer/ny/", {"new_board": " Socialnämnden ", "year": "2025"})
+    plan = Plan.objects.get(board__name="Socialnämnden", year=2025)
+    assert response.status_code == 302 and response["Location"] == f"/planer/{plan.pk}/"
+    assert plan.board.history.first().history_user == plan2024["controller"]
+    # the same name again is that board, and its year is taken
+    taken = client.post("/planer/ny/", {"new_board": "socialnämnden", "year": "2025"}).content.decode()
+    assert "Socialnämnden har redan en internkontrollplan för 2025" in taken
+    both = client.post("/planer/ny/", {"board": plan.board.pk, "new_board": "X", "year": "2026"})
+    assert "Välj en nämnd eller skriv en ny, inte båda." in both.content.decode()
+    neither = client.post("/planer/ny/", {"year": "2026"}).content.decode()
+    assert "Välj en nämnd eller skriv namnet på en ny." in neither
+    assert Board.objects.count() == 2

@@ -25,7 +25,8 @@ class NewPlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ("board", "year", "title", "decided", "valid_until", "delar_deadline", "helar_deadline")
+        # the board is chosen or named by the form's own fields and set in save(): a new one has no row yet
+        fields = ("year", "title", "decided", "valid_until", "delar_deadline", "helar_deadline")
         widgets: ClassVar[dict[str, Any]] = {
             "decided": _DATE,
             "valid_until": _DATE,
@@ -33,23 +34,51 @@ class NewPlanForm(forms.ModelForm):
             "helar_deadline": _DATE,
         }
 
+    board = forms.ModelChoiceField(queryset=Board.objects.none(), required=False)
+    new_board = forms.CharField(
+        label="Eller en ny nämnd",
+        max_length=200,
+        required=False,
+        help_text="Skriv nämndens namn om den inte finns i listan, till exempel ”Socialnämnden”.",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["board"].label = "Nämnd"
         self.fields["board"].queryset = Board.objects.order_by("name")
         self.fields["board"].empty_label = "Välj nämnd"
+        self.order_fields(["board", "new_board", "year"])
         self.fields["year"] = forms.IntegerField(label="År", **YEARS)
         self.fields["title"].label = "Titel"
         self.fields["title"].help_text = "Lämna tom för ”<nämnd> internkontrollplan <år>”."
         _dates(self)
         deadline_fields(self, None)
 
+    def clean(self) -> dict[str, Any]:
+        """A board from the list or a new one by name (an existing name is that board)."""
+        data = super().clean() or {}
+        name = " ".join((data.get("new_board") or "").split())
+        if name and data.get("board"):
+            raise forms.ValidationError("Välj en nämnd eller skriv en ny, inte båda.")
+        if name:
+            data["board"] = Board.objects.filter(name__iexact=name).first() or Board(name=name)
+        elif not data.get("board"):
+            self.add_error("board", "Välj en nämnd eller skriv namnet på en ny.")
+        return data
+
+    def save(self, commit: bool = True) -> Plan:
+        board = self.cleaned_data["board"]
+        if board.pk is None:  # a new board, saved with its plan (the view wraps both in one transaction)
+            board.save()
+        self.instance.board = board
+        return super().save(commit)
+
     def validate_unique(self) -> None:
         """The board-and-year constraint in Swedish (the model's own message is English)."""
         from .planyear import plan_exists_message
 
         board, year = self.cleaned_data.get("board"), self.cleaned_data.get("year")
-        if board and year and Plan.objects.filter(board=board, year=year).exists():
+        if board and board.pk and year and Plan.objects.filter(board=board, year=year).exists():
             self.add_error("year", plan_exists_message(board, year))
 
 
