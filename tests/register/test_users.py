@@ -162,6 +162,7 @@ def test_an_admin_keeps_their_own_admin_role(admin: Any) -> None:
     data = {"first_name": "Ada", "email": "admin@kommun.example", "roles": [reader.pk]}
     html = client.post(f"/anvandare/{admin.pk}/", data).content.decode()
     assert "Du kan inte ta bort din egen administratörsroll" in html
+    assert '<a href="#id_roles">' in html and '<fieldset id="id_roles">' in html  # the summary's link works
     assert list(admin.groups.values_list("name", flat=True)) == ["admin"]
 
 
@@ -306,5 +307,5 @@ def test_the_account_pages_pass_our_own_rules(
     for name in ("users", "user"):
         cells = re.findall(r"<td\b[^>]*>", html[name])
         assert cells and all("data-label=" in c for c in cells), name
-    assert "<fieldset>" in html["user_new"] and "<legend>Roller</legend>" in html["user_new"]
+    assert '<fieldset id="id_roles">' in html["user_new"] and "<legend>Roller</legend>" in html["user_new"]
     assert failed_own_rules(html, tmp_path) == {}
