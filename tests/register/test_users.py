@@ -309,3 +309,27 @@ def test_the_account_pages_pass_our_own_rules(
         assert cells and all("data-label=" in c for c in cells), name
     assert '<fieldset id="id_roles">' in html["user_new"] and "<legend>Roller</legend>" in html["user_new"]
     assert failed_own_rules(html, tmp_path) == {}
+
+
+class _Refusing:
+    """A mail backend whose server refuses every message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: list[Any]) -> int:
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused({"x@kommun.example": (550, b"no")})
+
+
+def test_an_invitation_that_cannot_be_sent_leaves_no_user(admin: Any) -> None:
+    client = _login(admin)
+    with override_settings(EMAIL_BACKEND=f"{__name__}._Refusing"):
+        response = client.post("/anvandare/ny/", {"username": "berit", "email": "berit@kommun.example"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Inbjudan kunde inte skickas" in html and "Användaren skapades inte." in html
+        assert not User.objects.filter(username="berit").exists() and not UserEvent.objects.exists()
+        page = client.post(f"/anvandare/{admin.pk}/bjud-in/", follow=True).content.decode()
+        assert "Inbjudan kunde inte skickas" in page and not UserEvent.objects.exists()

@@ -33,6 +33,12 @@ from .roles import ROLES, USER_ADMIN, role_label
 
 __all__ = ["log_event", "reset_link", "send_invitation", "user_edit", "user_list", "user_new"]
 
+# a mail server that refuses or cannot be reached (smtplib's errors are OSErrors)
+MAIL_ERRORS = (OSError,)
+MAIL_FAILED = (
+    "Inbjudan kunde inte skickas: e-postservern svarade inte eller vägrade. Kontrollera e-postinställningarna "
+    "([mail] i tillgang.toml) och försök igen."
+)
 DETAIL_FIELDS = (("first_name", "Förnamn"), ("last_name", "Efternamn"), ("email", "E-postadress"))
 LOG_LIMIT = 100
 
@@ -92,17 +98,21 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_new(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save(commit=False)
-            user.username = form.cleaned_data["username"]
-            user.set_unusable_password()  # the user chooses one through the invitation's link
-            user.save()
-            user.groups.set(form.cleaned_data["roles"])
-            detail = f"Roller: {_labels(_roles(user))}. Inbjudan skickad till {user.email}."
-            log_event(user, request.user, UserAction.CREATED, detail)
-            send_invitation(user, request.user)  # inside: a mail that fails leaves no user behind
-        messages.success(request, f"Användaren {user.username} är skapad och en inbjudan skickad.")
-        return redirect("register:user", pk=user.pk)
+        try:
+            with transaction.atomic():
+                user = form.save(commit=False)
+                user.username = form.cleaned_data["username"]
+                user.set_unusable_password()  # the user chooses one through the invitation's link
+                user.save()
+                user.groups.set(form.cleaned_data["roles"])
+                detail = f"Roller: {_labels(_roles(user))}. Inbjudan skickad till {user.email}."
+                log_event(user, request.user, UserAction.CREATED, detail)
+                send_invitation(user, request.user)  # inside: a mail that fails leaves no user behind
+        except MAIL_ERRORS as exc:
+            form.add_error(None, f"{MAIL_FAILED} Användaren skapades inte. ({type(exc).__name__})")
+        else:
+            messages.success(request, f"Användaren {user.username} är skapad och en inbjudan skickad.")
+            return redirect("register:user", pk=user.pk)
     return render(request, "register/user_form.html", {"form": form, "title": "Ny användare"})
 
 
@@ -191,8 +201,12 @@ def user_invite(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.is_active or not user.email:
         messages.error(request, "En inaktiverad användare eller en utan e-postadress kan inte bjudas in.")
         return redirect("register:user", pk=user.pk)
-    with transaction.atomic():
-        log_event(user, request.user, UserAction.INVITED, f"Till {user.email}.")
-        send_invitation(user, request.user)
+    try:
+        with transaction.atomic():
+            log_event(user, request.user, UserAction.INVITED, f"Till {user.email}.")
+            send_invitation(user, request.user)
+    except MAIL_ERRORS as exc:
+        messages.error(request, f"{MAIL_FAILED} ({type(exc).__name__})")
+        return redirect("register:user", pk=user.pk)
     messages.success(request, f"En ny inbjudan är skickad till {user.email}.")
     return redirect("register:user", pk=user.pk)
