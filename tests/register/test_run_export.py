@@ -87,3 +87,17 @@ def test_new_and_fixed_without_a_run_use_the_latest_run(
     run3.save()
     assert _ids(client, "andring=ny") == {late.pk}
     assert _ids(client, "andring=atgardad") == set()
+
+
+def test_finding_rows_never_load_the_runs_summaries(data: dict[str, Any]) -> None:  # noqa: F811
+    """A run's summary holds the ids of all its findings: loaded once per row it made exports quadratic
+    (5000 findings: 13.6 s for the filtered list's CSV before, 0.5 s after; see the commit)."""
+    from tillgang.register.findings_export import load_findings
+    from tillgang.register.views_review import filter_findings
+
+    found = [filter_findings({}).first(), load_findings([data["f"]["a"].pk])[0]]
+    for finding in found:
+        assert finding is not None
+        assert {"summary", "config"} <= finding.first_seen.get_deferred_fields()
+        assert {"summary", "config"} <= finding.last_seen.get_deferred_fields()
+    assert found[0].last_seen.started == data["runs"][1].started  # the rest is there

@@ -23,11 +23,13 @@ from .models import CrawlRun, Finding, FindingStatus
 
 __all__ = [
     "COLUMNS",
+    "RUN_HEAVY",
     "SEVERITY_ORDER",
     "by_severity",
     "export_rows",
     "findings_csv",
     "findings_xlsx",
+    "load_findings",
     "rule_title",
     "rules_titled",
     "run_csv",
@@ -146,14 +148,19 @@ def findings_xlsx(qs: QuerySet[Finding]) -> bytes:
 # ------------------------------------------------------------------ one crawl run
 
 RUN_COLUMNS = ("I genomsökningen", *COLUMNS)
+# a run's summary holds the ids of all its findings: never load it once per finding row
+RUN_HEAVY = tuple(
+    f"{rel}__{name}" for rel in ("first_seen", "last_seen", "fixed_in") for name in ("summary", "config")
+)
 CHANGE_LABELS = {"new": "ny", "persisting": "kvarstår", "fixed": "åtgärdad"}
 
 
-def _load(ids: list[int]) -> list[Finding]:
+def load_findings(ids: list[int]) -> list[Finding]:
     out: list[Finding] = []
     for start in range(0, len(ids), 500):  # SQLite limits the parameters of one query
         chunk = ids[start : start + 500]
-        out.extend(Finding.objects.filter(pk__in=chunk).select_related("first_seen", "last_seen"))
+        qs = Finding.objects.filter(pk__in=chunk).select_related("first_seen", "last_seen")
+        out.extend(qs.defer(*(f for f in RUN_HEAVY if not f.startswith("fixed_in"))))
     return out
 
 
@@ -169,7 +176,7 @@ def run_rows(run: CrawlRun) -> list[list[str]]:
     found = [f.pk for f in findings_of_run(run)]
     order = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     findings = sorted(
-        _load(list(dict.fromkeys([*found, *sorted(fixed)]))),
+        load_findings(list(dict.fromkeys([*found, *sorted(fixed)]))),
         key=lambda f: (f.pk in fixed, order.get(f.severity, len(order)), f.url, f.rule, f.pk),
     )
     rows = []

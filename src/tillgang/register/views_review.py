@@ -36,6 +36,7 @@ from ..wcag import criterion_key
 from . import views
 from .evidence import create_evidence, new_version, seal, upload_results, verify
 from .findings_export import (
+    RUN_HEAVY,
     by_severity,
     findings_csv,
     findings_xlsx,
@@ -209,7 +210,7 @@ def latest_run() -> CrawlRun | None:
 
 def filter_findings(data: dict[str, Any]) -> QuerySet[Finding]:
     """Findings matching the cleaned filter form."""
-    qs = Finding.objects.select_related("first_seen", "last_seen", "fixed_in")
+    qs = Finding.objects.select_related("first_seen", "last_seen", "fixed_in").defer(*RUN_HEAVY)
     if data.get("regel"):
         qs = qs.filter(rule=data["regel"])
     if data.get("wcag"):
