@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Case, IntegerField, Value, When
 
 from .roles import ROLES, role_label
 
@@ -14,7 +15,9 @@ from .roles import ROLES, role_label
 def _roles_field() -> forms.ModelMultipleChoiceField:
     field = forms.ModelMultipleChoiceField(
         label="Roller",
-        queryset=Group.objects.filter(name__in=ROLES).order_by("name"),
+        queryset=Group.objects.filter(name__in=ROLES).order_by(  # as roles.py lists them, admin first
+            Case(*(When(name=n, then=Value(i)) for i, n in enumerate(ROLES)), output_field=IntegerField())
+        ),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="En användare utan roll kan logga in men inte se något i registret.",
