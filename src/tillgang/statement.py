@@ -33,11 +33,13 @@ from .textutil import is_placeholder_title, sv_count, sv_percent
 from .wcag import criterion_key
 
 __all__ = [
+    "HTML_STYLE",
     "Decision",
     "StatementError",
     "StatementInput",
     "build_statement",
     "criteria_data",
+    "html_style_source",
     "render_statement",
 ]
 
@@ -47,6 +49,20 @@ STATUS_TEXT = {
     "inte": "inte förenlig med lagen om tillgänglighet till digital offentlig service",
 }
 EXAMPLES = 3
+# The HTML draft's one style block: dark text on white, and the table of nonconformities as a list of cards
+# below 40rem (WCAG 1.4.10: no sideways scrolling at 320 CSS px). The register serves the draft with a CSP
+# that allows exactly this block (html_style_source).
+HTML_STYLE = (
+    "*{box-sizing:border-box}body{font-family:system-ui,sans-serif;line-height:1.5;max-width:60rem;margin:0 auto;padding:0 1rem;"
+    "color:#1b1b1b;background:#fff;overflow-wrap:break-word}table{border-collapse:collapse}"
+    "th,td{border:1px solid #6b6b6b;padding:.3rem .5rem;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere}a{color:#0b4f9c}"
+    "@media screen and (max-width:40rem){table.stack,table.stack tbody,table.stack tr,table.stack td,"
+    "table.stack caption{display:block;width:auto}table.stack thead{display:block;position:absolute;"
+    "width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}"
+    "table.stack tr{margin:0 0 .75rem;border:1px solid #6b6b6b}table.stack td{border:0}"
+    "table.stack td::before{content:attr(data-label);display:block;font-weight:bold}}"
+)
 
 
 class StatementError(ValueError):
@@ -573,6 +589,15 @@ def _testing_sections(model: dict[str, Any]) -> list[tuple[int, str, list[Any]]]
     return out
 
 
+def html_style_source() -> str:
+    """The CSP source that allows the HTML draft's style block and nothing else: ``'sha256-…'``."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(HTML_STYLE.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
 def render_statement(model: dict[str, Any], fmt: str = "html") -> bytes:
     if fmt == "json":
         return (json.dumps(model, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -613,10 +638,16 @@ def render_statement(model: dict[str, Any], fmt: str = "html") -> bytes:
             elif block[0] == "table":
                 head = "".join(f'<th scope="col">{escape(h)}</th>' for h in block[1])
                 rows = "".join(
-                    "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in block[2]
+                    "<tr>"
+                    + "".join(
+                        f'<td data-label="{escape(h)}">{escape(c)}</td>'
+                        for h, c in zip(block[1], r, strict=False)
+                    )
+                    + "</tr>"
+                    for r in block[2]
                 )
                 body.append(
-                    f"<table><caption>Brister per kriterium</caption><thead><tr>{head}</tr></thead>"
+                    f'<table class="stack"><caption>Brister per kriterium</caption><thead><tr>{head}</tr></thead>'
                     f"<tbody>{rows}</tbody></table>"
                 )
     html_body = "\n".join(body)
@@ -624,9 +655,7 @@ def render_statement(model: dict[str, Any], fmt: str = "html") -> bytes:
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
-        "<style>body{font-family:system-ui,sans-serif;line-height:1.5;max-width:60rem;margin:0 auto;"
-        "padding:0 1rem;color:#1b1b1b}table{border-collapse:collapse}th,td{border:1px solid #6b6b6b;"
-        "padding:.3rem .5rem;text-align:left;vertical-align:top}a{color:#0b4f9c}</style>\n"
+        f"<style>{HTML_STYLE}</style>\n"
         f"</head>\n<body>\n<main>\n{html_body}\n</main>\n</body>\n</html>\n"
     )
     return page.encode("utf-8")

@@ -22,9 +22,12 @@ def test_rows_show_swedish_rule_titles_and_severity(
 ) -> None:
     html = _client(make_user, "reader").get("/avvikelser/?regel=pdf-tagged").content.decode()
     title = rule_title("pdf-tagged")
-    assert title != "pdf-tagged" and f"<td>{title}<br>" in html
+    assert title != "pdf-tagged" and f'<td data-label="Regel">{title}<br>' in html
     assert '<span class="help">pdf-tagged, WCAG 1.3.1</span>' in html
-    assert '<th scope="col">Allvarlighetsgrad</th>' in html and "<td>allvarlig</td>" in html
+    assert (
+        '<th scope="col">Allvarlighetsgrad</th>' in html
+        and '<td data-label="Allvarlighetsgrad">allvarlig</td>' in html
+    )
 
 
 def test_free_text_search_and_sort(

@@ -158,7 +158,7 @@ def test_statement_decisions_show_their_words_not_raw_values(
         kind="status", subject="delvis", reason="Brister", decided_by="Anna", decided_on=dt.date(2026, 5, 1)
     )
     html = _client(make_user, "reader").get("/redogorelse/").content.decode()
-    assert "<td>Delvis förenlig</td>" in html and "<td>delvis</td>" not in html
+    assert '<td data-label="Gäller">Delvis förenlig</td>' in html and ">delvis</td>" not in html
 
 
 def test_run_page_and_manifest_summary_are_swedish(

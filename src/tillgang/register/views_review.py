@@ -974,7 +974,13 @@ def statement(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @permission_required(RUNS, raise_exception=True)
 def statement_draft(request: HttpRequest) -> HttpResponse:
-    from ..statement import StatementError, StatementInput, build_statement, render_statement
+    from ..statement import (
+        StatementError,
+        StatementInput,
+        build_statement,
+        html_style_source,
+        render_statement,
+    )
 
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "docx", "json"):
@@ -1013,7 +1019,12 @@ def statement_draft(request: HttpRequest) -> HttpResponse:
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
     response = HttpResponse(body, content_type=types[fmt])
-    if fmt != "html":
+    if fmt == "html":  # the draft's own style block, and nothing else inline (the page has no scripts)
+        response["Content-Security-Policy"] = (
+            f"default-src 'self'; style-src {html_style_source()}; script-src 'none'; object-src 'none'; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        )
+    else:
         name = re.sub(r"[^a-z0-9.-]+", "-", site.lower()).strip("-") or "webbplats"
         response["Content-Disposition"] = f'attachment; filename="tillganglighetsredogorelse-{name}.{fmt}"'
     return response

@@ -34,3 +34,12 @@ def procent(value: Any) -> str:
     from ...textutil import sv_percent
 
     return sv_percent(float(value or 0))
+
+
+@register.filter
+def at(values: Any, index: int) -> Any:
+    """``values[index]``, or "" when there is no such item (a table cell's column label, by position)."""
+    try:
+        return values[int(index)]
+    except (IndexError, KeyError, TypeError, ValueError):
+        return ""
