@@ -16,9 +16,11 @@ from django.urls.resolvers import RoutePattern
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 PASSWORD = "x-Secret-pw-1"  # the password of make_user's users
-# the only URLs an anonymous user may open: the login and asking for a new password by e-mail (issue 12)
+# the only URLs an anonymous user may open: the login, the logo on the login page, and asking for a new password
+# by e-mail (issue 12)
 PUBLIC = {
     "register:login",
+    "register:logo",
     "admin:login",
     "static",
     "register:password_reset",

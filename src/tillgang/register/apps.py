@@ -11,8 +11,10 @@ class RegisterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from .branding import get_brand
         from .riskconfig import get_config
         from .roles import ensure_roles
 
         get_config()  # a broken [risk] table stops the start with a clear message
+        get_brand()  # so does a logo that is missing, too large or not a plain image
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="tillgang.register.roles")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import urls_review, urls_upload, urls_users, views, views_plan
+from . import branding, urls_review, urls_upload, urls_users, views, views_plan
 
 app_name = "register"
 
@@ -14,6 +14,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="register/login.html", redirect_authenticated_user=True),
         name="login",
     ),
+    path("logotyp/", branding.logo, name="logo"),  # the configured logo (public: the login page shows it)
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("planer/", views.plan_list, name="plans"),
     path("planer/ny/", views_plan.plan_new, name="plan_new"),

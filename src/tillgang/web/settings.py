@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tillgang.register.branding.brand",  # the municipality's name and logo in the header
             ],
         },
     },
@@ -193,6 +194,28 @@ TILLGANG_REMINDERS: dict[str, str] = {
     "delar_deadline": str(_CONFIG.section("register").get("delar_deadline", "08-31")),
     "helar_deadline": str(_CONFIG.section("register").get("helar_deadline", "01-31")),
 }
+
+
+def _brand() -> dict[str, str]:
+    """``[register] organisation``, ``logo`` and ``logo_alt`` (TILLGANG_ORGANISATION, TILLGANG_LOGO and
+    TILLGANG_LOGO_ALT win over the file). A relative logo path is relative to the config file's folder."""
+    table = _CONFIG.section("register")
+    values = {}
+    for key, env in (
+        ("organisation", "TILLGANG_ORGANISATION"),
+        ("logo", "TILLGANG_LOGO"),
+        ("logo_alt", "TILLGANG_LOGO_ALT"),
+    ):
+        value = os.environ.get(env)
+        values[key] = str(value if value else table.get(key, "") or "")
+    logo = values["logo"]
+    if logo and not Path(logo).is_absolute() and not os.environ.get("TILLGANG_LOGO") and _CONFIG.path:
+        values["logo"] = str(_CONFIG.path.parent / logo)
+    return values
+
+
+# The header's organisation name and logo (tillgang.register.branding, checked when the app starts).
+TILLGANG_BRAND = _brand()
 
 # The upload page and POST /api/v1/checks (issue 5): largest accepted file, and checks running at a time.
 TILLGANG_UPLOAD_MAX_BYTES = int(float(os.environ.get("TILLGANG_UPLOAD_MAX_MB", "50")) * 1024 * 1024)
