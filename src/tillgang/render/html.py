@@ -89,7 +89,7 @@ def _status(doc: DocumentEntry, h: dict[str, str]) -> tuple[str, str]:
 def _summary_table(docs: list[DocumentEntry], t: dict[str, Any], h: dict[str, str]) -> list[str]:
     """The table of documents: format, status and counts, each linking to its section."""
     out: list[str] = []
-    out.append("<table>")
+    out.append('<table class="stack">')  # a list of cards on a narrow screen where the page's CSS says so
     out.append(f"<caption>{escape(h['table_caption'])}</caption>")
     out.append(
         "<thead><tr>"
@@ -103,9 +103,16 @@ def _summary_table(docs: list[DocumentEntry], t: dict[str, Any], h: dict[str, st
         cls, label = _status(doc, h)
         failed, review, passed = _counts(doc)
         fmt = t["formats"].get(doc.get("format") or "", doc.get("format") or "–")
+        label_of = {
+            k: escape(h[k]) for k in ("col_format", "col_status", "col_failed", "col_review", "col_passed")
+        }
         out.append(
-            f'<tr><th scope="row"><a href="#doc-{i}">{escape(doc["source"])}</a></th><td>{escape(fmt)}</td>'
-            f'<td class="{cls}">{escape(label)}</td><td>{failed}</td><td>{review}</td><td>{passed}</td></tr>'
+            f'<tr><th scope="row"><a href="#doc-{i}">{escape(doc["source"])}</a></th>'
+            f'<td data-label="{label_of["col_format"]}">{escape(fmt)}</td>'
+            f'<td class="{cls}" data-label="{label_of["col_status"]}">{escape(label)}</td>'
+            f'<td data-label="{label_of["col_failed"]}">{failed}</td>'
+            f'<td data-label="{label_of["col_review"]}">{review}</td>'
+            f'<td data-label="{label_of["col_passed"]}">{passed}</td></tr>'
         )
     out.append("</tbody></table>")
     return out
