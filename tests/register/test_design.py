@@ -310,3 +310,28 @@ def test_settings_read_the_config_and_let_the_environment_win(
         "logo": "/srv/logo.png",
         "logo_alt": "",
     }
+
+
+def test_the_statement_drafts_style_block_is_the_one_its_csp_allows() -> None:
+    import base64
+    import hashlib
+
+    from tillgang.statement import (
+        HTML_STYLE,
+        StatementInput,
+        build_statement,
+        html_style_source,
+        render_statement,
+    )
+
+    from ..test_statement import RUN
+
+    html = render_statement(
+        build_statement(RUN, StatementInput("Knivsta kommun", "knivsta.se")), "html"
+    ).decode()
+    blocks = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    assert blocks == [HTML_STYLE] and "style=" not in html
+    digest = base64.b64encode(hashlib.sha256(blocks[0].encode()).digest()).decode()
+    assert html_style_source() == f"'sha256-{digest}'"
+    assert '<table class="stack">' in html and re.findall(r"<td(?! data-label=)", html) == []
+    assert "@media screen and (max-width:40rem)" in HTML_STYLE
