@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,20 +198,34 @@ class Walker:
         self.context.close()
 
 
-@pytest.fixture
-def walker(browser: Any, live_server: Any, axe_js: str) -> Iterator[Callable[[], Walker]]:
-    made: list[Walker] = []
-    problems: list[str] = []
+class Walkers:
+    """Browser tabs on the live server, one per user, sharing one list of problems."""
 
-    def make() -> Walker:
-        w = Walker(browser, live_server.url, axe_js, problems)
-        made.append(w)
+    def __init__(self, browser: Any, base: str, axe_js: str) -> None:
+        self.browser, self.base, self.axe_js = browser, base, axe_js
+        self.made: list[Walker] = []
+        self.problems: list[str] = []
+        self.asserted = False
+
+    def __call__(self) -> Walker:
+        w = Walker(self.browser, self.base, self.axe_js, self.problems)
+        self.made.append(w)
         return w
 
-    yield make
-    for w in made:
+    def assert_clean(self) -> None:
+        """No axe-core violation and no sideways scrolling on any page checked so far."""
+        self.asserted = True
+        assert not self.problems, "\n".join(self.problems)
+
+
+@pytest.fixture
+def walker(browser: Any, live_server: Any, axe_js: str) -> Iterator[Walkers]:
+    walkers = Walkers(browser, live_server.url, axe_js)
+    yield walkers
+    for w in walkers.made:
         w.close()
-    assert not problems, "\n".join(problems)
+    if not walkers.asserted:  # a test that forgot to ask still fails on what the checks found
+        walkers.assert_clean()
 
 
 # ------------------------------------------------------------------ the data: the seed plan and two runs
@@ -383,7 +397,7 @@ def _ids(year: dict[str, Any]) -> dict[str, str]:
 
 
 def test_controller_makes_the_2025_plan_and_follows_it_up(
-    year: dict[str, Any], walker: Callable[[], Walker], tmp_path: Path
+    year: dict[str, Any], walker: Walkers, tmp_path: Path
 ) -> None:
     from tillgang.engine import check_file
 
@@ -442,10 +456,11 @@ def test_controller_makes_the_2025_plan_and_follows_it_up(
     failed = [f"{f['rule']}: {f['message']}" for f in entry["findings"] if f["outcome"] == "failed"]
     assert failed == []
     assert w.checked.count("login") == 1 and len(w.checked) >= 8
+    walker.assert_clean()
 
 
 def test_reviewer_filters_triages_exports_and_seals(
-    year: dict[str, Any], walker: Callable[[], Walker], tmp_path: Path
+    year: dict[str, Any], walker: Walkers, tmp_path: Path
 ) -> None:
     from openpyxl import load_workbook
 
@@ -493,6 +508,7 @@ def test_reviewer_filters_triages_exports_and_seals(
     draft.refresh_from_db()
     assert draft.status == "sealed" and draft.seal and draft.sealed_by.get_username() == "granskare"
     w.check("sealed evidence")
+    walker.assert_clean()
 
 
 @pytest.fixture
@@ -515,9 +531,7 @@ def logo(tmp_path: Path) -> Iterator[None]:
     get_brand.cache_clear()
 
 
-def test_every_page_passes_axe_at_1280_and_320_px(
-    year: dict[str, Any], walker: Callable[[], Walker], logo: None
-) -> None:
+def test_every_page_passes_axe_at_1280_and_320_px(year: dict[str, Any], walker: Walkers, logo: None) -> None:
     ids = _ids(year)
     by_role: dict[str | None, Walker] = {}
     names = {"controller": "kontroll", "reviewer": "granskare", "web-editor": "redaktor", "reader": "lasare"}
@@ -534,10 +548,11 @@ def test_every_page_passes_axe_at_1280_and_320_px(
     image = header.locator("header .brand img")
     assert image.get_attribute("alt") == "Knivsta kommun"
     assert header.evaluate("document.querySelector('header .brand img').naturalWidth") > 0
+    walker.assert_clean()
 
 
 def test_printed_pages_drop_the_navigation_and_show_outside_addresses(
-    year: dict[str, Any], walker: Callable[[], Walker]
+    year: dict[str, Any], walker: Walkers
 ) -> None:
     w = walker()
     w.login("granskare")
@@ -563,9 +578,10 @@ def test_printed_pages_drop_the_navigation_and_show_outside_addresses(
     assert page.evaluate("getComputedStyle(document.querySelector('table.risks td')).display") == "table-cell"
     page.emulate_media(media="screen")
     assert page.evaluate("getComputedStyle(document.querySelector('table.risks td')).display") == "block"
+    walker.assert_clean()
 
 
-def test_web_editor_checks_a_document(year: dict[str, Any], walker: Callable[[], Walker]) -> None:
+def test_web_editor_checks_a_document(year: dict[str, Any], walker: Walkers) -> None:
     from ..conftest import FIXTURES
 
     w = walker()
@@ -576,6 +592,7 @@ def test_web_editor_checks_a_document(year: dict[str, Any], walker: Callable[[],
     page.get_by_role("button", name="Granska filen").click()
     assert page.get_by_role("heading", name=re.compile("Resultat för")).is_visible()
     w.check("upload result")
+    walker.assert_clean()
 
 
 def test_every_page_is_listed() -> None:
