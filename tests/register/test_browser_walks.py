@@ -48,11 +48,21 @@ PAGE_C = f"{SITE}/nyheter/c.docx"
 INDEX = f"{SITE}/"
 
 
+# The user of each role in the walks (the password is PASSWORD).
+ROLE_USERS = {
+    "controller": "kontroll",
+    "reviewer": "granskare",
+    "web-editor": "redaktor",
+    "reader": "lasare",
+    "admin": "admin",
+}
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
     path: str  # "{plan}" etc. are filled from the walk's ids
-    role: str | None  # the role of the user who opens it; None: not logged in
+    role: str | None  # the role (ROLE_USERS) of the user who opens it; None: not logged in
 
 
 # Every page of the app, once. The walks below visit some of them again while they work.
@@ -348,16 +358,7 @@ def year(imported: Any) -> Iterator[dict[str, Any]]:
     plan = Plan.objects.get(year=2024)
     risk = Risk.objects.filter(plan=plan).order_by("order").first()
     assert risk is not None
-    users = {
-        role: _user(role, name)
-        for role, name in (
-            ("controller", "kontroll"),
-            ("reviewer", "granskare"),
-            ("web-editor", "redaktor"),
-            ("reader", "lasare"),
-            ("admin", "admin"),
-        )
-    }
+    users = {role: _user(role, name) for role, name in ROLE_USERS.items()}
     activity = ControlActivity.objects.create(
         risk=risk,
         what="Automatiserad granskning av webbplatsen",
@@ -534,12 +535,11 @@ def logo(tmp_path: Path) -> Iterator[None]:
 def test_every_page_passes_axe_at_1280_and_320_px(year: dict[str, Any], walker: Walkers, logo: None) -> None:
     ids = _ids(year)
     by_role: dict[str | None, Walker] = {}
-    names = {"controller": "kontroll", "reviewer": "granskare", "web-editor": "redaktor", "reader": "lasare"}
     for page in PAGES:
         if page.role not in by_role:
             by_role[page.role] = walker()
             if page.role is not None:
-                by_role[page.role].login(names[page.role])
+                by_role[page.role].login(ROLE_USERS[page.role])
         by_role[page.role].goto(page.path.format(**ids), page.name)
     assert sum(len(w.checked) for w in by_role.values()) == len(PAGES)
     # the logo in the header: loaded under the page's CSP, with its text alternative
