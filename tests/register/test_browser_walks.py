@@ -99,6 +99,16 @@ PAGES: list[Page] = [
         "reviewer",
     ),
     Page("upload", "/granska/", "web-editor"),
+    Page("activity_retire", "/kontrollaktiviteter/{activity}/avveckla/", "controller"),
+    Page("users", "/anvandare/", "admin"),
+    Page("user_new", "/anvandare/ny/", "admin"),
+    Page("user", "/anvandare/{user}/", "admin"),
+    Page("password_change", "/konto/losenord/", "reader"),
+    Page("password_change_done", "/konto/losenord/klart/", "reader"),
+    Page("password_reset", "/konto/nytt-losenord/", None),
+    Page("password_reset_done", "/konto/nytt-losenord/skickat/", None),
+    Page("password_reset_confirm", "/konto/nytt-losenord/MQ/ogiltig-lank/", None),  # an invalid link's page
+    Page("password_reset_complete", "/konto/nytt-losenord/klart/", None),
     Page("forbidden", "/planer/ny/", "reader"),  # 403 in the app's layout
     Page("not_found", "/finns-inte/", "reader"),  # 404 in the app's layout
 ]
@@ -115,6 +125,9 @@ NOT_PAGES = {
     "evidence_manifest",
     "evidence_seal",
     "evidence_new_version",
+    "run_export",
+    "user_active",
+    "user_invite",
 }
 
 _AXE_RUN = """async (tags) => {
@@ -391,6 +404,7 @@ def _ids(year: dict[str, Any]) -> dict[str, str]:
         "evidence": str(year["draft"].pk),
         "document": quote(PAGE_C, safe=""),
         "site": quote(SITE, safe=""),
+        "user": str(year["users"]["reader"].pk),
     }
 
 
