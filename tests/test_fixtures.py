@@ -6,13 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from tillgang.catalogue import load
 from tillgang.engine import CheckOptions, check_file
 
 from .conftest import FIXTURES
 
 EXPECTED = {"pass": "passed", "fail": "failed", "review": "cantTell", "inapplicable": "inapplicable"}
+RENDER_RULES = frozenset(r.id for r in load() if r.render)  # their fixtures: tests/test_browser.py
 CASES = sorted(
-    p for p in FIXTURES.glob("*/*") if p.is_file() and not p.parent.name.startswith("_") and "-" in p.name
+    p
+    for p in FIXTURES.glob("*/*")
+    if p.is_file()
+    and not p.parent.name.startswith("_")
+    and "-" in p.name
+    and p.parent.name not in RENDER_RULES
 )
 
 

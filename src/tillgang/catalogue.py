@@ -51,6 +51,8 @@ class Rule:
     # [terms.<param>.<value>] sv/en: a parameter value that a check passes as a code ("picture") is shown
     # in the reader's language ("bakgrunden är en bild").
     terms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    # render = true: the rule needs a browser (computed styles, layout); run only with --render
+    render: bool = False
 
     @property
     def wcag(self) -> tuple[str, ...]:
@@ -90,6 +92,7 @@ class Rule:
             "description": self.text("description", lang),
             "fix": self.text("fix", lang),
             "aliases": list(self.aliases),
+            **({"render": True} if self.render else {}),
         }
 
 
@@ -179,6 +182,7 @@ def _parse(path: Path, raw: bytes) -> Rule:
         fix=fix,
         messages=messages,
         aliases=tuple(data.get("aliases", ())),
+        render=bool(data.get("render", False)),
         notes=_texts(data, "notes"),
         fix_by_format=fix_by_format,
         path=str(path),

@@ -64,6 +64,7 @@ class CheckOptions:
     lang: str = "sv"
     limits: Limits = DEFAULT_LIMITS
     rules: frozenset[str] | None = None  # only these rule ids (None = all)
+    render: bool = False  # the document was rendered in a browser: the rules with render = true run too
 
 
 def load_checks() -> dict[str, Any]:
@@ -98,6 +99,8 @@ def check_document(
     for rule in cat.for_format(doc.format):
         if options.rules is not None and rule.id not in options.rules:
             continue
+        if rule.render and not options.render:
+            continue  # needs the browser (report() names these rules in the tool's notices)
         funcs = checks_for(rule.id, doc.format)
         if not funcs:
             continue
@@ -369,9 +372,26 @@ def check_files(
     return [entry for entry in results if entry is not None]
 
 
-def report(documents: list[DocumentEntry], catalogue: Catalogue | None = None) -> Report:
-    """The whole JSON report (README, "The JSON report")."""
-    return {"tool": tool_info(catalogue), "documents": documents}
+_NEEDS_RENDER = {
+    "sv": "Reglerna {rules} behöver en webbläsare och kördes inte på webbsidorna; kör med --render för dem.",
+    "en": "The rules {rules} need a browser and were not run on the web pages; check with --render for them.",
+}
+
+
+def report(
+    documents: list[DocumentEntry], catalogue: Catalogue | None = None, lang: str | None = None
+) -> Report:
+    """The whole JSON report (README, "The JSON report"). Given ``lang`` (the command line does), when web
+    pages were checked without a browser the tool's ``notices`` name the rules that need ``--render``."""
+    cat = catalogue or load()
+    tool = tool_info(cat)
+    static_html = any(
+        d.get("format") == "html" and not d.get("rendered") and not d.get("error") for d in documents
+    )
+    needs = [r.id for r in cat.for_format("html") if r.render]
+    if lang is not None and static_html and needs:
+        tool["notices"] = [_NEEDS_RENDER.get(lang, _NEEDS_RENDER["sv"]).format(rules=", ".join(needs))]
+    return {"tool": tool, "documents": documents}
 
 
 def exit_status(documents: Sequence[DocumentEntry]) -> int:

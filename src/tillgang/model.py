@@ -128,6 +128,7 @@ class Document:
         default_factory=list
     )  # (code, params): errors.NOTICE_CODES
     native: Any = None  # format-specific model for format-only checks
+    rendered: Any = None  # what a browser measured (browser.facts.RenderFacts); None in static mode
 
     def close(self) -> None:
         closer = getattr(self.native, "close", None)

@@ -52,6 +52,7 @@ class ToolInfo(TypedDict):
     name: str  # always "tillgang"
     version: str
     catalogue: str  # sha256 of rules/
+    notices: NotRequired[list[str]]  # e.g. the rules that need --render and were not run (when any)
 
 
 class NoticeDict(TypedDict):
@@ -102,6 +103,7 @@ class Finding(TypedDict):
     wcag: list[str]  # success criteria, e.g. ["1.1.1"]
     location: LocationDict
     message: str  # for a person, in the report's language
+    screenshot: NotRequired[str]  # rendered mode with --out: a PNG of the element, relative to the report
 
 
 class DocumentResults(TypedDict):
@@ -136,6 +138,7 @@ class DocumentEntry(TypedDict):
     passed_targets: NotRequired[dict[str, int]]  # absent with an error
     warnings: NotRequired[list[str]]  # reader notes (not findings), only when there are any
     notices: NotRequired[list[NoticeDict]]  # what the reader had to assume (e.g. an unknown charset), if any
+    rendered: NotRequired[bool]  # True when checked in a browser (--render); absent in static mode
 
 
 class Redirect(TypedDict):

@@ -15,6 +15,17 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 
 @check("color-contrast")
 def color_contrast(doc: Document, out: Results) -> None:
+    judge_samples(doc, out)
+
+
+@check("color-contrast-html")
+def color_contrast_html(doc: Document, out: Results) -> None:
+    """The rendered page's text (ACT afw4f7): the samples browser/facts.py measured, judged like the Office
+    formats' (a text whose background cannot be resolved is cantTell)."""
+    judge_samples(doc, out)
+
+
+def judge_samples(doc: Document, out: Results) -> None:
     for sample in doc.contrast or ():
         text = sample.text[:60]
         if sample.foreground is None or sample.background is None:

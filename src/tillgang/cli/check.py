@@ -94,9 +94,8 @@ def fetch_urls(
 def cmd_check(args: argparse.Namespace) -> int:
     import tempfile
 
-    from ..engine import CheckOptions, check_files, exit_status, report
+    from ..engine import CheckOptions, check_files
     from ..limits import DEFAULT_LIMITS
-    from ..render import render
 
     overrides: dict[str, Any] = {"timeout_s": args.timeout}
     if args.max_size is not None:
@@ -111,6 +110,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown rule id(s): {', '.join(unknown)}")
         rules = frozenset(load().resolve(r) for r in rules)
     options = CheckOptions(lang=args.lang, limits=limits, rules=rules)
+    if args.render:
+        return _check_rendered(args, options)
 
     with tempfile.TemporaryDirectory(prefix="tillgang-") as tmp:
         urls = [raw for raw in args.paths if _is_url(raw)]
@@ -131,13 +132,70 @@ def cmd_check(args: argparse.Namespace) -> int:
         items = [s for s in slots if isinstance(s, tuple)]
         checked = iter(check_files(items, options, jobs=args.jobs, on_result=_progress(len(items))))
         documents = [s if isinstance(s, dict) else next(checked) for s in slots]
-    result = report(documents)
+    return _write_report(args, documents)
+
+
+def _report_path(out: str | None, fmt: str) -> tuple[Path | None, Path | None]:
+    """Where the report goes (None: standard output) and the folder of its screenshots (None: no screenshots).
+    ``--out DIR`` (an existing folder) writes ``DIR/report.<format>``."""
+    if not out:
+        return None, None
+    path = Path(out)
+    if path.is_dir():
+        return path / f"report.{ {'text': 'txt', 'sarif': 'sarif.json'}.get(fmt, fmt) }", path
+    return path, path.parent
+
+
+def _write_report(args: argparse.Namespace, documents: list[DocumentEntry]) -> int:
+    from ..engine import exit_status, report
+    from ..render import render
+
+    result = report(documents, lang=args.lang)
     output = render(result, args.format, args.lang)
-    if args.out:
-        Path(args.out).write_text(output, encoding="utf-8")
+    target, _shots = _report_path(args.out, args.format)
+    if target is not None:
+        target.write_text(output, encoding="utf-8")
     else:
         sys.stdout.write(output)
     return 0 if args.exit_zero else exit_status(documents)
+
+
+def _check_rendered(args: argparse.Namespace, options: Any) -> int:
+    """``check --render``: web pages (HTML files and URLs) in the browser, other documents as usual."""
+    from ..browser.pool import ensure_available, render_files
+    from ..crawl.urls import url_problem, url_problem_message
+    from ..engine import check_files, failed_entry
+    from ..errors import DocumentError
+    from ..sniff import sniff
+
+    ensure_available(args.lang)
+    slots: list[tuple[str, str, bool] | DocumentEntry] = []  # (target, source, rendered) or a ready entry
+    for raw in args.paths:
+        if _is_url(raw):
+            problem = url_problem(raw)
+            if problem:
+                slots.append(
+                    failed_entry("", raw, "fetch-failed", url_problem_message(problem, args.lang), args.lang)
+                )
+            else:
+                slots.append((raw, raw, True))
+            continue
+        for path, source in expand_paths([raw]):
+            try:
+                is_html = sniff(Path(path), options.limits) == "html"
+            except DocumentError:
+                is_html = False
+            slots.append((path, source, is_html))
+    if not slots:
+        raise UsageError("Inga dokument hittades." if args.lang == "sv" else "No documents found.")
+    _target, shots = _report_path(args.out, args.format)
+    pages = [(s[0], s[1]) for s in slots if isinstance(s, tuple) and s[2]]
+    others = [(s[0], s[1]) for s in slots if isinstance(s, tuple) and not s[2]]
+    jobs = args.jobs or 1
+    rendered = iter(render_files(pages, options, jobs=jobs, allow_private=args.allow_private, shots=shots))
+    checked = iter(check_files(others, options, jobs=args.jobs) if others else [])
+    documents = [s if isinstance(s, dict) else next(rendered) if s[2] else next(checked) for s in slots]
+    return _write_report(args, documents)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -230,6 +288,12 @@ def add_commands(sub: Any) -> None:
         help="allow URLs on private and loopback addresses (refused by default)",
     )
     p.add_argument("--format", choices=("text", "json", "sarif", "html"), default="text")
+    p.add_argument(
+        "--render",
+        action="store_true",
+        help="check web pages in a headless Chromium (computed styles, scripts, layout); needs the Debian package "
+        "chromium and pip install 'tillgang[render]'",
+    )
     add_lang_argument(p)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per document before it is stopped")

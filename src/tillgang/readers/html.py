@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -147,6 +148,7 @@ def read_bytes(
     *,
     filename: str | None = None,
     content_type: str | None = None,
+    prepare: Callable[[etree._Element], None] | None = None,
 ) -> Document:
     """Read a page from bytes (the crawler's path; ``content_type`` gives the HTTP charset and type)."""
     if len(data) > limits.max_html_bytes:
@@ -158,6 +160,8 @@ def read_bytes(
     if not data.strip():
         raise DocumentError("corrupt", "the file is empty")
     root, notices = parse_with_notices(data, content_type)
+    if prepare is not None:  # the rendered mode takes its probe's marks off the tree (browser/)
+        prepare(root)
     page = Page(root, kind, MAX_ELEMENTS)
     if kind != "html":
         return Document(format=kind, source=source, filename=name, native=page, notices=notices)

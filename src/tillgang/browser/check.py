@@ -1,0 +1,138 @@
+"""Checking a page in the browser: render it, read the rendered DOM into the same ``Document`` as static HTML,
+add the browser's facts, run every HTML rule (those with ``render = true`` too), and take screenshots of the
+elements a person must judge."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..engine import CheckOptions, base_entry, fill_entry
+from ..errors import DocumentError
+from ..limits import Limits
+from ..model import Document
+from ..readers.html import read_bytes
+from ..report import DocumentEntry
+from .facts import ElementFacts, RenderFacts, contrast_samples
+from .session import Browser, LivePage, Rendered
+
+__all__ = ["check_rendered", "rendered_document"]
+
+log = logging.getLogger(__name__)
+MARK = "data-tillgang"
+
+
+def rendered_document(
+    rendered: Rendered, source: str, limits: Limits, filename: str | None = None
+) -> Document:
+    """The rendered DOM as a ``Document`` (``native`` is the page model), with ``contrast`` and ``rendered``."""
+    by_index: dict[int, Any] = {}
+
+    def take_marks(root: etree._Element) -> None:
+        for el in root.iter(etree.Element):
+            mark = el.attrib.pop(MARK, None)
+            if mark is not None and mark.isdigit():
+                by_index[int(mark)] = el
+
+    data = rendered.html.encode("utf-8")
+    doc = read_bytes(
+        data, source, limits, filename=filename, content_type="text/html; charset=utf-8", prepare=take_marks
+    )
+    if doc.format != "html":
+        return doc
+    facts = RenderFacts(final_url=rendered.url, truncated=bool(rendered.facts.get("truncated")))
+    for index, raw in enumerate(rendered.facts.get("elements") or ()):
+        el = by_index.get(index)
+        if el is not None:
+            box = tuple(float(v) for v in raw.get("box", (0, 0, 0, 0)))[:4]
+            facts.elements[el] = ElementFacts((box[0], box[1], box[2], box[3]), bool(raw.get("shown")))
+    facts.indices = {el: index for index, el in by_index.items()}
+    doc.rendered = facts
+    doc.contrast = contrast_samples(doc.native, list(rendered.facts.get("texts") or ()), by_index)
+    if facts.truncated:
+        doc.warnings.append(
+            "the page has more elements than the browser probe measures; the rest were not checked"
+        )
+    return doc
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_rendered(
+    browser: Browser,
+    target: str,
+    source: str,
+    options: CheckOptions,
+    *,
+    allow_private: bool = False,
+    shots: Path | None = None,
+) -> DocumentEntry:
+    """One page (a file path or a URL) checked in the browser. Never raises for a bad page: the error goes into
+    the entry. ``shots``: the folder of the report, where ``screenshots/`` are written for cantTell findings."""
+    is_file = "://" not in target
+    entry = base_entry(source, None, "html", None)
+    if is_file:
+        try:
+            raw = Path(target).read_bytes()
+            entry["size"], entry["sha256"] = len(raw), _sha(raw)
+        except OSError as exc:
+            entry["error"] = DocumentError("corrupt", f"cannot read the file: {exc.strerror or exc}").as_dict(
+                options.lang
+            )
+            return entry
+    render_options = CheckOptions(lang=options.lang, limits=options.limits, rules=options.rules, render=True)
+    try:
+        with browser.open(target, allow_private=allow_private, timeout_s=options.limits.timeout_s) as live:
+            html = live.rendered.html.encode("utf-8")
+            if not is_file:
+                entry["size"], entry["sha256"] = len(html), _sha(html)
+            doc = rendered_document(
+                live.rendered, source, options.limits, Path(target).name if is_file else None
+            )
+            entry["format"] = doc.format
+            fill_entry(entry, doc, render_options)
+            entry["rendered"] = True
+            if shots is not None:
+                _screenshots(entry, doc, live, shots)
+            doc.close()
+    except DocumentError as exc:
+        entry["error"] = exc.as_dict(options.lang)
+    except Exception as exc:  # the browser or the page did something unexpected: this page only
+        log.error("rendering %s failed:\n%s", source, traceback.format_exc())
+        entry["error"] = DocumentError("corrupt", f"{type(exc).__name__}: {exc}").as_dict(options.lang)
+    if entry["error"] is not None:
+        for key in ("rules", "findings", "passed_targets", "rendered"):
+            entry.pop(key, None)  # type: ignore[misc]
+    return entry
+
+
+def _screenshots(entry: DocumentEntry, doc: Document, live: LivePage, folder: Path) -> None:
+    """A PNG of each element with a cantTell finding, named by the page and the element; linked from the
+    finding as ``screenshot`` (relative to the report's folder)."""
+    facts = doc.rendered
+    wanted = [
+        f for f in entry.get("findings", ()) if f["outcome"] == "cantTell" and f["location"].get("selector")
+    ]
+    if not wanted or not isinstance(facts, RenderFacts):
+        return
+    by_selector = {doc.native.selector(el): index for el, index in facts.indices.items()}
+    page_key = _sha(entry["source"].encode("utf-8"))[:12]
+    taken: dict[int, str | None] = {}
+    for finding in wanted:
+        index = by_selector.get(str(finding["location"].get("selector")))
+        if index is None:
+            continue
+        if index not in taken:
+            name = f"screenshots/{page_key}-{index}.png"
+            (folder / "screenshots").mkdir(parents=True, exist_ok=True)
+            taken[index] = name if live.screenshot(index, folder / name) else None
+        shot = taken[index]
+        if shot:
+            finding["screenshot"] = shot

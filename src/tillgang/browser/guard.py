@@ -1,0 +1,55 @@
+"""Which addresses a rendered page may load: the same rule as the crawler's fetches (crawl/fetch.py).
+
+A URL's host must resolve to public addresses only (not private, loopback, link-local, multicast or reserved)
+unless ``--allow-private``; a checked file may load itself and nothing else from the file system.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+__all__ = ["is_public_address", "request_allowed"]
+
+
+def is_public_address(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return bool(ip.is_global) and not ip.is_multicast
+
+
+@lru_cache(maxsize=1024)
+def _host_is_public(host: str, port: int) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError):
+        return True  # the browser's own request reports that the name does not resolve
+    return bool(infos) and all(is_public_address(str(info[4][0])) for info in infos)
+
+
+def request_allowed(url: str, *, allow_private: bool, own_file: str | None) -> bool:
+    """May the page load ``url``? ``own_file`` is the file:// URL of the checked file (None for a web page)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme in ("data", "blob", "about"):
+        return True
+    if scheme == "file":
+        return own_file is not None and url.split("#", 1)[0] == own_file
+    if scheme not in ("http", "https") or not parts.hostname:
+        return False
+    if allow_private:
+        return True
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        return False
+    return _host_is_public(parts.hostname, port)

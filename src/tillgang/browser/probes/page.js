@@ -1,0 +1,175 @@
+// tillgang's page probe: one call after the page has settled. It numbers every element (data-tillgang, so that
+// the Python side can match the serialised DOM to these facts and take screenshots), measures what only a
+// browser knows (visibility, boxes, computed colours, fonts, what paints behind each text) and returns the DOM
+// as it is now. No decisions are made here: the Python side judges (browser/facts.py).
+(maxElements) => {
+  const ATTR = "data-tillgang";
+  const all = document.documentElement ? document.documentElement.getElementsByTagName("*") : [];
+  const elements = [];
+  const index = new Map();
+  const count = Math.min(all.length, maxElements);
+  const push = (el) => { index.set(el, elements.length); el.setAttribute(ATTR, String(elements.length)); elements.push(el); };
+  if (document.documentElement) push(document.documentElement);
+  for (let i = 0; i < count; i++) push(all[i]);
+
+  const styleCache = new Map();
+  const style = (el) => {
+    let s = styleCache.get(el);
+    if (!s) { s = getComputedStyle(el); styleCache.set(el, s); }
+    return s;
+  };
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.left + scrollX, r.top + scrollY, r.width, r.height];
+  };
+  const hidden = (el) => {
+    const s = style(el);
+    return s.display === "none" || s.visibility !== "visible" || s.contentVisibility === "hidden";
+  };
+  const facts = elements.map((el) => {
+    const s = style(el);
+    const rendered = el.getClientRects().length > 0 || s.display === "contents";
+    return { box: box(el), shown: rendered && !hidden(el) };
+  });
+
+  // The clip of every ancestor that hides overflow (or clips), intersected with a text's rectangles.
+  const clipRect = (el) => {
+    let rect = [-Infinity, -Infinity, Infinity, Infinity];
+    for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+      const s = style(a);
+      const clips = s.overflowX !== "visible" || s.overflowY !== "visible" || (s.clip && s.clip !== "auto") ||
+        (s.clipPath && s.clipPath !== "none");
+      if (clips) {
+        const r = a.getBoundingClientRect();
+        rect = [Math.max(rect[0], r.left), Math.max(rect[1], r.top), Math.min(rect[2], r.right), Math.min(rect[3], r.bottom)];
+        if (s.clip && s.clip !== "auto" && /rect\(\s*0(px)?[ ,]+0(px)?[ ,]+0(px)?[ ,]+0(px)?\s*\)/.test(s.clip)) rect = [0, 0, 0, 0];
+      }
+    }
+    return rect;
+  };
+  const opacityOf = (el) => {
+    let o = 1;
+    for (let a = el; a; a = a.parentElement) o *= parseFloat(style(a).opacity || "1");
+    return o;
+  };
+  const layer = (el) => {
+    const s = style(el);
+    const image = s.backgroundImage && s.backgroundImage !== "none" ? s.backgroundImage : "";
+    return {
+      i: index.has(el) ? index.get(el) : -1,
+      tag: el.tagName.toLowerCase(),
+      color: s.backgroundColor,
+      image: image.slice(0, 200),
+      opacity: opacityOf(el),
+      replaced: /^(img|video|canvas|svg|iframe|object|embed|picture)$/i.test(el.tagName),
+      blend: s.mixBlendMode !== "normal" || (s.filter && s.filter !== "none") || (s.backdropFilter && s.backdropFilter !== "none"),
+      ancestor: false,
+      covers: true,
+    };
+  };
+
+  const texts = [];
+  const MAX_TEXTS = 5000;
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node && texts.length < MAX_TEXTS; node = walker.nextNode()) {
+    const raw = node.data;
+    if (!raw || !raw.trim()) continue;
+    const parent = node.parentElement;
+    if (!parent || !index.has(parent) || parent.namespaceURI !== "http://www.w3.org/1999/xhtml") continue;
+    const s = style(parent);
+    if (hidden(parent)) continue;
+    range.selectNodeContents(node);
+    const clip = clipRect(parent);
+    const rects = [];
+    for (const r of range.getClientRects()) {
+      const x0 = Math.max(r.left, clip[0]), y0 = Math.max(r.top, clip[1]);
+      const x1 = Math.min(r.right, clip[2]), y1 = Math.min(r.bottom, clip[3]);
+      if (x1 - x0 > 1 && y1 - y0 > 1 && x1 + scrollX > 0 && y1 + scrollY > 0) rects.push([x0, y0, x1, y1]);
+    }
+    const sample = {
+      el: index.get(parent),
+      text: raw.trim().replace(/\s+/g, " ").slice(0, 120),
+      fg: s.color,
+      fill: s.webkitTextFillColor || "",
+      stroke: parseFloat(s.webkitTextStrokeWidth || "0") > 0,
+      size: parseFloat(s.fontSize),
+      weight: parseInt(s.fontWeight, 10) || 400,
+      shadow: s.textShadow && s.textShadow !== "none",
+      clipText: (s.backgroundClip || s.webkitBackgroundClip || "") === "text",
+      opacity: opacityOf(parent),
+      visible: rects.length > 0,
+      layers: [],
+      varies: false,
+    };
+    if (rects.length) {
+      // What paints behind the text: the stack below the text's element at the middle of its first rectangle,
+      // compared with the stacks at both ends of its first rectangles (a background under only part of the
+      // text makes the sample vary, and the rule cannot tell).
+      const [x0, y0, x1, y1] = rects[0];
+      const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+      const oldX = scrollX, oldY = scrollY;
+      const moved = cx < 0 || cy < 0 || cx > innerWidth || cy > innerHeight;
+      if (moved) scrollTo(Math.max(0, cx + scrollX - innerWidth / 2), Math.max(0, cy + scrollY - innerHeight / 2));
+      const dx = moved ? scrollX - oldX : 0, dy = moved ? scrollY - oldY : 0;
+      sample.layers = stackAt(parent, cx - dx, cy - dy);
+      const sign = signature(sample.layers);
+      for (const [a, b, c, d] of rects.slice(0, 3)) {
+        const my = (b + d) / 2 - dy;
+        for (const px of [a + 2 - dx, (a + c) / 2 - dx, c - 2 - dx]) {
+          if (px < 0 || my < 0 || px > innerWidth || my > innerHeight) continue;
+          if (signature(stackAt(parent, px, my)) !== sign) sample.varies = true;
+        }
+      }
+      if (moved) scrollTo(oldX, oldY);
+    }
+    texts.push(sample);
+  }
+
+  function signature(layers) {
+    return layers.filter((l) => l.above || l.image || l.replaced || l.blend || !/^rgba\(0, 0, 0, 0\)$/.test(l.color))
+      .map((l) => l.i + ":" + l.color + ":" + l.opacity).join("|");
+  }
+
+  function stackAt(parent, cx, cy) {
+    const stack = document.elementsFromPoint(cx, cy);
+    const out = [];
+    let start = stack.indexOf(parent);
+    if (start < 0) {
+      // the text's element is not hit (pointer-events, or covered): describe the chain of ancestors instead,
+      // and the topmost element that covers it
+      const cover = stack[0];
+      if (cover) { const l = layer(cover); l.above = true; out.push(l); }
+      start = 0;
+      for (let a = parent; a; a = a.parentElement) { const l = layer(a); l.ancestor = true; out.push(l); }
+      return out;
+    }
+    for (let k = 0; k < start; k++) {
+      const el = stack[k];
+      if (parent.contains(el)) continue;
+      const l = layer(el); l.above = true; out.push(l);
+    }
+    for (let k = start; k < stack.length; k++) {
+      const el = stack[k];
+      const l = layer(el);
+      l.ancestor = el.contains(parent);
+      if (!l.ancestor) {
+        const b = el.getBoundingClientRect();
+        const rr = range.getBoundingClientRect();
+        l.covers = b.left <= rr.left + 0.5 && b.top <= rr.top + 0.5 && b.right >= rr.right - 0.5 && b.bottom >= rr.bottom - 0.5;
+      }
+      out.push(l);
+    }
+    return out;
+  }
+
+  const doctype = document.doctype ? "<!DOCTYPE " + document.doctype.name + ">" : "";
+  return {
+    html: doctype + (document.documentElement ? document.documentElement.outerHTML : ""),
+    url: location.href,
+    truncated: all.length > maxElements,
+    elements: facts,
+    texts: texts,
+    width: document.documentElement ? document.documentElement.scrollWidth : 0,
+  };
+}

@@ -1,0 +1,218 @@
+"""One headless Chromium, driven with Playwright's sync API: the system browser (``executable_path``), never a
+downloaded one.
+
+``Browser.render`` loads a file or a URL in a fresh context, waits for it to settle (the load event, then
+network idle up to a cap, then a short quiet period without DOM changes), runs the page probe once and returns
+the rendered DOM with the probe's facts. Dialogs are dismissed, popups closed, downloads refused, and every
+request goes through ``guard.request_allowed``. The caller enforces the hard per-page time limit by running
+this in a worker process it can kill (browser/pool.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import DocumentError, UsageError
+from .guard import request_allowed
+
+__all__ = ["Browser", "BrowserMissing", "LivePage", "Rendered", "chromium_path", "missing_message"]
+
+NETWORK_IDLE_CAP_MS = 3000
+QUIET_MS = 300  # the DOM must not change for this long
+QUIET_CAP_MS = 2000
+MAX_ELEMENTS = 50_000
+VIEWPORT: Any = {"width": 1280, "height": 1024}  # playwright ViewportSize
+
+_MISSING = {
+    "sv": (
+        "Läget --render behöver webbläsaren Chromium och Playwright för Python. Installera Debian-paketet "
+        "`chromium` (sudo apt install chromium) och kör pip install 'tillgang[render]'. ({detail})"
+    ),
+    "en": (
+        "The --render mode needs the Chromium browser and Playwright for Python. Install the Debian package "
+        "`chromium` (sudo apt install chromium) and run pip install 'tillgang[render]'. ({detail})"
+    ),
+}
+
+_PRIVATE = {
+    "sv": "adressen är privat eller lokal och nekas (--allow-private tillåter den)",
+    "en": "the address is private or loopback and is refused (--allow-private allows it)",
+}
+
+_QUIET_JS = """([quiet, cap]) => new Promise((resolve) => {
+  const start = performance.now();
+  let last = performance.now();
+  const obs = new MutationObserver(() => { last = performance.now(); });
+  obs.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  const tick = () => {
+    const now = performance.now();
+    if (now - last >= quiet || now - start >= cap) { obs.disconnect(); resolve(true); }
+    else setTimeout(tick, 50);
+  };
+  setTimeout(tick, 50);
+})"""
+
+
+class BrowserMissing(UsageError):
+    """No usable Chromium or Playwright: the command stops with exit status 2 and this message."""
+
+
+def missing_message(detail: str, lang: str = "sv") -> str:
+    return _MISSING.get(lang, _MISSING["sv"]).format(detail=detail)
+
+
+def chromium_path() -> str | None:
+    """$TILLGANG_CHROMIUM, else ``chromium`` (Debian) or ``chromium-browser`` on PATH."""
+    configured = os.environ.get("TILLGANG_CHROMIUM")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _probe_source() -> str:
+    return (resources.files("tillgang.browser") / "probes" / "page.js").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page after its scripts ran: the serialised DOM and the probe's facts (browser/facts.py)."""
+
+    html: str
+    url: str  # where the page ended up (after redirects)
+    facts: dict[str, Any]
+
+
+class LivePage:
+    """A rendered page that is still open: its facts, and screenshots of its elements."""
+
+    def __init__(self, rendered: Rendered, page: Any, error: type[Exception]) -> None:
+        self.rendered = rendered
+        self._page = page
+        self._error = error
+
+    def screenshot(self, index: int, path: Path) -> bool:
+        """A PNG of the element the probe numbered ``index``; False when it cannot be taken."""
+        try:
+            handle = self._page.query_selector(f'[data-tillgang="{int(index)}"]')
+            if handle is None:
+                return False
+            handle.screenshot(path=str(path), timeout=5000, animations="disabled")
+        except self._error:
+            return False
+        return path.is_file()
+
+
+class Browser:
+    """A running Chromium; use as a context manager. One context (cookies, storage) per page."""
+
+    def __init__(self, lang: str = "sv", executable: str | None = None) -> None:
+        self.lang = lang
+        path = executable or chromium_path()
+        if path is None:
+            raise BrowserMissing(missing_message("chromium not found", lang))
+        try:
+            from playwright.sync_api import Error as PlaywrightError
+            from playwright.sync_api import sync_playwright
+        except ImportError as exc:
+            raise BrowserMissing(missing_message(f"playwright: {exc}", lang)) from exc
+        self._error: type[Exception] = PlaywrightError
+        self._manager = sync_playwright()
+        self._pw = self._manager.start()
+        try:
+            self._browser = self._pw.chromium.launch(
+                executable_path=path,
+                headless=True,
+                args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--mute-audio"],
+            )
+        except PlaywrightError as exc:
+            self._manager.__exit__(None, None, None)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BrowserMissing(missing_message(f"{path}: {first}", lang)) from exc
+        self._probe = _probe_source()
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self._browser.close()
+        finally:
+            self._manager.__exit__(None, None, None)
+
+    def render(self, target: str, *, allow_private: bool = False, timeout_s: float = 30.0) -> Rendered:
+        """Load ``target`` (a local file path or an http(s) URL) and probe it. Raises ``DocumentError``."""
+        with self.open(target, allow_private=allow_private, timeout_s=timeout_s) as live:
+            return live.rendered
+
+    @contextmanager
+    def open(
+        self, target: str, *, allow_private: bool = False, timeout_s: float = 30.0
+    ) -> Iterator[LivePage]:
+        """The page loaded and probed, still open (for screenshots) until the block ends."""
+        own_file: str | None = None
+        if "://" in target and not target.lower().startswith("file:"):
+            url = target
+        else:
+            path = Path(target.removeprefix("file://")).resolve()
+            if not path.is_file():
+                raise DocumentError("corrupt", f"no such file: {target}")
+            url = own_file = path.as_uri()
+        if own_file is None and not request_allowed(url, allow_private=allow_private, own_file=None):
+            raise DocumentError("fetch-failed", _PRIVATE.get(self.lang, _PRIVATE["sv"]))
+        context = self._browser.new_context(
+            viewport=VIEWPORT, accept_downloads=False, java_script_enabled=True, service_workers="block"
+        )
+        try:
+            try:
+                context.set_default_timeout(timeout_s * 1000)
+                context.route("**/*", lambda route: self._route(route, allow_private, own_file))
+                page = context.new_page()
+                page.on("dialog", lambda dialog: dialog.dismiss())
+                page.on("popup", lambda popup: popup.close())
+                live = LivePage(self._load(page, url, timeout_s), page, self._error)
+            except self._error as exc:
+                message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                code = (
+                    "timeout" if "Timeout" in type(exc).__name__ or "Timeout" in message else "fetch-failed"
+                )
+                raise DocumentError(code, message[:300]) from exc
+            yield live
+        finally:
+            context.close()
+
+    def _route(self, route: Any, allow_private: bool, own_file: str | None) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            first = own_file is None or request.url.split("#", 1)[0] == own_file
+            if not first:
+                route.abort("blockedbyclient")
+                return
+        if request_allowed(request.url, allow_private=allow_private, own_file=own_file):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    def _load(self, page: Any, url: str, timeout_s: float) -> Rendered:
+        response = page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+        if response is not None and response.status >= 400:
+            raise DocumentError("fetch-failed", f"HTTP {response.status}")
+        if response is not None:
+            kind = (response.headers.get("content-type") or "text/html").split(";")[0].strip().lower()
+            if kind not in ("text/html", "application/xhtml+xml") and not url.startswith("file:"):
+                raise DocumentError("unsupported-format", f"the URL is not a web page ({kind})")
+        with contextlib.suppress(self._error):  # a page that keeps polling settles as far as it will
+            page.wait_for_load_state("networkidle", timeout=min(NETWORK_IDLE_CAP_MS, timeout_s * 1000))
+        page.evaluate(_QUIET_JS, [QUIET_MS, QUIET_CAP_MS])
+        facts = page.evaluate(self._probe, MAX_ELEMENTS)
+        return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)
