@@ -74,11 +74,12 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
 }
 
 
-def act_rules() -> dict[str, list[str]]:
-    """ACT rule id -> the tillgang rule ids that list it (HTML rules only)."""
+def act_rules(render: bool = False) -> dict[str, list[str]]:
+    """ACT rule id -> the tillgang rule ids that list it (HTML rules only): the static rules, or with ``render``
+    the rules that need the browser (``render = true``, scored by tests/test_act_render.py)."""
     out: dict[str, list[str]] = {}
     for rule in load():
-        if "html" not in rule.formats:
+        if "html" not in rule.formats or rule.render != render:
             continue
         for act in rule.refs.get("act", ()):
             out.setdefault(act, []).append(rule.id)

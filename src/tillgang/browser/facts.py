@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..aria import role_is_a
-from ..colour import RGB, contrast_ratio
+from ..colour import RGB, contrast_ratio, required_ratio
 from ..model import ContrastSample
 from ..readers.native import Info, Page
 
@@ -24,7 +24,7 @@ __all__ = ["ElementFacts", "RenderFacts", "contrast_samples", "parse_colour"]
 
 RGBA = tuple[float, float, float, float]
 _RGB = re.compile(r"^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$")
-_LANGUAGE = re.compile(r"\w")  # a letter or digit: the text can express something in human language
+_LANGUAGE = re.compile(r"[^\W_]")  # a letter or digit: the text can express something in human language
 _FORM_TAGS = frozenset(["button", "input", "select", "textarea", "optgroup", "option", "fieldset"])
 WHITE: RGBA = (255.0, 255.0, 255.0, 1.0)
 
@@ -98,6 +98,12 @@ class _Resolved:
     fg: RGB | None
     bg: RGB | None
     reason: str | None = None
+    # Where the background may be any of several colours (the stops of a gradient, a text shadow or not): the
+    # (text, background) pair for each. The rule's "highest possible contrast" decides when all agree.
+    pairs: tuple[tuple[RGB, RGB], ...] = ()
+
+
+_COLOURS = re.compile(r"rgba?\([^)]*\)")
 
 
 def _resolve(text: dict[str, Any]) -> _Resolved:
@@ -110,21 +116,62 @@ def _resolve(text: dict[str, Any]) -> _Resolved:
         return _Resolved(None, None, "colour")
     if text.get("clipText") or text.get("stroke"):
         return _Resolved(None, None, "gradient-text")
-    if text.get("shadow"):
-        return _Resolved(None, None, "shadow")
     if text.get("varies"):
         return _Resolved(None, None, "overlap")
     opacity = float(text.get("opacity", 1.0))
-    outside: list[RGBA] = []  # backgrounds not faded with the text's opacity group (bottom first)
+    variants, reason = _variants(list(text.get("layers") or ()), str(text.get("shadow") or ""), opacity)
+    if reason is not None:
+        return _Resolved(None, None, reason)
+    pairs: list[tuple[RGB, RGB]] = []
+    for layers in variants:
+        got = _composite(fg, layers, opacity)
+        if got.fg is None or got.bg is None:
+            return got
+        pairs.append((got.fg, got.bg))
+    if len(pairs) == 1:
+        return _Resolved(pairs[0][0], pairs[0][1])
+    return _Resolved(None, None, "shadow" if text.get("shadow") else "gradient", tuple(pairs))
+
+
+def _variants(
+    layers: list[dict[str, Any]], shadow: str, opacity: float
+) -> tuple[list[list[dict[str, Any]]], str | None]:
+    """The stacks to try: a gradient layer once per colour stop, and a text shadow's colours as the topmost
+    background (the shadow is drawn between the text and its background) or absent."""
+    variants = [layers]
+    for n, layer in enumerate(layers):
+        image = str(layer.get("image") or "")
+        if not image:
+            continue
+        if "url(" in image or "gradient(" not in image:
+            return [], "picture"
+        stops = _COLOURS.findall(image)
+        if not stops or any(parse_colour(c) is None for c in stops) or "gradient(" in image.split(")", 1)[1]:
+            return [], "gradient"  # no stops read, or several gradients on one element
+        plain = {**layer, "image": ""}
+        variants = [[*layers[:n], {**plain, "color": stop}, plain, *layers[n + 1 :]] for stop in stops]
+        break
+    if shadow:
+        colours = _COLOURS.findall(shadow)
+        if not colours:
+            return [], "shadow"
+        drawn = [{"color": c, "image": "", "opacity": opacity, "ancestor": True} for c in colours]
+        variants = [*variants, *([d, *v] for v in variants for d in drawn)]
+    return variants, None
+
+
+def _composite(fg: RGBA, layers: list[dict[str, Any]], opacity: float) -> _Resolved:
+    """The text's colour and its background through one stack of layers (top first), with alpha and the
+    opacity of the text's group."""
+    outside: list[RGBA] = []  # backgrounds not faded with the text's opacity group (top first)
     inside: list[RGBA] = []
-    for layer in text.get("layers") or ():
+    for layer in layers:
         if layer.get("above"):
             return _Resolved(None, None, "overlap")
         if layer.get("blend"):
             return _Resolved(None, None, "blend")
-        image = str(layer.get("image") or "")
-        if image:
-            return _Resolved(None, None, "gradient" if "gradient(" in image else "picture")
+        if layer.get("image"):
+            return _Resolved(None, None, "picture")
         if layer.get("replaced"):
             return _Resolved(None, None, "picture")
         colour = parse_colour(str(layer.get("color", "")))
@@ -153,12 +200,42 @@ def _resolve(text: dict[str, Any]) -> _Resolved:
     return _Resolved(_rgb(shown), _rgb(bg))
 
 
-def _disabled(page: Page, info: Info) -> bool:
+def _meets(fg: RGB, bg: RGB, required: float) -> bool:
+    """As the check compares: the ratio rounded down to two decimals."""
+    return int(contrast_ratio(fg, bg) * 100) / 100 >= required
+
+
+def _decided(resolved: _Resolved, required: float) -> _Resolved:
+    """Several possible backgrounds: failed when even the highest contrast is too low (the pair with the highest
+    contrast stands for it), passed when even the lowest is enough, else the rule cannot tell."""
+    if not resolved.pairs:
+        return resolved
+    ranked = sorted(resolved.pairs, key=lambda p: contrast_ratio(*p))
+    if not _meets(*ranked[-1], required):
+        return _Resolved(*ranked[-1])
+    if _meets(*ranked[0], required):
+        return _Resolved(*ranked[0])
+    return resolved
+
+
+def _disabled_labels(page: Page) -> frozenset[Any]:
+    """Elements that aria-labelledby makes part of the accessible name of a disabled widget."""
+    found: set[Any] = set()
+    for info in page.infos:
+        if "aria-labelledby" in info.attrs and _is_disabled(info):
+            for ident in (info.attrs.get("aria-labelledby") or "").split():
+                target = page.by_id(ident)
+                if target is not None:
+                    found.add(target.el)
+    return frozenset(found)
+
+
+def _disabled(page: Page, info: Info, labels: frozenset[Any]) -> bool:
     """The text is in a disabled widget or group, or in the label of a disabled widget (afw4f7's
     applicability)."""
     node: Info | None = info
     while node is not None:
-        if _is_disabled(node):
+        if _is_disabled(node) or node.el in labels:
             return True
         if node.tag == "label":
             control = _labelled_control(page, node)
@@ -187,22 +264,36 @@ def _labelled_control(page: Page, label: Info) -> Info | None:
     return None
 
 
+def _icon_letter(info: Info, words: str) -> bool:
+    """A lone character (an "X" or "+") in a control that is named otherwise (aria-label, aria-labelledby): a
+    symbol, not text in a human language (afw4f7's expectation)."""
+    if len(words.strip()) > 1:
+        return False
+    node: Info | None = info
+    while node is not None:
+        if "aria-label" in node.attrs or "aria-labelledby" in node.attrs:
+            return bool(node.role) and role_is_a(node.role, "widget")
+        node = node.parent
+    return False
+
+
 def contrast_samples(
     page: Page, texts: list[dict[str, Any]], by_index: dict[int, Any]
 ) -> list[ContrastSample]:
     """One sample per visible text node that afw4f7 applies to, with its location in the page model."""
     samples: list[ContrastSample] = []
+    labels = _disabled_labels(page)
     for text in texts:
         el = by_index.get(int(text.get("el", -1)))
         if el is None or not text.get("visible"):
             continue
         info = page.info(el)
         words = str(text.get("text", ""))
-        if not _LANGUAGE.search(words) or _disabled(page, info):
+        if not _LANGUAGE.search(words) or _icon_letter(info, words) or _disabled(page, info, labels):
             continue
         size_px = float(text.get("size") or 0)
         bold = int(text.get("weight") or 400) >= 700
-        resolved = _resolve(text)
+        resolved = _decided(_resolve(text), required_ratio(size_px * 0.75, bold))
         fg_rgba = parse_colour(str(text.get("fg", "")))
         if fg_rgba is not None and fg_rgba[3] == 0 and not text.get("fill"):
             continue  # transparent text is not visible

@@ -95,7 +95,7 @@
       stroke: parseFloat(s.webkitTextStrokeWidth || "0") > 0,
       size: parseFloat(s.fontSize),
       weight: parseInt(s.fontWeight, 10) || 400,
-      shadow: s.textShadow && s.textShadow !== "none",
+      shadow: s.textShadow && s.textShadow !== "none" ? s.textShadow.slice(0, 300) : "",
       clipText: (s.backgroundClip || s.webkitBackgroundClip || "") === "text",
       opacity: opacityOf(parent),
       visible: rects.length > 0,
