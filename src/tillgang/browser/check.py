@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,10 @@ def check_rendered(
     *,
     allow_private: bool = False,
     shots: Path | None = None,
+    body: bytes | None = None,
+    content_type: str | None = None,
+    trusted_hosts: frozenset[str] = frozenset(),
+    on_document: Callable[[Document], None] | None = None,
 ) -> DocumentEntry:
     """One page (a file path or a URL) checked in the browser. Never raises for a bad page: the error goes into
     the entry. ``shots``: the folder of the report, where ``screenshots/`` are written for cantTell findings."""
@@ -89,7 +94,14 @@ def check_rendered(
             return entry
     render_options = CheckOptions(lang=options.lang, limits=options.limits, rules=options.rules, render=True)
     try:
-        with browser.open(target, allow_private=allow_private, timeout_s=options.limits.timeout_s) as live:
+        with browser.open(
+            target,
+            allow_private=allow_private,
+            timeout_s=options.limits.timeout_s,
+            body=body,
+            content_type=content_type,
+            trusted_hosts=trusted_hosts,
+        ) as live:
             html = live.rendered.html.encode("utf-8")
             if not is_file:
                 entry["size"], entry["sha256"] = len(html), _sha(html)
@@ -101,6 +113,8 @@ def check_rendered(
             entry["rendered"] = True
             if shots is not None:
                 _screenshots(entry, doc, live, shots)
+            if on_document is not None:
+                on_document(doc)
             doc.close()
     except DocumentError as exc:
         entry["error"] = exc.as_dict(options.lang)

@@ -33,8 +33,11 @@ def _host_is_public(host: str, port: int) -> bool:
     return bool(infos) and all(is_public_address(str(info[4][0])) for info in infos)
 
 
-def request_allowed(url: str, *, allow_private: bool, own_file: str | None) -> bool:
-    """May the page load ``url``? ``own_file`` is the file:// URL of the checked file (None for a web page)."""
+def request_allowed(
+    url: str, *, allow_private: bool, own_file: str | None, trusted_hosts: frozenset[str] = frozenset()
+) -> bool:
+    """May the page load ``url``? ``own_file`` is the file:// URL of the checked file (None for a web page);
+    ``trusted_hosts`` are hosts allowed whatever their address (a crawl's own site, which its operator named)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -46,7 +49,7 @@ def request_allowed(url: str, *, allow_private: bool, own_file: str | None) -> b
         return own_file is not None and url.split("#", 1)[0] == own_file
     if scheme not in ("http", "https") or not parts.hostname:
         return False
-    if allow_private:
+    if allow_private or parts.hostname.lower() in trusted_hosts:
         return True
     try:
         port = parts.port or (443 if scheme == "https" else 80)

@@ -17,7 +17,7 @@ from ..report import DocumentEntry
 from .check import check_rendered
 from .session import Browser, BrowserMissing, chromium_path, missing_message
 
-__all__ = ["ensure_available", "render_files", "render_worker_check"]
+__all__ = ["ensure_available", "render_files", "render_worker_check", "render_worker_init", "worker_browser"]
 
 _BROWSER: list[Browser] = []
 GRACE_S = 15.0  # browser start-up and screenshots, on top of the page's own limit
@@ -33,7 +33,8 @@ def ensure_available(lang: str = "sv") -> None:
         raise BrowserMissing(missing_message(f"playwright: {exc}", lang)) from exc
 
 
-def _browser(lang: str) -> Browser:
+def worker_browser(lang: str) -> Browser:
+    """This process's browser, started on first use and closed when the process ends."""
     if not _BROWSER:
         _BROWSER.append(Browser(lang))
         atexit.register(_BROWSER[0].close)
@@ -51,7 +52,7 @@ def render_worker_check(
 ) -> DocumentEntry:
     """A worker's task: one page, in this worker's browser (started on its first page)."""
     return check_rendered(
-        _browser(options.lang),
+        worker_browser(options.lang),
         target,
         source,
         options,

@@ -90,6 +90,46 @@ class Rendered:
     facts: dict[str, Any]
 
 
+class _Guard:
+    """Every request of a page: the main document (from ``body`` when given), then what the page may load."""
+
+    def __init__(
+        self,
+        url: str,
+        allow_private: bool,
+        own_file: str | None,
+        trusted_hosts: frozenset[str],
+        body: bytes | None,
+        content_type: str | None,
+    ) -> None:
+        self.url = url
+        self.allow_private = allow_private
+        self.own_file = own_file
+        self.trusted = frozenset(h.lower() for h in trusted_hosts)
+        self.body = body
+        self.content_type = content_type or "text/html"
+
+    def allowed(self, url: str) -> bool:
+        return request_allowed(
+            url, allow_private=self.allow_private, own_file=self.own_file, trusted_hosts=self.trusted
+        )
+
+    def route(self, route: Any) -> None:
+        request = route.request
+        main = request.is_navigation_request() and request.frame.parent_frame is None
+        if main and self.body is not None and request.url.split("#", 1)[0] == self.url.split("#", 1)[0]:
+            route.fulfill(status=200, body=self.body, headers={"content-type": self.content_type})
+            self.body = None  # only the first load: a reload or a later navigation goes to the server
+            return
+        if main and self.own_file is not None and request.url.split("#", 1)[0] != self.own_file:
+            route.abort("blockedbyclient")  # a checked file may not navigate elsewhere
+            return
+        if self.allowed(request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+
 class LivePage:
     """A rendered page that is still open: its facts, and screenshots of its elements."""
 
@@ -157,9 +197,17 @@ class Browser:
 
     @contextmanager
     def open(
-        self, target: str, *, allow_private: bool = False, timeout_s: float = 30.0
+        self,
+        target: str,
+        *,
+        allow_private: bool = False,
+        timeout_s: float = 30.0,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        trusted_hosts: frozenset[str] = frozenset(),
     ) -> Iterator[LivePage]:
-        """The page loaded and probed, still open (for screenshots) until the block ends."""
+        """The page loaded and probed, still open (for screenshots) until the block ends. With ``body`` (a
+        crawl's fetched page) the browser gets the page from it instead of asking the server again."""
         own_file: str | None = None
         if "://" in target and not target.lower().startswith("file:"):
             url = target
@@ -168,7 +216,8 @@ class Browser:
             if not path.is_file():
                 raise DocumentError("corrupt", f"no such file: {target}")
             url = own_file = path.as_uri()
-        if own_file is None and not request_allowed(url, allow_private=allow_private, own_file=None):
+        guard = _Guard(url, allow_private, own_file, trusted_hosts, body, content_type)
+        if own_file is None and body is None and not guard.allowed(url):
             raise DocumentError("fetch-failed", _PRIVATE.get(self.lang, _PRIVATE["sv"]))
         context = self._browser.new_context(
             viewport=VIEWPORT, accept_downloads=False, java_script_enabled=True, service_workers="block"
@@ -176,7 +225,7 @@ class Browser:
         try:
             try:
                 context.set_default_timeout(timeout_s * 1000)
-                context.route("**/*", lambda route: self._route(route, allow_private, own_file))
+                context.route("**/*", guard.route)
                 page = context.new_page()
                 page.on("dialog", lambda dialog: dialog.dismiss())
                 page.on("popup", lambda popup: popup.close())
@@ -190,18 +239,6 @@ class Browser:
             yield live
         finally:
             context.close()
-
-    def _route(self, route: Any, allow_private: bool, own_file: str | None) -> None:
-        request = route.request
-        if request.is_navigation_request() and request.frame.parent_frame is None:
-            first = own_file is None or request.url.split("#", 1)[0] == own_file
-            if not first:
-                route.abort("blockedbyclient")
-                return
-        if request_allowed(request.url, allow_private=allow_private, own_file=own_file):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
 
     def _load(self, page: Any, url: str, timeout_s: float) -> Rendered:
         response = page.goto(url, wait_until="load", timeout=timeout_s * 1000)

@@ -47,6 +47,13 @@ def add_commands(subparsers: Any) -> None:
         "--no-robots", action="store_true", help="do not obey robots.txt (only for your own sites)"
     )
     p.add_argument("--no-sitemaps", action="store_true", help="do not use sitemaps as seeds")
+    p.add_argument(
+        "--render",
+        choices=("all", "sample"),
+        default=None,
+        help="check pages in a headless Chromium: every page (all) or one page per template (sample); needs "
+        "the Debian package chromium and pip install 'tillgang[render]'",
+    )
     p.add_argument("--jobs", type=int, default=None, help="checking worker processes (default: cores)")
     p.add_argument("--max-duration", type=float, default=None, metavar="S", help="wall-clock cap in seconds")
     p.add_argument("--out", default=None, help="write the run (JSON) here; '-' for standard output")
@@ -165,7 +172,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     config = _config(args)
     store, activity = _register_target(args)
-    crawler = Crawl(config, resume=args.resume, progress=not args.quiet, pool_factory=_pool_factory())
+    render = args.render or "off"
+    if render != "off":
+        from ..browser.pool import ensure_available
+
+        ensure_available(args.lang)  # before the crawl starts: no browser is a clear message, status 2
+    crawler = Crawl(
+        config, resume=args.resume, progress=not args.quiet, pool_factory=_pool_factory(), render=render
+    )
 
     async def main() -> dict[str, Any]:
         task = asyncio.current_task()

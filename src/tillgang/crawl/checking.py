@@ -36,6 +36,7 @@ from .frontier import Frontier, Item
 from .inline import PAGE_LINKS, check_page_bytes, links_of
 from .links import PageLinks, extract_links
 from .progress import Counters
+from .rendering import Renderer
 from .state import Resource, StateStore
 
 __all__ = ["Checking", "PoolFactory", "entry_base"]
@@ -121,6 +122,7 @@ class Checking:
         self.check_slots = asyncio.Semaphore(8 * jobs)
         self.check_tasks: set[asyncio.Task[None]] = set()
         self.link_threads = asyncio.Semaphore(2)  # link parses in threads (pools without submit_call)
+        self.renderer: Renderer | None = None  # --render: pages checked in the browser (crawl/rendering.py)
 
     # ------------------------------------------------------------------ recording
     def complete(
@@ -273,6 +275,15 @@ class Checking:
         the pool); the links are admitted when the check is done. A document goes as its temporary file."""
         path = res.path
         body = res.body
+        rendering = self.renderer is not None and res.kind == "page" and body is not None
+        if rendering and await self.renderer.wants(body, res.encoding):  # type: ignore[union-attr,arg-type]
+            assert body is not None
+            res.body = None
+            await self.check_slots.acquire()
+            task = asyncio.create_task(self._render_task(item, res, resource, body))
+            self.check_tasks.add(task)
+            task.add_done_callback(self.check_tasks.discard)
+            return
         if res.kind == "page" and body is not None and len(body) <= self.config.inline_page_max_bytes:
             res.body = None
             checked = check_page_bytes(
@@ -320,6 +331,17 @@ class Checking:
             if path is not None:
                 with contextlib.suppress(OSError):
                     path.unlink()
+        self.record_checked(item, res, resource, checked, body, page)
+
+    async def _render_task(self, item: Item, res: FetchResult, resource: Resource, body: bytes) -> None:
+        assert self.renderer is not None
+        try:
+            checked = await self.renderer.check(body, item.request_url, res.final_url, res.content_type)
+            page = links_of(checked)
+            if page is None:  # the render failed (a timeout, a worker that died)
+                page = await self.links_off_loop(body, res)
+        finally:
+            self.check_slots.release()
         self.record_checked(item, res, resource, checked, body, page)
 
     async def links_off_loop(self, body: bytes, res: FetchResult) -> PageLinks:
@@ -389,6 +411,8 @@ class Checking:
             self.pool.terminate()
         else:
             self.pool.close()
+        if self.renderer is not None:
+            self.renderer.close(interrupted)
 
 
 def page_links_task(body: bytes, base_url: str, encoding: str | None) -> DocumentEntry:

@@ -41,6 +41,7 @@ from .fetching import Fetching
 from .frontier import Frontier, Item
 from .output import RunFacts, build_output, compare_findings, exit_status, finding_key
 from .progress import Counters, Progress
+from .rendering import MODES, Renderer
 from .state import StateStore
 
 __all__ = ["Crawl", "Item", "PoolFactory", "compare_findings", "crawl", "exit_status", "finding_key"]
@@ -84,8 +85,12 @@ class Crawl:
         progress: bool = True,
         on_result: OnResult | None = None,
         pool_factory: PoolFactory | None = None,
+        render: str = "off",
     ) -> None:
         config.validate()
+        if render not in MODES:
+            raise ValueError(f"render must be one of {MODES}")
+        self.render = render  # --render all|sample (crawl/rendering.py)
         self.config = config
         self.resume = resume
         self.show_progress = progress
@@ -99,6 +104,7 @@ class Crawl:
         self.resumed = False
         self.started = time.time()
         self.output: dict[str, Any] | None = None  # set when the run ends, also when it is interrupted
+        self.renderer_summary: dict[str, Any] | None = None  # the run's "render" block (with --render)
 
     @property
     def lang(self) -> str:
@@ -128,6 +134,8 @@ class Crawl:
             tmpdir=tmpdir,
             on_result=self.on_result,
         )
+        if self.render != "off":
+            checking.renderer = Renderer(self.render, options, frozenset(self.hosts), jobs=jobs)
         fetching = Fetching(cfg, store, frontier, checking, tmpdir)
         workers: list[asyncio.Task[None]] = []
         timers: list[asyncio.Task[None]] = []
@@ -152,6 +160,7 @@ class Crawl:
             for task in [*workers, *timers]:
                 task.cancel()
             checking.stop(interrupted=status == "interrupted")
+            self.renderer_summary = checking.renderer.summary() if checking.renderer is not None else None
             await _quietly(asyncio.gather(*workers, return_exceptions=True))
             await _quietly(fetching.aclose())
             if progress:
@@ -211,6 +220,8 @@ class Crawl:
         )
         store.save_shortfalls(self.run_id, frontier.shortfalls())
         self.output = build_output(store, facts)
+        if self.renderer_summary is not None:
+            self.output["render"] = self.renderer_summary
         store.finish_run(self.run_id, status, self.output["summary"])
         if status != "interrupted":
             store.prune(self.site, self.config.keep_runs)
