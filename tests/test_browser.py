@@ -88,7 +88,7 @@ def test_scripts_run_before_the_rules(browser: Browser, tmp_path: Path) -> None:
     page.write_text(
         '<!DOCTYPE html><html lang="sv"><head><title>Skript</title></head><body><main id="m"></main><script>'
         'setTimeout(() => { const h = document.createElement("h1"); h.textContent = "Bygglov";'
-        ' document.getElementById("m").append(h); }, 100);</script></body></html>',
+        ' document.getElementById("m").append(h); }, 50);</script></body></html>',
         encoding="utf-8",
     )
     static = check_file(page, CheckOptions(rules=frozenset({"page-has-heading-one"})))

@@ -10,9 +10,9 @@ this in a worker process it can kill (browser/pool.py).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,9 +25,8 @@ from .guard import request_allowed
 
 __all__ = ["Browser", "BrowserMissing", "LivePage", "Rendered", "chromium_path", "missing_message"]
 
-NETWORK_IDLE_CAP_MS = 3000
-QUIET_MS = 300  # the DOM must not change for this long
-QUIET_CAP_MS = 2000
+QUIET_MS = 120  # settled: no request in flight, and no DOM change or network event for this long
+SETTLE_CAP_MS = 3000  # at most this long after the load event (a page that keeps polling settles as it is)
 MAX_ELEMENTS = 50_000
 VIEWPORT: Any = {"width": 1280, "height": 1024}  # playwright ViewportSize
 
@@ -47,18 +46,12 @@ _PRIVATE = {
     "en": "the address is private or loopback and is refused (--allow-private allows it)",
 }
 
-_QUIET_JS = """([quiet, cap]) => new Promise((resolve) => {
-  const start = performance.now();
-  let last = performance.now();
-  const obs = new MutationObserver(() => { last = performance.now(); });
-  obs.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-  const tick = () => {
-    const now = performance.now();
-    if (now - last >= quiet || now - start >= cap) { obs.disconnect(); resolve(true); }
-    else setTimeout(tick, 50);
-  };
-  setTimeout(tick, 50);
-})"""
+_WATCH_JS = """(() => {
+  window.__tillgangLast = performance.now();
+  new MutationObserver(() => { window.__tillgangLast = performance.now(); })
+    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})();"""
+_SINCE_JS = "performance.now() - (window.__tillgangLast || 0)"
 
 
 class BrowserMissing(UsageError):
@@ -88,6 +81,25 @@ class Rendered:
     html: str
     url: str  # where the page ended up (after redirects)
     facts: dict[str, Any]
+
+
+class _Network:
+    """Requests in flight and the time of the last request event, from the page's events."""
+
+    def __init__(self, page: Any) -> None:
+        self.in_flight = 0
+        self.last = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, _request: Any) -> None:
+        self.in_flight += 1
+        self.last = time.monotonic()
+
+    def _ended(self, _request: Any) -> None:
+        self.in_flight -= 1
+        self.last = time.monotonic()
 
 
 class _Guard:
@@ -226,10 +238,12 @@ class Browser:
             try:
                 context.set_default_timeout(timeout_s * 1000)
                 context.route("**/*", guard.route)
+                context.add_init_script(_WATCH_JS)
                 page = context.new_page()
+                network = _Network(page)
                 page.on("dialog", lambda dialog: dialog.dismiss())
                 page.on("popup", lambda popup: popup.close())
-                live = LivePage(self._load(page, url, timeout_s), page, self._error)
+                live = LivePage(self._load(page, url, timeout_s, network), page, self._error)
             except self._error as exc:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 code = (
@@ -240,7 +254,19 @@ class Browser:
         finally:
             context.close()
 
-    def _load(self, page: Any, url: str, timeout_s: float) -> Rendered:
+    def _settle(self, page: Any, network: _Network) -> None:
+        """Wait until nothing is in flight and neither the DOM nor the network changed for ``QUIET_MS``, at
+        most ``SETTLE_CAP_MS`` (the DOM watch is installed before the page's scripts run)."""
+        deadline = time.monotonic() + SETTLE_CAP_MS / 1000
+        while time.monotonic() < deadline:
+            dom_quiet = float(page.evaluate(_SINCE_JS))
+            net_quiet = (time.monotonic() - network.last) * 1000
+            quiet = min(dom_quiet, net_quiet)
+            if network.in_flight <= 0 and quiet >= QUIET_MS:
+                return
+            page.wait_for_timeout(max(10.0, min(50.0, QUIET_MS - quiet)))
+
+    def _load(self, page: Any, url: str, timeout_s: float, network: _Network) -> Rendered:
         response = page.goto(url, wait_until="load", timeout=timeout_s * 1000)
         if response is not None and response.status >= 400:
             raise DocumentError("fetch-failed", f"HTTP {response.status}")
@@ -248,8 +274,6 @@ class Browser:
             kind = (response.headers.get("content-type") or "text/html").split(";")[0].strip().lower()
             if kind not in ("text/html", "application/xhtml+xml") and not url.startswith("file:"):
                 raise DocumentError("unsupported-format", f"the URL is not a web page ({kind})")
-        with contextlib.suppress(self._error):  # a page that keeps polling settles as far as it will
-            page.wait_for_load_state("networkidle", timeout=min(NETWORK_IDLE_CAP_MS, timeout_s * 1000))
-        page.evaluate(_QUIET_JS, [QUIET_MS, QUIET_CAP_MS])
+        self._settle(page, network)
         facts = page.evaluate(self._probe, MAX_ELEMENTS)
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)
