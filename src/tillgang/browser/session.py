@@ -10,6 +10,7 @@ this in a worker process it can kill (browser/pool.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -26,6 +27,7 @@ from .guard import request_allowed
 __all__ = ["Browser", "BrowserMissing", "LivePage", "Rendered", "chromium_path", "missing_message"]
 
 QUIET_MS = 120  # settled: no request in flight, and no DOM change or network event for this long
+RECYCLE_AFTER = 100  # pages per browser context before a fresh one
 SETTLE_CAP_MS = 3000  # at most this long after the load event (a page that keeps polling settles as it is)
 MAX_ELEMENTS = 50_000
 VIEWPORT: Any = {"width": 1280, "height": 1024}  # playwright ViewportSize
@@ -47,11 +49,12 @@ _PRIVATE = {
 }
 
 _WATCH_JS = """(() => {
-  window.__tillgangLast = performance.now();
-  new MutationObserver(() => { window.__tillgangLast = performance.now(); })
+  const mark = () => { window.__tillgangLast = performance.now(); };
+  mark();
+  new MutationObserver(mark)
     .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  try { new PerformanceObserver(mark).observe({type: "resource"}); } catch (e) {}
 })();"""
-_SINCE_JS = "performance.now() - (window.__tillgangLast || 0)"
 
 
 class BrowserMissing(UsageError):
@@ -93,12 +96,16 @@ class _Network:
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
 
+    def reset(self) -> None:
+        self.in_flight = 0
+        self.last = time.monotonic()
+
     def _started(self, _request: Any) -> None:
         self.in_flight += 1
         self.last = time.monotonic()
 
     def _ended(self, _request: Any) -> None:
-        self.in_flight -= 1
+        self.in_flight = max(0, self.in_flight - 1)
         self.last = time.monotonic()
 
 
@@ -140,6 +147,36 @@ class _Guard:
             route.continue_()
         else:
             route.abort("blockedbyclient")
+
+
+class _Tab:
+    """A browser context with its one page, reused for page after page; each page gets its own guard."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.uses = 0
+        self.guard: _Guard | None = None
+        self.page: Any = None
+        context.route("**/*", self._route)
+        context.add_init_script(_WATCH_JS)
+        context.on("page", self._other_page)
+        self.page = context.new_page()
+        self.network = _Network(self.page)
+        self.page.on("dialog", lambda dialog: dialog.dismiss())
+
+    def _route(self, route: Any) -> None:
+        if self.guard is None:
+            route.abort("blockedbyclient")  # between pages (about:blank needs no request)
+        else:
+            self.guard.route(route)
+
+    def _other_page(self, page: Any) -> None:
+        if self.page is not None and page is not self.page:
+            page.close()  # a popup or window.open: never followed
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.close()
 
 
 class LivePage:
@@ -189,6 +226,7 @@ class Browser:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BrowserMissing(missing_message(f"{path}: {first}", lang)) from exc
         self._probe = _probe_source()
+        self._current: _Tab | None = None
 
     def __enter__(self) -> Browser:
         return self
@@ -198,6 +236,9 @@ class Browser:
 
     def close(self) -> None:
         try:
+            if self._current is not None:
+                with contextlib.suppress(Exception):
+                    self._current.close()
             self._browser.close()
         finally:
             self._manager.__exit__(None, None, None)
@@ -231,19 +272,14 @@ class Browser:
         guard = _Guard(url, allow_private, own_file, trusted_hosts, body, content_type)
         if own_file is None and body is None and not guard.allowed(url):
             raise DocumentError("fetch-failed", _PRIVATE.get(self.lang, _PRIVATE["sv"]))
-        context = self._browser.new_context(
-            viewport=VIEWPORT, accept_downloads=False, java_script_enabled=True, service_workers="block"
-        )
+        tab = self._tab()
+        tab.guard = guard
+        tab.network.reset()
+        failed = True
         try:
             try:
-                context.set_default_timeout(timeout_s * 1000)
-                context.route("**/*", guard.route)
-                context.add_init_script(_WATCH_JS)
-                page = context.new_page()
-                network = _Network(page)
-                page.on("dialog", lambda dialog: dialog.dismiss())
-                page.on("popup", lambda popup: popup.close())
-                live = LivePage(self._load(page, url, timeout_s, network), page, self._error)
+                tab.context.set_default_timeout(timeout_s * 1000)
+                live = LivePage(self._load(tab.page, url, timeout_s, tab.network), tab.page, self._error)
             except self._error as exc:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 code = (
@@ -251,20 +287,42 @@ class Browser:
                 )
                 raise DocumentError(code, message[:300]) from exc
             yield live
+            failed = False
         finally:
-            context.close()
+            self._release(tab, failed)
+
+    def _tab(self) -> _Tab:
+        """The reused context and page (a fresh one after ``RECYCLE_AFTER`` pages or a failure): a new context
+        per page costs more than the check of a page itself."""
+        if self._current is None or self._current.uses >= RECYCLE_AFTER:
+            if self._current is not None:
+                self._current.close()
+            context = self._browser.new_context(
+                viewport=VIEWPORT, accept_downloads=False, java_script_enabled=True, service_workers="block"
+            )
+            self._current = _Tab(context)
+        self._current.uses += 1
+        return self._current
+
+    def _release(self, tab: _Tab, failed: bool) -> None:
+        """After a page: leave it (its scripts stop), forget its cookies; a tab in doubt is closed."""
+        tab.guard = None
+        if not failed:
+            try:
+                tab.page.goto("about:blank", timeout=5000)
+                tab.context.clear_cookies()
+                return
+            except self._error:
+                pass
+        tab.close()
+        self._current = None
 
     def _settle(self, page: Any, network: _Network) -> None:
-        """Wait until nothing is in flight and neither the DOM nor the network changed for ``QUIET_MS``, at
-        most ``SETTLE_CAP_MS`` (the DOM watch is installed before the page's scripts run)."""
+        """Wait (on this side) until no request is in flight, at most ``SETTLE_CAP_MS``; the probe then waits in
+        the page until the DOM has been quiet for ``QUIET_MS`` (one round trip instead of a polling loop)."""
         deadline = time.monotonic() + SETTLE_CAP_MS / 1000
-        while time.monotonic() < deadline:
-            dom_quiet = float(page.evaluate(_SINCE_JS))
-            net_quiet = (time.monotonic() - network.last) * 1000
-            quiet = min(dom_quiet, net_quiet)
-            if network.in_flight <= 0 and quiet >= QUIET_MS:
-                return
-            page.wait_for_timeout(max(10.0, min(50.0, QUIET_MS - quiet)))
+        while network.in_flight > 0 and time.monotonic() < deadline:
+            page.wait_for_timeout(25)
 
     def _load(self, page: Any, url: str, timeout_s: float, network: _Network) -> Rendered:
         response = page.goto(url, wait_until="load", timeout=timeout_s * 1000)
@@ -275,5 +333,7 @@ class Browser:
             if kind not in ("text/html", "application/xhtml+xml") and not url.startswith("file:"):
                 raise DocumentError("unsupported-format", f"the URL is not a web page ({kind})")
         self._settle(page, network)
-        facts = page.evaluate(self._probe, MAX_ELEMENTS)
+        facts = page.evaluate(
+            self._probe, {"maxElements": MAX_ELEMENTS, "quiet": QUIET_MS, "cap": SETTLE_CAP_MS}
+        )
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)

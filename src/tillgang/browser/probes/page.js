@@ -2,7 +2,18 @@
 // the Python side can match the serialised DOM to these facts and take screenshots), measures what only a
 // browser knows (visibility, boxes, computed colours, fonts, what paints behind each text) and returns the DOM
 // as it is now. No decisions are made here: the Python side judges (browser/facts.py).
-(maxElements) => {
+async ({ maxElements, quiet, cap }) => {
+  // Settle first: no DOM change (and no resource finished loading) for `quiet` ms, at most `cap` ms; the
+  // watch is installed before the page's own scripts (browser/session.py, _WATCH_JS).
+  await new Promise((resolve) => {
+    const start = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      if (now - (window.__tillgangLast || 0) >= quiet || now - start >= cap) resolve(true);
+      else setTimeout(tick, Math.max(10, Math.min(50, quiet - (now - (window.__tillgangLast || 0)))));
+    };
+    tick();
+  });
   const ATTR = "data-tillgang";
   const all = document.documentElement ? document.documentElement.getElementsByTagName("*") : [];
   const elements = [];
@@ -47,26 +58,40 @@
     }
     return rect;
   };
+  const opacityCache = new Map();
   const opacityOf = (el) => {
-    let o = 1;
-    for (let a = el; a; a = a.parentElement) o *= parseFloat(style(a).opacity || "1");
+    if (!el) return 1;
+    let o = opacityCache.get(el);
+    if (o === undefined) {
+      o = parseFloat(style(el).opacity || "1") * opacityOf(el.parentElement);
+      opacityCache.set(el, o);
+    }
     return o;
   };
-  const layer = (el) => {
-    const s = style(el);
-    const image = s.backgroundImage && s.backgroundImage !== "none" ? s.backgroundImage : "";
-    return {
-      i: index.has(el) ? index.get(el) : -1,
-      tag: el.tagName.toLowerCase(),
-      color: s.backgroundColor,
-      image: image.slice(0, 200),
-      opacity: opacityOf(el),
-      replaced: /^(img|video|canvas|svg|iframe|object|embed|picture)$/i.test(el.tagName),
-      blend: s.mixBlendMode !== "normal" || (s.filter && s.filter !== "none") || (s.backdropFilter && s.backdropFilter !== "none"),
-      ancestor: false,
-      covers: true,
-    };
+  // What an element paints behind a text (measured once per element).
+  const paintCache = new Map();
+  const paint = (el) => {
+    let p = paintCache.get(el);
+    if (!p) {
+      const s = style(el);
+      const image = s.backgroundImage && s.backgroundImage !== "none" ? s.backgroundImage : "";
+      p = {
+        i: index.has(el) ? index.get(el) : -1,
+        tag: el.tagName.toLowerCase(),
+        color: s.backgroundColor,
+        image: image.slice(0, 200),
+        opacity: opacityOf(el),
+        replaced: /^(img|video|canvas|svg|iframe|object|embed|picture)$/i.test(el.tagName),
+        blend: s.mixBlendMode !== "normal" || (s.filter && s.filter !== "none") ||
+          (s.backdropFilter && s.backdropFilter !== "none"),
+      };
+      p.paints = !!(p.image || p.replaced || p.blend) || p.color !== "rgba(0, 0, 0, 0)";
+      p.opaque = !p.image && !p.replaced && !p.blend && p.color.startsWith("rgb(") && p.opacity >= 1;
+      paintCache.set(el, p);
+    }
+    return p;
   };
+  const layer = (el) => Object.assign({}, paint(el), { ancestor: false, covers: true });
 
   const texts = [];
   const MAX_TEXTS = 5000;
@@ -113,22 +138,32 @@
       if (moved) scrollTo(Math.max(0, cx + scrollX - innerWidth / 2), Math.max(0, cy + scrollY - innerHeight / 2));
       const dx = moved ? scrollX - oldX : 0, dy = moved ? scrollY - oldY : 0;
       sample.layers = stackAt(parent, cx - dx, cy - dy);
-      const sign = signature(sample.layers);
-      for (const [a, b, c, d] of rects.slice(0, 3)) {
-        const my = (b + d) / 2 - dy;
-        for (const px of [a + 2 - dx, (a + c) / 2 - dx, c - 2 - dx]) {
-          if (px < 0 || my < 0 || px > innerWidth || my > innerHeight) continue;
-          if (signature(stackAt(parent, px, my)) !== sign) sample.varies = true;
-        }
+      const sign = signatureAt(parent, cx - dx, cy - dy);
+      const points = [[x0 + 2, cy], [x1 - 2, cy]];
+      for (const [a, b, c, d] of rects.slice(1, 3)) points.push([(a + c) / 2, (b + d) / 2]);
+      for (const [px0, py0] of points) {
+        const px = px0 - dx, py = py0 - dy;
+        if (px < 0 || py < 0 || px > innerWidth || py > innerHeight) continue;
+        if (signatureAt(parent, px, py) !== sign) { sample.varies = true; break; }
       }
       if (moved) scrollTo(oldX, oldY);
     }
     texts.push(sample);
   }
 
-  function signature(layers) {
-    return layers.filter((l) => l.above || l.image || l.replaced || l.blend || !/^rgba\(0, 0, 0, 0\)$/.test(l.color))
-      .map((l) => l.i + ":" + l.color + ":" + l.opacity).join("|");
+  // The elements that paint behind (or over) the text at one point, down to the first opaque one.
+  function signatureAt(parent, x, y) {
+    const stack = document.elementsFromPoint(x, y);
+    const start = stack.indexOf(parent);
+    if (start < 0) return "covered";
+    let out = "";
+    for (let k = 0; k < start; k++) if (!parent.contains(stack[k])) out += "A" + paint(stack[k]).i + "|";
+    for (let k = start; k < stack.length; k++) {
+      const p = paint(stack[k]);
+      if (p.paints) out += p.i + "|";
+      if (p.opaque) break;
+    }
+    return out;
   }
 
   function stackAt(parent, cx, cy) {
@@ -159,6 +194,7 @@
         l.covers = b.left <= rr.left + 0.5 && b.top <= rr.top + 0.5 && b.right >= rr.right - 0.5 && b.bottom >= rr.bottom - 0.5;
       }
       out.push(l);
+      if (l.opaque) break; // nothing below an opaque background shows
     }
     return out;
   }
