@@ -210,3 +210,29 @@ def test_opacity_fades_text_and_its_own_background_over_the_backdrop() -> None:
 def test_what_the_rule_cannot_tell(extra: dict[str, Any], reason: str) -> None:
     got = _resolve({"fg": "rgb(0, 0, 0)", "layers": [], **extra})
     assert (got.fg, got.bg, got.reason) == (None, None, reason)
+
+
+def test_popups_are_closed_and_the_page_is_checked(browser: Browser, tmp_path: Path) -> None:
+    page = tmp_path / "popup.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="sv"><head><title>Popup</title></head><body>'
+        '<script>window.open("about:blank#annons");</script><main><h1>Sidan</h1></main></body></html>',
+        encoding="utf-8",
+    )
+    entry = rendered(browser, page, frozenset({"page-has-heading-one"}))
+    assert entry["error"] is None and entry["rules"]["page-has-heading-one"] == "passed"
+    again = rendered(browser, FIXTURES / "color-contrast-html" / "fail-html-grey.html")  # the tab is reused
+    assert again["rules"]["color-contrast-html"] == "failed"
+
+
+def test_check_render_checks_other_documents_statically(
+    chromium_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docx = ROOT / "examples" / "rapport-tillganglig.docx"
+    page = FIXTURES / "color-contrast-html" / "pass-html-black-on-white.html"
+    main(["check", "--render", "--format", "json", "--jobs", "1", str(docx), str(page)])
+    data = json.loads(capsys.readouterr().out)
+    first, second = data["documents"]
+    assert first["format"] == "docx" and "rendered" not in first and first["error"] is None
+    assert second["rendered"] is True and second["rules"]["color-contrast-html"] == "passed"
+    assert "notices" not in data["tool"]
