@@ -236,3 +236,21 @@ def test_check_render_checks_other_documents_statically(
     assert first["format"] == "docx" and "rendered" not in first and first["error"] is None
     assert second["rendered"] is True and second["rules"]["color-contrast-html"] == "passed"
     assert "notices" not in data["tool"]
+
+
+def test_content_hidden_or_shown_by_style_sheets_counts_as_the_browser_shows_it(
+    browser: Browser, tmp_path: Path
+) -> None:
+    page = tmp_path / "dolt.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="sv"><head><title>Dolt</title><style>.dold { display: none }'
+        " .syns[hidden] { display: block } .osynlig { visibility: hidden } .osynlig em { visibility: visible }"
+        '</style></head><body><main><h1>Rubrik</h1><div class="dold"><img src="a.png"></div>'
+        '<p class="syns" hidden><img src="b.png" alt="Karta"></p>'
+        '<p class="osynlig"><img src="c.png"><em><img src="d.png" alt="Bild"></em></p></main></body></html>',
+        encoding="utf-8",
+    )
+    static = check_file(page, CheckOptions(rules=frozenset({"image-alt"})))
+    assert static["rules"]["image-alt"] == "failed"  # a.png and c.png look visible without the style sheet
+    entry = rendered(browser, page, frozenset({"image-alt"}))
+    assert entry["rules"]["image-alt"] == "passed" and entry["passed_targets"]["image-alt"] == 2

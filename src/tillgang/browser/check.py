@@ -34,11 +34,14 @@ def rendered_document(
     """The rendered DOM as a ``Document`` (``native`` is the page model), with ``contrast`` and ``rendered``."""
     by_index: dict[int, Any] = {}
 
+    raw_facts: list[dict[str, Any]] = list(rendered.facts.get("elements") or ())
+
     def take_marks(root: etree._Element) -> None:
         for el in root.iter(etree.Element):
             mark = el.attrib.pop(MARK, None)
             if mark is not None and mark.isdigit():
                 by_index[int(mark)] = el
+        computed_visibility(root, {el: raw_facts[i] for i, el in by_index.items() if i < len(raw_facts)})
 
     data = rendered.html.encode("utf-8")
     doc = read_bytes(
@@ -60,6 +63,37 @@ def rendered_document(
             "the page has more elements than the browser probe measures; the rest were not checked"
         )
     return doc
+
+
+_NOT_CONTENT = frozenset(["script", "style", "template", "noscript", "title", "meta", "link", "base"])
+
+
+def computed_visibility(root: etree._Element, facts: dict[Any, dict[str, Any]]) -> None:
+    """Write what the browser computed about hiding into the body's ``style`` attributes, so that the page model
+    (which reads inline styles) sees content hidden or shown by style sheets and scripts as the browser does:
+    ``display: none``, the display of a ``hidden`` element that CSS shows, and ``visibility`` where it differs
+    from the parent's."""
+    body = root.find("body")
+    if body is None:
+        return
+    for el in body.iter(etree.Element):
+        if not isinstance(el.tag, str) or el.tag in _NOT_CONTENT or ":" in el.tag or "}" in el.tag:
+            continue
+        raw = facts.get(el)
+        if raw is None:
+            continue
+        fixes = []
+        if raw.get("none"):
+            fixes.append("display: none")
+        elif raw.get("display") and "hidden" in el.attrib:
+            fixes.append(f"display: {raw['display']}")
+        parent = el.getparent()
+        parent_hidden = bool(facts.get(parent, {}).get("vh")) if parent is not None else False
+        if bool(raw.get("vh")) != parent_hidden:
+            fixes.append("visibility: hidden" if raw.get("vh") else "visibility: visible")
+        if fixes:
+            style = (el.get("style") or "").strip().rstrip(";")
+            el.set("style", "; ".join([style, *fixes] if style else fixes))
 
 
 def _sha(data: bytes) -> str:
@@ -136,7 +170,11 @@ def _screenshots(entry: DocumentEntry, doc: Document, live: LivePage, folder: Pa
     ]
     if not wanted or not isinstance(facts, RenderFacts):
         return
-    by_selector = {doc.native.selector(el): index for el, index in facts.indices.items()}
+    by_selector = {
+        doc.native.selector(el): index
+        for el, index in facts.indices.items()
+        if el in facts.elements and facts.elements[el].shown and min(facts.elements[el].box[2:]) >= 1
+    }  # only elements with a box can be photographed
     page_key = _sha(entry["source"].encode("utf-8"))[:12]
     taken: dict[int, str | None] = {}
     for finding in wanted:

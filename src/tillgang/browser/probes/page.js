@@ -40,7 +40,11 @@ async ({ maxElements, quiet, cap }) => {
   const facts = elements.map((el) => {
     const s = style(el);
     const rendered = el.getClientRects().length > 0 || s.display === "contents";
-    return { box: box(el), shown: rendered && !hidden(el) };
+    const fact = { box: box(el), shown: rendered && !hidden(el) };
+    if (s.display === "none") fact.none = true;
+    else if (el.hasAttribute("hidden")) fact.display = s.display;
+    if (s.visibility !== "visible") fact.vh = true;
+    return fact;
   });
 
   // The clip of every ancestor that hides overflow (or clips), intersected with a text's rectangles.
