@@ -44,8 +44,11 @@ def rendered_document(
         computed_visibility(root, {el: raw_facts[i] for i, el in by_index.items() if i < len(raw_facts)})
 
     data = rendered.html.encode("utf-8")
+    kind = str(rendered.facts.get("contentType") or "text/html").split(";")[0].strip().lower()
+    if kind not in ("image/svg+xml", "application/xml", "text/xml", "application/mathml+xml"):
+        kind = "text/html"  # an HTML or XHTML page; an SVG or XML document is not a web page (docs/html.md)
     doc = read_bytes(
-        data, source, limits, filename=filename, content_type="text/html; charset=utf-8", prepare=take_marks
+        data, source, limits, filename=filename, content_type=f"{kind}; charset=utf-8", prepare=take_marks
     )
     if doc.format != "html":
         return doc
@@ -65,7 +68,9 @@ def rendered_document(
     return doc
 
 
-_NOT_CONTENT = frozenset(["script", "style", "template", "noscript", "title", "meta", "link", "base"])
+# Not content, or hidden by the browser's own style sheet while still in the accessibility tree (an image map's
+# areas): the page model's own reading stands.
+_NOT_CONTENT = frozenset(["script", "style", "template", "noscript", "title", "meta", "link", "base", "area"])
 
 
 def computed_visibility(root: etree._Element, facts: dict[Any, dict[str, Any]]) -> None:

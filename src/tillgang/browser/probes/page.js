@@ -207,6 +207,7 @@ async ({ maxElements, quiet, cap }) => {
   return {
     html: doctype + (document.documentElement ? document.documentElement.outerHTML : ""),
     url: location.href,
+    contentType: document.contentType || "",
     truncated: all.length > maxElements,
     elements: facts,
     texts: texts,
