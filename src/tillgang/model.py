@@ -18,13 +18,10 @@ from .report import LocationDict
 __all__ = [
     "ContrastSample",
     "Document",
-    "ElementFacts",
     "Heading",
     "Image",
     "Link",
     "Location",
-    "OrientationSample",
-    "RenderFacts",
     "Table",
 ]
 
@@ -108,35 +105,6 @@ class ContrastSample:
     reason: str | None = None  # why a colour could not be resolved ("image", "gradient", ...)
 
 
-@dataclass(frozen=True, slots=True)
-class ElementFacts:
-    """What the browser measured about one element (rendered mode)."""
-
-    box: tuple[float, float, float, float]  # x, y, width, height in CSS pixels, page coordinates
-    shown: bool  # has a box and is not display:none / visibility:hidden
-
-
-@dataclass(frozen=True, slots=True)
-class OrientationSample:
-    """An element whose rotation differs between landscape and portrait (ACT b33eff), in degrees."""
-
-    location: Location
-    landscape: float
-    portrait: float
-
-
-@dataclass(slots=True)
-class RenderFacts:
-    """What only a browser knows about a rendered HTML page (``Document.rendered``), keyed by the elements of
-    the page model (``Document.native``); filled by ``browser/``."""
-
-    elements: dict[Any, ElementFacts] = field(default_factory=dict)
-    indices: dict[Any, int] = field(default_factory=dict)  # element -> its probe number (for screenshots)
-    final_url: str = ""
-    truncated: bool = False
-    orientation: list[OrientationSample] | None = None  # None: the page has no orientation media query
-
-
 @dataclass(slots=True)
 class Document:
     """One checked file, in the shape every cross-format check understands."""
@@ -160,7 +128,7 @@ class Document:
         default_factory=list
     )  # (code, params): errors.NOTICE_CODES
     native: Any = None  # format-specific model for format-only checks
-    rendered: RenderFacts | None = None  # what a browser measured; None in static mode
+    rendered: Any = None  # what a browser measured (browser.facts.RenderFacts); None in static mode
 
     def close(self) -> None:
         closer = getattr(self.native, "close", None)

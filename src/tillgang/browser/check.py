@@ -16,10 +16,10 @@ from lxml import etree
 from ..engine import CheckOptions, base_entry, fill_entry
 from ..errors import DocumentError
 from ..limits import Limits
-from ..model import Document, ElementFacts, RenderFacts
+from ..model import Document
 from ..readers.html import read_bytes
 from ..report import DocumentEntry
-from .facts import contrast_samples, orientation_samples
+from .facts import ElementFacts, RenderFacts, contrast_samples
 from .session import Browser, LivePage, Rendered
 
 __all__ = ["check_rendered", "rendered_document"]
@@ -59,8 +59,6 @@ def rendered_document(
             box = tuple(float(v) for v in raw.get("box", (0, 0, 0, 0)))[:4]
             facts.elements[el] = ElementFacts((box[0], box[1], box[2], box[3]), bool(raw.get("shown")))
     facts.indices = {el: index for index, el in by_index.items()}
-    if rendered.facts.get("orientation"):
-        facts.orientation = orientation_samples(doc.native, rendered.facts.get("rotations") or {}, by_index)
     doc.rendered = facts
     doc.contrast = contrast_samples(doc.native, list(rendered.facts.get("texts") or ()), by_index)
     if facts.truncated:

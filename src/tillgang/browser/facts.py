@@ -12,21 +12,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..aria import role_is_a
 from ..colour import RGB, contrast_ratio, required_ratio
-from ..model import ContrastSample, ElementFacts, OrientationSample, RenderFacts
+from ..model import ContrastSample
 from ..readers.native import Info, Page
 
-__all__ = ["ElementFacts", "RenderFacts", "contrast_samples", "orientation_samples", "parse_colour"]
+__all__ = ["ElementFacts", "RenderFacts", "contrast_samples", "parse_colour"]
 
 RGBA = tuple[float, float, float, float]
 _RGB = re.compile(r"^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$")
 _LANGUAGE = re.compile(r"[^\W_]")  # a letter or digit: the text can express something in human language
 _FORM_TAGS = frozenset(["button", "input", "select", "textarea", "optgroup", "option", "fieldset"])
 WHITE: RGBA = (255.0, 255.0, 255.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ElementFacts:
+    box: tuple[float, float, float, float]  # x, y, width, height in CSS pixels, page coordinates
+    shown: bool  # has a box and is not display:none / visibility:hidden
+
+
+@dataclass(slots=True)
+class RenderFacts:
+    """The browser's facts about one page, keyed by the elements of the page model (``Document.native``)."""
+
+    elements: dict[Any, ElementFacts] = field(default_factory=dict)
+    indices: dict[Any, int] = field(default_factory=dict)  # element -> its probe number (for screenshots)
+    final_url: str = ""
+    truncated: bool = False
 
 
 def parse_colour(value: str) -> RGBA | None:
@@ -299,17 +315,3 @@ def contrast_samples(
             )
         )
     return samples
-
-
-def orientation_samples(
-    page: Page, rotations: dict[str, list[float]], by_index: dict[int, Any]
-) -> list[OrientationSample]:
-    """The shown elements with text whose transform or rotate differs between landscape and portrait: those an
-    orientation media query transforms (ACT b33eff's applicability, as the browser computes it)."""
-    out: list[OrientationSample] = []
-    for key, (landscape, portrait) in sorted(rotations.items(), key=lambda kv: int(kv[0])):
-        el = by_index.get(int(key))
-        if el is None:
-            continue
-        out.append(OrientationSample(page.location(el), landscape, portrait))
-    return out

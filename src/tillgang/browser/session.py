@@ -73,8 +73,8 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _probe_source(name: str = "page.js") -> str:
-    return (resources.files("tillgang.browser") / "probes" / name).read_text(encoding="utf-8")
+def _probe_source() -> str:
+    return (resources.files("tillgang.browser") / "probes" / "page.js").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,6 @@ class Browser:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BrowserMissing(missing_message(f"{path}: {first}", lang)) from exc
         self._probe = _probe_source()
-        self._rotation = _probe_source("rotation.js")
         self._current: _Tab | None = None
 
     def __enter__(self) -> Browser:
@@ -337,25 +336,4 @@ class Browser:
         facts = page.evaluate(
             self._probe, {"maxElements": MAX_ELEMENTS, "quiet": QUIET_MS, "cap": SETTLE_CAP_MS}
         )
-        if facts.get("orientation"):
-            facts["rotations"] = self._rotations(page)
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)
-
-    def _rotations(self, page: Any) -> dict[str, list[float]]:
-        """The angle in landscape (the viewport as loaded) and in portrait (the viewport turned a quarter) of each
-        element whose transform or rotate differs between the two, by probe number; only for a page with
-        orientation media queries (ACT b33eff)."""
-        landscape: dict[str, list[Any]] = page.evaluate(self._rotation)
-        page.set_viewport_size({"width": VIEWPORT["height"], "height": VIEWPORT["width"]})
-        try:
-            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
-            portrait: dict[str, list[Any]] = page.evaluate(self._rotation)
-        finally:
-            page.set_viewport_size(VIEWPORT)
-        none = [0.0, "none none"]
-        return {
-            k: [float(landscape.get(k, none)[0]), float(portrait.get(k, none)[0])]
-            for k in {*landscape, *portrait}
-            if landscape.get(k, none)[1]
-            != portrait.get(k, none)[1]  # applied conditionally on the orientation
-        }

@@ -203,29 +203,11 @@ async ({ maxElements, quiet, cap }) => {
     return out;
   }
 
-  // Does a style sheet the page can read condition anything on the orientation media feature?
-  function orientationQueries() {
-    const seen = (rules) => {
-      for (const rule of rules) {
-        if (rule.media && /orientation/i.test(rule.media.mediaText)) return true;
-        if (rule.cssRules && seen(rule.cssRules)) return true;
-      }
-      return false;
-    };
-    for (const sheet of document.styleSheets) {
-      try {
-        if ((sheet.media && /orientation/i.test(sheet.media.mediaText)) || seen(sheet.cssRules)) return true;
-      } catch (e) { /* a cross-origin sheet cannot be read */ }
-    }
-    return false;
-  }
-
   const doctype = document.doctype ? "<!DOCTYPE " + document.doctype.name + ">" : "";
   return {
     html: doctype + (document.documentElement ? document.documentElement.outerHTML : ""),
     url: location.href,
     contentType: document.contentType || "",
-    orientation: orientationQueries(),
     truncated: all.length > maxElements,
     elements: facts,
     texts: texts,
