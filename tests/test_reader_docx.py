@@ -957,3 +957,26 @@ def test_a_part_whose_deflate_stream_is_broken_is_corrupt(
         entry = check_file(path, CheckOptions())
     assert entry["error"] is not None and entry["error"]["code"] == "corrupt"
     assert [r.getMessage()[:200] for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_blank_cells_by_grid_position(tmp_path: Path) -> None:
+    on = "<w:tblHeader/>"
+    restart, cont = '<w:vMerge w:val="restart"/>', "<w:vMerge/>"
+    before = '<w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+    pic = drawing('<wp:docPr id="1" name="Bild 1" descr="Karta"/>')
+    nbsp = "\u00a0"
+    body = (
+        # a blank row (spaces and a no-break space are blank), a blank header cell, a picture is content
+        f"<w:tbl>{row('', 'B', '', header=on)}{row('1', ' ', '3')}{row(' ', nbsp, '')}"
+        + f"<w:tr>{tc('x')}<w:tc>{p('')}{pic}</w:tc>{tc('')}</w:tr></w:tbl>"
+        # a vertical merge continues its first cell's content; gridBefore leaves a position without a cell
+        + f"<w:tbl>{row('A', '', header=on)}<w:tr>{tc('Skola', restart)}{tc('')}</w:tr>"
+        + f"<w:tr>{tc('', cont)}{tc('')}</w:tr><w:tr>{before}{tc('')}</w:tr></w:tbl>"
+    )
+    doc = read(make_docx(tmp_path, body))
+    blanks = [t.blank for t in doc.tables or []]
+    assert blanks[0] is not None and blanks[1] is not None
+    assert (blanks[0].rows, blanks[0].cols, blanks[0].header) == ((3,), (), (3,))
+    assert (blanks[0].blank, blanks[0].cells) == (7, 12)
+    # column 2 is blank in every row that has a cell there; column 1 is "Skola" down the merge
+    assert (blanks[1].rows, blanks[1].cols, blanks[1].header, blanks[1].cells) == ((4,), (2,), (), 7)

@@ -371,3 +371,34 @@ def test_sheets_repeats_merges_and_ranges(tmp_path: Path) -> None:
     assert [(link.location.sheet, link.location.cell) for link in doc.links or []] == [("Blad1", "D5")]
     table = (doc.tables or [])[0]
     assert (table.rows, table.cols, table.header) == (5, 2, False)
+
+
+def test_blank_cells_follow_spans_repeats_and_content(tmp_path: Path) -> None:
+    def tcell(text: str, extra: str = "") -> str:
+        return f"<table:table-cell{extra}><text:p>{text}</text:p></table:table-cell>"
+
+    cols = '<table:table-column table:number-columns-repeated="3"/>'
+    frame = (
+        '<table:table-cell><text:p><draw:frame draw:name="Bild1" svg:width="1cm" svg:height="1cm">'
+        '<draw:image xlink:href="Pictures/a.png"/><svg:desc>Karta</svg:desc></draw:frame></text:p></table:table-cell>'
+    )
+    head = (
+        f"<table:table-header-rows><table:table-row>{tcell('')}{tcell('B')}{tcell('')}"
+        "</table:table-row></table:table-header-rows>"
+    )
+    rows2 = ' table:number-rows-spanned="2"'
+    body = (
+        f"<table:table>{cols}{head}"
+        # a blank cell spanning two rows, a picture, text
+        + f"<table:table-row>{tcell('', rows2)}{frame}{tcell('1')}</table:table-row>"
+        + f"<table:table-row><table:covered-table-cell/>{tcell('2')}{tcell('3')}</table:table-row>"
+        # one blank cell repeated over the whole row
+        + '<table:table-row><table:table-cell table:number-columns-repeated="3"/></table:table-row>'
+        + "</table:table>"
+    )
+    path = write(tmp_path / "a.odt", body=body, styles=SV)
+    (table,) = read(path, str(path), DEFAULT_LIMITS).tables or []
+    assert table.blank is not None
+    # column 1 is blank throughout (its merged cell covers rows 2 and 3); row 4 is blank; column 3's header is
+    assert (table.blank.rows, table.blank.cols, table.blank.header) == ((4,), (1,), (3,))
+    assert (table.blank.blank, table.blank.cells) == (7, 12)

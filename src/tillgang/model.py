@@ -16,6 +16,7 @@ from typing import Any, cast
 from .report import LocationDict
 
 __all__ = [
+    "BlankCells",
     "ContrastSample",
     "Document",
     "Heading",
@@ -71,6 +72,23 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class BlankCells:
+    """Which cells of a table are blank, by grid position (the table-blank-cells rule reads it).
+
+    A cell is blank when it holds no visible text (whitespace and no-break spaces do not count), no picture, shape,
+    object, field or nested table. A merged cell gives its blankness to every grid position it covers; positions
+    with no cell at all (Word's ``w:gridBefore``/``w:gridAfter``, ragged rows) are neither blank nor filled."""
+
+    rows: tuple[int, ...] = ()  # 1-based rows whose every cell is blank
+    cols: tuple[int, ...] = ()  # 1-based grid columns blank in every row that has a cell there
+    header: tuple[
+        int, ...
+    ] = ()  # 1-based columns (not the first, not wholly blank) with a blank header-row cell
+    blank: int = 0  # blank grid positions
+    cells: int = 0  # grid positions that hold a cell
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     location: Location
     rows: int
@@ -83,6 +101,7 @@ class Table:
     merged: int = 0
     merged_body: int = 0
     nested: bool = False  # the table lies inside a cell of another table
+    blank: BlankCells | None = None  # None: the reader does not record blank cells (HTML, PDF, sheets)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Table rules written once against the model's tables: table-header, table-merged-cells, table-nested, and
+"""Table rules written once against the model's tables: table-header, table-merged-cells, table-nested,
+table-blank-cells (blank cells used for layout), and
 heading-in-table (a heading paragraph inside a table cell, from the headings' locations)."""
 
 from __future__ import annotations
@@ -62,3 +63,48 @@ def heading_in_table(doc: Document, out: Results) -> None:
             out.failed("in-table", heading.location, text=heading.text[:80], level=heading.level)
     if not found:
         out.passed()
+
+
+def _numbers(values: tuple[int, ...], limit: int = 8) -> str:
+    """ "2, 5, 7" (the first ``limit`` numbers, then "…")."""
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (" …" if len(values) > limit else "")
+
+
+@check("table-blank-cells", formats=("docx", "pptx", "odt", "odp"))
+def table_blank_cells(doc: Document, out: Results) -> None:
+    """Blank cells used for layout. In a table with a marked header row: wholly blank rows or columns, and blank
+    header cells (except the first column's, the corner above row headers) fail; more than half of the cells
+    blank (LibreOffice's criterion) is cantTell. Without a header row the table may be a layout table: blank rows,
+    columns or a mostly blank grid are cantTell. One-row and one-column tables are layout, as in table-header."""
+    for table in doc.tables or ():
+        blank = table.blank
+        if blank is None or table.layout or table.rows <= 1 or table.cols <= 1:
+            continue
+        size = {"rows": table.rows, "cols": table.cols}
+        mostly = blank.cells > 0 and blank.blank * 2 > blank.cells
+        if table.header is not True:
+            if blank.rows or blank.cols or mostly:
+                out.cant_tell(
+                    "no-header",
+                    table.location,
+                    **size,
+                    blank=blank.blank,
+                    cells=blank.cells,
+                    blank_rows=_numbers(blank.rows) or "–",
+                    blank_cols=_numbers(blank.cols) or "–",
+                )
+            else:
+                out.passed(table.location)
+            continue
+        found = False
+        for key, numbers in (("rows", blank.rows), ("cols", blank.cols), ("header", blank.header)):
+            if numbers:
+                found = True
+                out.failed(key, table.location, **size, count=len(numbers), numbers=_numbers(numbers))
+        if found:
+            continue
+        if mostly:
+            out.cant_tell("mostly-blank", table.location, **size, blank=blank.blank, cells=blank.cells)
+        else:
+            out.passed(table.location)

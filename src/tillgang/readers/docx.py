@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..model import ContrastSample, Document, Heading, Image, Link, Location, Ta
 from ._docx_styles import AUTO, HIGHLIGHT, UNRESOLVED, ColorScheme, StyleMap, W, merge, parse_rpr, shd_spec
 from ._drawingml import PRESET, RGB, alt_of, color_of, hex_to_rgb, is_decorative, theme_colors
 from ._ooxml import NS, Package, is_on, open_package
+from ._table_grid import blank_cells, place
 
 __all__ = ["DocxNative", "FloatingObject", "Para", "read", "read_package"]
 
@@ -231,6 +232,7 @@ class _Reader:
         self.para_counter: Counter[str] = Counter()
         self.table_counter: Counter[str] = Counter()
         self.container_seq = 0
+        self.content_seen = 0  # paragraphs with text or objects, and tables, so far: tells blank table cells
         self.fields: list[_Field] = []
         self.page_bg: RGB | str = (255, 255, 255)
         self.styles = StyleMap(None)
@@ -536,7 +538,9 @@ class _Reader:
             header_rows += 1
         todo, cols = self._cell_contexts(grid, ctx, number, style_id, look, self.scheme.shading(tbl_shd))
         merged, merged_body = _table_merges(rows, grid, header_rows)
+        self.content_seen += 1  # a table in a cell is content of that cell
         # The table is recorded before its cells' nested tables, so numbers follow document order.
+        index = len(self.tables)
         self.tables.append(
             Table(
                 location=Location(part=ctx.part, table=number),
@@ -548,8 +552,13 @@ class _Reader:
                 nested=ctx.in_table,
             )
         )
+        blank: list[bool] = []  # per cell, in the order of ``todo``
         for tc, cell_ctx in todo:
+            seen = self.content_seen
             self.walk_blocks(tc, cell_ctx)
+            blank.append(self.content_seen == seen)
+        layout = _table_layout(rows, grid, blank)
+        self.tables[index] = replace(self.tables[index], blank=blank_cells(layout, header_rows))
 
     def _cell_contexts(
         self,
@@ -673,6 +682,8 @@ class _Reader:
             frame=frame,
         )
         self.native.paragraphs.append(para)
+        if para.has_object or text.strip():
+            self.content_seen += 1
         if frame:
             self.native.floating.append(FloatingObject(self._loc(ctx), "frame", None))
         if ctx.body:
@@ -1234,6 +1245,47 @@ def _table_merges(
                     body += int(origin[0] >= header_rows)
             col += span
     return merged, body
+
+
+def _table_layout(
+    rows: list[etree._Element], grid: list[list[etree._Element]], blank: list[bool]
+) -> list[list[bool | None]]:
+    """A Word table's grid positions: blank (True), with content (False) or without a cell (None).
+
+    ``blank`` holds each cell's own blankness in row order. ``w:gridBefore`` leaves positions without a cell, a
+    ``w:gridSpan`` cell covers several, and a cell continuing a vertical (``w:vMerge``) or legacy horizontal
+    (``w:hMerge``) merge takes the blankness of the cell that starts the merge."""
+    out: list[list[bool | None]] = []
+    flags = iter(blank)
+    v_origin: dict[int, bool] = {}  # grid column -> blankness of the open vertical merge
+    for tr, cells in zip(rows, grid, strict=True):
+        row: list[bool | None] = []
+        col = _grid_count(tr.find(f"{W}trPr/{W}gridBefore"))
+        prev: bool | None = None
+        for tc in cells:
+            value = next(flags)
+            tc_pr = tc.find(W + "tcPr")
+            span = 1
+            if tc_pr is not None:
+                span = max(1, _grid_count(tc_pr.find(W + "gridSpan")))
+                v = tc_pr.find(W + "vMerge")
+                h = tc_pr.find(W + "hMerge")
+                if v is not None and (v.get(W + "val") or "continue") == "continue" and col in v_origin:
+                    value = v_origin[col]
+                elif v is not None and v.get(W + "val") == "restart":
+                    v_origin[col] = value
+                elif h is not None and (h.get(W + "val") or "continue") == "continue" and prev is not None:
+                    value = prev
+                if v is None:
+                    for c in range(col, col + span):
+                        v_origin.pop(c, None)
+            else:
+                v_origin.pop(col, None)
+            place(row, col, span, value)
+            prev = value
+            col += span
+        out.append(row)
+    return out
 
 
 def _tbl_look(lk: etree._Element) -> dict[str, bool]:

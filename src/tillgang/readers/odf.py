@@ -32,6 +32,7 @@ from ..model import ContrastSample, Document, Heading, Image, Link, Location, Ta
 from ._odf import NS, OdfPackage, StyleSheet, length_to_emu, odf_colour, odf_format, open_odf
 from ._pptx_model import Box, PresentationInfo, ShapeInfo, SlideInfo
 from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref, grow
+from ._table_grid import blank_cells, place
 
 __all__ = ["read"]
 
@@ -173,6 +174,9 @@ class _OdfReader:
         self.text_chars = 0
         self.para_counter: Counter[str] = Counter()
         self.table_counter = 0
+        self.content_seen = (
+            0  # paragraphs with text or drawings, drawings and tables so far: tells blank cells
+        )
         self.page_bg: RGB | str = WHITE
         self.default_size = 12.0
         # slide state (odp)
@@ -347,6 +351,8 @@ class _OdfReader:
                 level = 1
         else:
             level = self.styles.outline_level(pstyle)
+        if text or drawings:
+            self.content_seen += 1
         if ctx.body and self.fmt == "odt":
             self.text_chars += len(text)
             if level is not None and text:
@@ -526,9 +532,11 @@ class _OdfReader:
     # ----------------------------------------------------------------- tables
     def table(self, tbl: etree._Element, ctx: _Ctx) -> None:
         self.table_counter += 1
+        self.content_seen += 1  # a table in a cell is content of that cell
         number = self.table_counter
         rows = 0
         header_rows = 0
+        lead_header = 0  # the header rows at the top
         cols = 0
         for col in tbl.iter(TABLE + "table-column"):
             if col.getparent() is not None and self._owner_table(col) is tbl:
@@ -537,11 +545,14 @@ class _OdfReader:
         first_row_styles = _bool(tbl.get(TABLE + "use-first-row-styles"))
         merges: list[bool] = []  # one per merged cell: does it start in a header row?
         row_no = 0
-        for row, in_header in self._rows(tbl):
+        table_rows = self._rows(tbl)
+        layout: list[list[bool | None]] = [[] for _ in table_rows]
+        for row, in_header in table_rows:
             row_no += 1
             rows += 1
             if in_header:
                 header_rows += 1
+                lead_header += int(lead_header == row_no - 1)
             row_cols = 0
             for cell in row:
                 if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
@@ -561,9 +572,12 @@ class _OdfReader:
                     levels=(*ctx.levels, ("table-cell", cstyle)) if cstyle else ctx.levels,
                     depth=ctx.depth + 1,
                 )
+                seen = self.content_seen
                 self.walk(cell, cell_ctx)
+                self._cover(layout, cell, row_no - 1, row_cols - repeat, repeat, self.content_seen == seen)
             cols = max(cols, row_cols)
         header: bool = header_rows > 0 or first_row_styles
+        hdr = max(lead_header, int(first_row_styles))
         self.tables.append(
             Table(
                 loc,
@@ -573,8 +587,20 @@ class _OdfReader:
                 merged=len(merges),
                 merged_body=merges.count(False),
                 nested=ctx.location.table is not None,
+                blank=blank_cells(layout, hdr),
             )
         )
+
+    @staticmethod
+    def _cover(
+        layout: list[list[bool | None]], cell: etree._Element, r: int, c: int, repeat: int, blank: bool
+    ) -> None:
+        """Mark the grid positions a cell covers (``repeat`` copies side by side, each spanning
+        ``number-columns-spanned`` columns and ``number-rows-spanned`` rows) in ``layout``."""
+        cs = _repeat(cell.get(TABLE + "number-columns-spanned"), MAX_COLS)
+        rs = _repeat(cell.get(TABLE + "number-rows-spanned"), MAX_ROWS)
+        for row in layout[r : r + rs]:
+            place(row, c, min(repeat * cs, MAX_COLS), blank)
 
     @staticmethod
     def _owner_table(el: etree._Element) -> etree._Element | None:
@@ -606,6 +632,7 @@ class _OdfReader:
         """A frame, group or shape: images and tables are recorded, text inside is walked."""
         if ctx.depth > MAX_DEPTH:
             return None
+        self.content_seen += 1
         name = el.get(DRAW + "name") or ""
         alt = _child_text(el, SVG + "desc") or _child_text(el, SVG + "title")
         decorative = _decorative(el)

@@ -44,6 +44,7 @@ from ._pptx_style import (
     xfrm_box_p,
 )
 from ._pptx_tables import CellStyle, TableStyles, cell_parts, table_cell_style
+from ._table_grid import blank_cells, place
 
 __all__ = ["MAX_GROUP_DEPTH", "read"]
 
@@ -194,6 +195,16 @@ def _table_merges(rows: list[etree._Element], header_rows: int) -> tuple[int, in
                 merged += 1
                 body += int(r >= header_rows)
     return merged, body
+
+
+def _cover(layout: list[list[bool | None]], tc: etree._Element, r: int, c: int, blank: bool) -> None:
+    """Mark the grid positions a DrawingML cell covers (``gridSpan`` columns, ``rowSpan`` rows) in ``layout``."""
+    spans = []
+    for attr in ("gridSpan", "rowSpan"):
+        value = (tc.get(attr) or "").strip()
+        spans.append(max(1, min(int(value), 1000)) if value.isdigit() else 1)
+    for row in layout[r : r + spans[1]]:
+        place(row, c, spans[0], blank)
 
 
 class _SlideReader:
@@ -409,29 +420,19 @@ class _SlideReader:
         tbl_pr = tbl.find(A + "tblPr")
         self.table_count += 1
         first_row = tbl_pr is not None and is_on(tbl_pr.get("firstRow"), default=False)
-        if not hidden:
-            merged, merged_body = _table_merges(rows, 1 if first_row else 0)
-            self.out.tables.append(
-                Table(
-                    self.loc(name, table=self.table_count),
-                    len(rows),
-                    ncols,
-                    first_row,
-                    merged=merged,
-                    merged_body=merged_body,
-                )
-            )
         known, style_el = self.table_styles.style_of(tbl_pr)
         ctx_cache: dict[tuple[int, bool | None], _TextCtx] = {}
         style_cache: dict[tuple[str, ...], CellStyle] = {}
         fill_cache: dict[tuple[str, ...], Fill | None] = {}
         texts: list[str] = []
+        layout: list[list[bool | None]] = [[] for _ in rows]
         for r, tr in enumerate(rows):
             for c, tc in enumerate(tr.findall(A + "tc")):
                 if is_on(tc.get("hMerge"), default=False) or is_on(tc.get("vMerge"), default=False):
-                    continue
+                    continue  # covered by a merged cell: ``_cover`` gives it that cell's blankness
                 body = tc.find(A + "txBody")
                 if body is None:
+                    _cover(layout, tc, r, c, True)
                     continue
                 parts = cell_parts(tbl_pr, r, c, len(rows), ncols)
                 style = style_cache.get(parts) or style_cache.setdefault(
@@ -456,8 +457,22 @@ class _SlideReader:
                     ctx = ctx_cache.get(key) or ctx_cache.setdefault(key, self.cell_ctx(None, style))
                 loc = self.loc(name, table=self.table_count, row=r + 1)
                 text = self.paragraphs(body, ctx, loc, name, bg, hidden)
+                _cover(layout, tc, r, c, not text.strip())
                 if text:
                     texts.append(text)
+        if not hidden:
+            merged, merged_body = _table_merges(rows, 1 if first_row else 0)
+            self.out.tables.append(
+                Table(
+                    self.loc(name, table=self.table_count),
+                    len(rows),
+                    ncols,
+                    first_row,
+                    merged=merged,
+                    merged_body=merged_body,
+                    blank=blank_cells(layout, 1 if first_row else 0),
+                )
+            )
         return "\n".join(texts)
 
     def cell_ctx(self, own_lst: etree._Element | None, style: CellStyle) -> _TextCtx:
