@@ -12,6 +12,7 @@ from tillgang.errors import DocumentError
 from tillgang.limits import DEFAULT_LIMITS
 from tillgang.readers._pptx_model import PresentationInfo
 from tillgang.readers._sheet_model import CellRange, WorkbookInfo
+from tillgang.readers.native import TextInfo
 from tillgang.readers.odf import read
 from tillgang.sniff import sniff
 
@@ -402,3 +403,64 @@ def test_blank_cells_follow_spans_repeats_and_content(tmp_path: Path) -> None:
     # column 1 is blank throughout (its merged cell covers rows 2 and 3); row 4 is blank; column 3's header is
     assert (table.blank.rows, table.blank.cols, table.blank.header) == ((4,), (1,), (3,))
     assert (table.blank.blank, table.blank.cells) == (7, 12)
+
+
+def test_writer_paragraph_model_for_the_paragraph_rules(tmp_path: Path) -> None:
+    auto = (
+        '<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Text_20_body">'
+        '<style:text-properties fo:font-size="16pt"/></style:style>'
+        '<style:style style:name="P2" style:family="paragraph" style:parent-style-name="Text_20_body">'
+        '<style:paragraph-properties fo:break-after="page"/></style:style>'
+        '<style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="700"/>'
+        "</style:style>"
+    )
+    styles = SV.replace(
+        "</office:styles>",
+        '<style:style style:name="Text_20_body" style:display-name="Text body" style:family="paragraph"/>'
+        "</office:styles>",
+    )
+    note = '<text:note text:note-class="footnote"><text:note-body><text:p>Not</text:p></text:note-body></text:note>'
+    body = (
+        '<text:p text:style-name="P1"><text:span text:style-name="T1">Stor och fet</text:span></text:p>'
+        '<text:p text:style-name="P2"/>'  # an empty paragraph that breaks the page
+        f"<text:p>{note}</text:p>"  # an empty-looking paragraph with a footnote is not empty
+        "<text:list><text:list-item><text:p>punkt med lite längre text</text:p></text:list-item></text:list>"
+        '<text:p>a<text:s text:c="3"/>b</text:p>'
+        "<table:table><table:table-row><table:table-cell><text:p>cell</text:p></table:table-cell>"
+        "</table:table-row></table:table>"
+        "<text:p/>"
+        '<text:p><draw:frame draw:name="Ram"><draw:text-box><text:p>i ram</text:p></draw:text-box></draw:frame></text:p>'
+    )
+    path = write(tmp_path / "a.odt", body=body, auto=auto, styles=styles)
+    doc = read(path, str(path), DEFAULT_LIMITS)
+    info = doc.native
+    assert isinstance(info, TextInfo)
+    got = [
+        (p.index, p.text, p.style_name, p.bold, p.size, p.list_item, p.in_table, p.in_textbox)
+        for p in info.paragraphs
+    ]
+    assert got == [
+        (1, "Stor och fet", "text body", True, 16.0, False, False, False),
+        (2, "", "text body", False, None, False, False, False),
+        (3, "", "", False, None, False, False, False),
+        (4, "punkt med lite längre text", "", False, 12.0, True, False, False),
+        (5, "a   b", "", False, 12.0, False, False, False),
+        (6, "cell", "", False, 12.0, False, True, False),
+        (7, "", "", False, None, False, False, False),
+        (8, "", "", False, None, False, False, False),
+        (9, "i ram", "", False, 12.0, False, False, True),
+    ]
+    paras = info.paragraphs
+    assert (paras[1].page_break, paras[2].has_object, paras[6].after_table) == (True, True, True)
+    assert paras[7].has_object  # the paragraph anchoring the frame
+    # blocks: paragraphs 1-3 are adjacent, the list and the table are blocks of their own
+    assert [p.pos for p in paras[:3]] == [1, 2, 3] and paras[4].pos == 5 and paras[6].pos == 7
+    assert info.body_size == 12.0 and info.body_bold is False
+
+
+def test_writer_headings_are_paragraphs_with_a_level(tmp_path: Path) -> None:
+    body = '<text:h text:outline-level="2">Resultat</text:h><text:p>Text.</text:p>'
+    path = write(tmp_path / "a.odt", body=body, styles=SV)
+    info = read(path, str(path), DEFAULT_LIMITS).native
+    assert isinstance(info, TextInfo)
+    assert [(p.text, p.heading) for p in info.paragraphs] == [("Resultat", 2), ("Text.", None)]

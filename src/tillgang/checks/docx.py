@@ -1,7 +1,8 @@
-"""Word-only checks: fake headings, typed lists, empty paragraphs and blanks for layout, floating objects.
+"""Word checks: fake headings, typed lists, empty paragraphs and blanks for layout, floating objects.
 
-They read ``doc.native`` (a ``tillgang.readers.docx.DocxNative``): the paragraph list with effective style,
-heading level, list membership, bold and size decided by the reader.
+The paragraph rules read ``doc.native`` as a ``TextInfo`` (the paragraph list with effective style, heading level,
+list membership, bold and size decided by the reader): a Word ``DocxNative``, or the Writer model the OpenDocument
+reader builds, so the Writer rules (``checks/odt_text.py``) share this logic. The floating-object rule is Word's.
 """
 
 from __future__ import annotations
@@ -10,21 +11,25 @@ import re
 from collections.abc import Iterator
 
 from ..model import Document, Location
-from ..readers.docx import DocxNative, Para
+from ..readers.docx import DocxNative
+from ..readers.native import Para, TextInfo
 from ..registry import Results, check
 
-__all__ = ["list_marker"]
+__all__ = ["empty_paragraphs", "fake_heading", "list_marker", "manual_list"]
 
 BODY = Location(part="body")
 MAX_FAKE_WORDS = 12
 MAX_FAKE_CHARS = 100
 SIZE_STEP = 2.0  # pt above body text that makes a line look like a heading
 
+# Word's and LibreOffice's (English internal) names of styles that are not headings, and of index entries.
 _NOT_HEADING_STYLES = re.compile(
     r"^(title|subtitle|caption|toc\s*\d|toc heading|table of figures|header|footer|footnote text|endnote text|"
-    r"rubrik|underrubrik|beskrivning|innehållsförteckning.*|quote|intense quote|citat|starkt citat)$"
+    r"rubrik|underrubrik|beskrivning|innehållsförteckning.*|quote|intense quote|citat|starkt citat|"
+    r"contents\s*\d+|contents heading|(user |alphabetical |illustration |object |table |bibliography )?index "
+    r"heading|quotations|figure|illustration|drawing|signature|(header|footer)( left| right)?|endnote|footnote)$"
 )
-_TOC_STYLE = re.compile(r"^(toc\s*\d|table of figures|innehåll\s*\d)$")
+_TOC_STYLE = re.compile(r"^(toc\s*\d|table of figures|innehåll\s*\d|contents\s*\d+|(user )?index\s*\d+)$")
 
 _BULLETS = "-–—•·*▪■►◦○●◆◇✓✔➢➤→o\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf06e\uf0a8"
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -37,8 +42,8 @@ _SPACES = re.compile(r"\S([ \u00a0]{3,})(?=\S)")
 _TABS = re.compile(r"\S((?:[ \u00a0]*\t){2,})[ \u00a0]*(?=\S)")
 
 
-def _native(doc: Document) -> DocxNative | None:
-    return doc.native if isinstance(doc.native, DocxNative) else None
+def _native(doc: Document) -> TextInfo | None:
+    return doc.native if isinstance(doc.native, TextInfo) else None
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -69,7 +74,7 @@ def _runs(paras: list[Para], member: object) -> Iterator[list[Para]]:
 # ------------------------------------------------------------------------------------------------ fake heading
 
 
-def _looks_like_heading(p: Para, native: DocxNative) -> str | None:
+def _looks_like_heading(p: Para, native: TextInfo) -> str | None:
     """'bold', 'large' or 'bold-large' (the message key) when the paragraph is formatted like a heading; else None."""
     if p.in_table or p.in_textbox or p.heading is not None or p.list_item or p.frame:
         return None
@@ -203,8 +208,8 @@ _FLOAT_KEY = {"picture": "picture", "textbox": "textbox", "frame": "frame"}
 
 @check("docx-floating-object")
 def floating_object(doc: Document, out: Results) -> None:
-    native = _native(doc)
-    if native is None:
+    native = doc.native
+    if not isinstance(native, DocxNative):
         return
     for obj in native.floating:
         if (obj.location.part or "").startswith(("header", "footer")):

@@ -223,6 +223,7 @@ class OdfStyle:
     parent: str | None
     outline_level: int | None
     props: dict[str, dict[str, str]] = field(default_factory=dict)  # "text-properties" -> {"fo:color": …}
+    automatic: bool = False  # from office:automatic-styles (direct formatting, not a style the user sees)
 
 
 def _qname(attr: str) -> str:
@@ -275,6 +276,7 @@ class StyleSheet:
         """office:styles, office:automatic-styles or office:master-styles."""
         if container is None:
             return
+        automatic = container.tag == "{%s}automatic-styles" % NS["office"]
         for el in container:
             if not isinstance(el.tag, str) or not el.tag.startswith(S):
                 continue
@@ -282,7 +284,8 @@ class StyleSheet:
             if local == "style":
                 family = el.get(S + "family") or ""
                 name = el.get(S + "name") or ""
-                self.styles[(family, name)] = _style_from(el, family, name)
+                self.styles[(family, name)] = style = _style_from(el, family, name)
+                style.automatic = automatic
             elif local == "default-style":
                 family = el.get(S + "family") or ""
                 self.defaults[family] = _style_from(el, family, "")
@@ -333,6 +336,14 @@ class StyleSheet:
                 value = dflt.props.get(group, {}).get(attr)
         self._memo[key] = value
         return value
+
+    def user_name(self, family: str, name: str | None) -> str:
+        """The display name of the first style in the chain that is not automatic (the style a user chose),
+        "" when there is none."""
+        for style in self.chain(family, name):
+            if not style.automatic:
+                return style.display_name
+        return ""
 
     def outline_level(self, name: str | None) -> int | None:
         """The heading level a paragraph style gives (style:default-outline-level through the chain)."""

@@ -26,6 +26,7 @@ from ._docx_styles import AUTO, HIGHLIGHT, UNRESOLVED, ColorScheme, StyleMap, W,
 from ._drawingml import PRESET, RGB, alt_of, color_of, hex_to_rgb, is_decorative, theme_colors
 from ._ooxml import NS, Package, is_on, open_package
 from ._table_grid import blank_cells, place
+from ._text_model import Para, TextInfo
 
 __all__ = ["DocxNative", "FloatingObject", "Para", "read", "read_package"]
 
@@ -71,35 +72,6 @@ _TOC_STYLE = re.compile(r"toc\s*\d|table of figures|innehållsförteckning|fört
 # --------------------------------------------------------------------------------------------------- native model
 
 
-@dataclass(slots=True)
-class Para:
-    """One paragraph as the docx-only checks see it."""
-
-    part: str  # "body", "header1", "footnotes" ...
-    index: int  # 1-based within the part, document order (text-box paragraphs follow their anchor)
-    text: str  # visible text (hidden text and field instructions left out)
-    style_name: str  # effective paragraph style's w:name, lower-cased
-    heading: int | None  # 1..9 or None
-    list_item: bool  # effective w:numPr with numId != 0
-    in_table: bool
-    in_textbox: bool
-    container: int  # block container id: paragraphs are adjacent when container matches and pos differs by 1
-    pos: int  # position among the container's blocks (tables count too)
-    has_object: bool = False  # drawing, object, field, content control, math, note reference, hidden text
-    page_break: bool = False
-    section_break: bool = False  # w:pPr/w:sectPr
-    after_table: bool = False  # directly follows a table in its container
-    last_in_cell: bool = False
-    bold: bool = False  # every visible non-blank character bold (effective)
-    size: float | None = None  # the most common effective size by characters (pt)
-    sym_bullet: bool = False  # starts with a w:sym or private-use character (a typed bullet)
-    frame: bool = False  # w:framePr without a drop cap
-
-    @property
-    def location(self) -> Location:
-        return Location(part=self.part, paragraph=self.index)
-
-
 @dataclass(frozen=True, slots=True)
 class FloatingObject:
     location: Location
@@ -109,19 +81,12 @@ class FloatingObject:
 
 
 @dataclass(slots=True)
-class DocxNative:
-    paragraphs: list[Para] = field(default_factory=list)
+class DocxNative(TextInfo):
+    """The paragraphs (``TextInfo``) plus Word's floating and in-line objects."""
+
     floating: list[FloatingObject] = field(default_factory=list)
     inline_objects: list[Location] = field(default_factory=list)  # in-line drawings, for the floating rule
-    body_size: float | None = None  # most common effective size of body text (pt)
-    body_bold: bool = False  # most body text is bold
     strict: bool = False
-
-    def body(self) -> list[Para]:
-        return [p for p in self.paragraphs if p.part == "body"]
-
-    def close(self) -> None:
-        return None
 
 
 # --------------------------------------------------------------------------------------------------- reading state

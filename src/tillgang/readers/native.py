@@ -10,18 +10,21 @@ from ._html_model import BLOCK_TAGS, Info, Page, parse_int, style_declarations
 from ._pdf_struct import StructElem, StructTree
 from ._pptx_model import PresentationInfo, ShapeInfo, SlideInfo
 from ._sheet_model import CellRange, SheetInfo, WorkbookInfo
+from ._text_model import Para, TextInfo
 
 __all__ = [
     "BLOCK_TAGS",
     "CellRange",
     "Info",
     "Page",
+    "Para",
     "PresentationInfo",
     "ShapeInfo",
     "SheetInfo",
     "SlideInfo",
     "StructElem",
     "StructTree",
+    "TextInfo",
     "WorkbookInfo",
     "parse_int",
     "style_declarations",

@@ -33,6 +33,7 @@ from ._odf import NS, OdfPackage, StyleSheet, length_to_emu, odf_colour, odf_for
 from ._pptx_model import Box, PresentationInfo, ShapeInfo, SlideInfo
 from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref, grow
 from ._table_grid import blank_cells, place
+from ._text_model import Para, TextInfo
 
 __all__ = ["read"]
 
@@ -45,12 +46,34 @@ OFFICE, TEXT, TABLE, DRAW, STYLE = (f"{{{NS[p]}}}" for p in ("office", "text", "
 SVG, XLINK, PRES, FO = (f"{{{NS[p]}}}" for p in ("svg", "xlink", "presentation", "fo"))
 T_P, T_H = TEXT + "p", TEXT + "h"
 T_A, T_SPAN, T_S, T_TAB, T_BR = TEXT + "a", TEXT + "span", TEXT + "s", TEXT + "tab", TEXT + "line-break"
+T_LIST, T_SOFT_BREAK = TEXT + "list", TEXT + "soft-page-break"
 TBL = TABLE + "table"
 D_FRAME, D_IMAGE, D_G = DRAW + "frame", DRAW + "image", DRAW + "g"
 D_OBJECT, D_OLE, D_TEXTBOX = DRAW + "object", DRAW + "object-ole", DRAW + "text-box"
 # Shapes that may hold text but are not pictures.
 SHAPES = {DRAW + n for n in ("custom-shape", "rect", "ellipse", "circle", "polygon", "path", "caption")}
 LINES = {DRAW + n for n in ("line", "connector", "polyline", "measure")}
+# Paragraph children that are neither text nor content: an empty paragraph holding only these is empty.
+NOT_OBJECTS = {
+    TEXT + n
+    for n in (
+        "span",
+        "s",
+        "tab",
+        "line-break",
+        "soft-page-break",
+        "bookmark",
+        "bookmark-start",
+        "bookmark-end",
+        "reference-mark",
+        "reference-mark-start",
+        "reference-mark-end",
+        "change",
+        "change-start",
+        "change-end",
+        "a",
+    )
+}
 # Subtrees that hold no body content of their own (or hold content read elsewhere, like deleted text).
 SKIP = {
     TEXT + "tracked-changes",
@@ -85,6 +108,31 @@ class _Ctx:
     body: bool = False  # counts as body text (headings, text length)
     toc: bool = False
     depth: int = 0
+    textbox: bool = False  # inside a text frame or shape
+    in_list: bool = False  # inside text:list
+
+    def inner(self, in_list: bool) -> _Ctx:
+        """One level deeper (a list, a section …): the hot path of the walk, cheaper than ``replace``."""
+        return _Ctx(
+            self.location,
+            self.background,
+            self.levels,
+            self.body,
+            self.toc,
+            self.depth + 1,
+            self.textbox,
+            in_list,
+        )
+
+
+@dataclass(slots=True)
+class _Block:
+    """Where the walk is among a container's blocks: paragraphs are adjacent when they share ``container`` and
+    their ``pos`` differs by one (tables, lists and sections count as blocks)."""
+
+    container: int
+    pos: int = 0
+    after_table: bool = False
 
 
 @dataclass(slots=True)
@@ -181,6 +229,14 @@ class _OdfReader:
         self.default_size = 12.0
         # slide state (odp)
         self.shapes: list[ShapeInfo] | None = None
+        # paragraph state (odt): the paragraph rules' model
+        self.text_info: TextInfo | None = TextInfo() if fmt == "odt" else None
+        self.container_seq = 0
+        self.body_sizes: dict[float, int] = {}
+        self.body_chars = 0
+        self.body_bold_chars = 0
+        self._size_bold_memo: dict[tuple[object, ...], tuple[float, bool]] = {}
+        self._style_names: dict[str | None, str] = {}
 
     # ----------------------------------------------------------------- entry
     def run(self) -> Document:
@@ -215,6 +271,11 @@ class _OdfReader:
         if self.fmt == "odt":
             doc.headings = self.headings
             doc.text_chars = self.text_chars
+        if self.text_info is not None:
+            if self.body_sizes:
+                self.text_info.body_size = max(self.body_sizes, key=self.body_sizes.__getitem__)
+            self.text_info.body_bold = self.body_chars > 0 and self.body_bold_chars * 2 > self.body_chars
+            doc.native = self.text_info
         total = sum(self.lang_chars.values())
         if total:
             lang, count = self.lang_chars.most_common(1)[0]
@@ -311,37 +372,49 @@ class _OdfReader:
         if ctx.depth > MAX_DEPTH:
             self.doc.warnings.append("content nested too deeply; the rest of it was not read")
             return
+        self.container_seq += 1
+        block = _Block(self.container_seq)
         for child in container:
             tag = child.tag
-            if not isinstance(tag, str) or tag in SKIP:
+            if not isinstance(tag, str) or tag in SKIP or tag == T_SOFT_BREAK:
                 continue
             if tag in (T_P, T_H):
-                self.paragraph(child, ctx)
-            elif tag == TBL:
-                self.table(child, ctx)
-            elif tag in (D_FRAME, D_G) or tag in SHAPES:
+                block.pos += 1
+                self.paragraph(child, ctx, block)
+                block.after_table = False
+                continue
+            if tag in (D_FRAME, D_G) or tag in SHAPES:
                 self.drawing(child, ctx)
+                continue
+            block.pos += 1
+            block.after_table = tag == TBL
+            if tag == TBL:
+                self.table(child, ctx)
             elif tag in TOC:
                 self.walk(child, replace(ctx, toc=True, depth=ctx.depth + 1))
             else:  # lists, list items, sections, index bodies, change marks …
-                self.walk(child, replace(ctx, depth=ctx.depth + 1))
+                self.walk(child, ctx.inner(ctx.in_list or tag == T_LIST))
 
     def _para_location(self, ctx: _Ctx) -> Location:
         loc = ctx.location
         if self.fmt == "odt":
             part = loc.part or "body"
             self.para_counter[part] += 1
-            return replace(loc, paragraph=self.para_counter[part])
+            # A .odt location only has these fields; the constructor is cheaper than ``replace`` (the hot path).
+            return Location(
+                part=loc.part, paragraph=self.para_counter[part], table=loc.table, row=loc.row, name=loc.name
+            )
         return loc
 
-    def paragraph(self, p: etree._Element, ctx: _Ctx) -> None:
+    def paragraph(self, p: etree._Element, ctx: _Ctx, block: _Block | None = None) -> None:
         loc = self._para_location(ctx)
         pstyle = p.get(TEXT + "style-name")
         segs: list[_Seg] = []
         drawings: list[etree._Element] = []
         links: list[tuple[etree._Element, list[_Seg]]] = []
         self._collect(p, (), segs, drawings, links, 0)
-        text = " ".join("".join(s.text for s in segs).split())
+        visible = "".join([s.text for s in segs])  # tabs and runs of spaces kept (the paragraph rules see them)
+        text = " ".join(visible.split())
         level: int | None = None
         if p.tag == T_H:
             raw = p.get(TEXT + "outline-level")
@@ -353,6 +426,8 @@ class _OdfReader:
             level = self.styles.outline_level(pstyle)
         if text or drawings:
             self.content_seen += 1
+        if self.text_info is not None and ctx.body and block is not None:
+            self.text_para(p, visible, segs, bool(drawings), pstyle, level, ctx, block, loc)
         if ctx.body and self.fmt == "odt":
             self.text_chars += len(text)
             if level is not None and text:
@@ -369,6 +444,82 @@ class _OdfReader:
         self.paragraph_contrast(segs, pstyle, ctx, loc)
         for d in drawings:
             self.drawing(d, replace(ctx, location=loc, depth=ctx.depth + 1))
+
+    def text_para(
+        self,
+        p: etree._Element,
+        raw: str,
+        segs: list[_Seg],
+        drawings: bool,
+        pstyle: str | None,
+        level: int | None,
+        ctx: _Ctx,
+        block: _Block,
+        loc: Location,
+    ) -> None:
+        """Record a Writer body paragraph for the paragraph rules (``TextInfo``)."""
+        assert self.text_info is not None
+        sizes: dict[float, int] = {}
+        chars = bold_chars = 0
+        for seg in segs:
+            n = len(seg.text.strip())
+            if not n:
+                continue
+            size, bold = self._size_bold(seg.spans, pstyle, ctx)
+            sizes[size] = sizes.get(size, 0) + n
+            chars += n
+            if bold:
+                bold_chars += n
+        blank = not raw.strip()
+        page_break = blank and any(
+            self.styles.lookup("paragraph", pstyle, "paragraph-properties", attr) == "page"
+            for attr in ("fo:break-before", "fo:break-after")
+        )
+        first = raw.lstrip()[:1]
+        para = Para(
+            part=loc.part or "body",
+            index=loc.paragraph or 0,
+            text=raw,
+            style_name=self._style_name(pstyle),
+            heading=level,
+            list_item=ctx.in_list,
+            in_table=ctx.location.table is not None,
+            in_textbox=ctx.textbox,
+            container=block.container,
+            pos=block.pos,
+            has_object=drawings or (blank and any(el.tag not in NOT_OBJECTS for el in p.iterdescendants())),
+            page_break=page_break,
+            after_table=block.after_table,
+            bold=chars > 0 and bold_chars == chars,
+            size=max(sizes, key=sizes.__getitem__) if sizes else None,
+            sym_bullet=bool(first) and "\ue000" <= first <= "\uf8ff",
+        )
+        self.text_info.paragraphs.append(para)
+        if level is None and not ctx.textbox:
+            body_sizes = self.body_sizes
+            for size, n in sizes.items():
+                body_sizes[size] = body_sizes.get(size, 0) + n
+            self.body_chars += chars
+            self.body_bold_chars += bold_chars
+
+    def _size_bold(self, spans: tuple[str, ...], pstyle: str | None, ctx: _Ctx) -> tuple[float, bool]:
+        """A run's effective size (pt, one decimal) and boldness, memoised by its style levels."""
+        key = (spans, pstyle, ctx.levels)
+        found = self._size_bold_memo.get(key)
+        if found is None:
+            levels = self._levels(spans, pstyle, ctx)
+            found = (
+                round(self._font_size(levels), 1),
+                bool(_bold(self._text_prop(levels, "fo:font-weight"))),
+            )
+            self._size_bold_memo[key] = found
+        return found
+
+    def _style_name(self, pstyle: str | None) -> str:
+        name = self._style_names.get(pstyle)
+        if name is None:
+            name = self._style_names[pstyle] = self.styles.user_name("paragraph", pstyle).casefold()
+        return name
 
     def _collect(
         self,
@@ -554,6 +705,7 @@ class _OdfReader:
                 header_rows += 1
                 lead_header += int(lead_header == row_no - 1)
             row_cols = 0
+            row_loc = replace(ctx.location, table=number, row=row_no)
             for cell in row:
                 if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                     continue
@@ -565,12 +717,15 @@ class _OdfReader:
                     merges += [in_header or (first_row_styles and row_no == 1)] * repeat
                 cstyle = cell.get(TABLE + "style-name")
                 bg = self._cell_background(cstyle, ctx.background)
-                cell_ctx = replace(
-                    ctx,
-                    location=replace(ctx.location, table=number, row=row_no),
-                    background=bg,
-                    levels=(*ctx.levels, ("table-cell", cstyle)) if cstyle else ctx.levels,
-                    depth=ctx.depth + 1,
+                cell_ctx = _Ctx(
+                    row_loc,
+                    bg,
+                    (*ctx.levels, ("table-cell", cstyle)) if cstyle else ctx.levels,
+                    ctx.body,
+                    ctx.toc,
+                    ctx.depth + 1,
+                    ctx.textbox,
+                    ctx.in_list,
                 )
                 seen = self.content_seen
                 self.walk(cell, cell_ctx)
@@ -669,12 +824,12 @@ class _OdfReader:
                 self.images.append(Image(loc, image_kind, alt, decorative=decorative, name=name or None))
             for child in el:
                 if child.tag == D_TEXTBOX:
-                    self.walk(child, inner)
+                    self.walk(child, replace(inner, textbox=True))
                 elif child.tag == TBL:
                     kind = "graphicFrame"
                     self.table(child, inner)
         else:  # a shape with (maybe) text
-            self.walk(el, inner)
+            self.walk(el, replace(inner, textbox=True))
         text = self._shape_text(el)
         return self._shape(el, name, kind, text, pres_class, decorative, alt)
 
