@@ -72,3 +72,15 @@ def test_judgement() -> None:
     # one failure per kind and table
     both = BlankCells(rows=(3,), cols=(2,), header=(3,), blank=6, cells=12)
     assert len(_outcome(_table(True, both))[1]) == 3
+
+
+def test_a_cell_covered_by_a_merge_takes_the_merged_cells_content() -> None:
+    # PowerPoint: the emptied cell under rowSpan="2" is covered by "Utbildning", so nothing is blank
+    from tillgang.limits import DEFAULT_LIMITS
+    from tillgang.readers.pptx import read
+
+    from .conftest import FIXTURES
+
+    path = FIXTURES / "table-merged-cells" / "fail-pptx-merged-data-cells.pptx"
+    (table,) = read(path, str(path), DEFAULT_LIMITS).tables or []
+    assert table.blank == BlankCells(blank=0, cells=8)

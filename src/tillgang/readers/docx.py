@@ -502,9 +502,9 @@ class _Reader:
                 break
             header_rows += 1
         todo, cols = self._cell_contexts(grid, ctx, number, style_id, look, self.scheme.shading(tbl_shd))
-        merged, merged_body = _table_merges(rows, grid, header_rows)
         self.content_seen += 1  # a table in a cell is content of that cell
-        # The table is recorded before its cells' nested tables, so numbers follow document order.
+        # The table is recorded before its cells' nested tables, so numbers follow document order; its merges
+        # and blank cells are filled in once its cells have been read.
         index = len(self.tables)
         self.tables.append(
             Table(
@@ -512,8 +512,6 @@ class _Reader:
                 rows=len(rows),
                 cols=cols,
                 header=header_rows > 0,
-                merged=merged,
-                merged_body=merged_body,
                 nested=ctx.in_table,
             )
         )
@@ -522,8 +520,13 @@ class _Reader:
             seen = self.content_seen
             self.walk_blocks(tc, cell_ctx)
             blank.append(self.content_seen == seen)
-        layout = _table_layout(rows, grid, blank)
-        self.tables[index] = replace(self.tables[index], blank=blank_cells(layout, header_rows))
+        merged, merged_body, layout = _grid_layout(rows, grid, header_rows, blank)
+        self.tables[index] = replace(
+            self.tables[index],
+            merged=merged,
+            merged_body=merged_body,
+            blank=blank_cells(layout, header_rows),
+        )
 
     def _cell_contexts(
         self,
@@ -1167,20 +1170,29 @@ def _grid_count(el: etree._Element | None) -> int:
     return max(0, min(int(value), 64)) if value and value.isdigit() else 0
 
 
-def _table_merges(
-    rows: list[etree._Element], grid: list[list[etree._Element]], header_rows: int
-) -> tuple[int, int]:
-    """(merged cells, of them starting below the header rows) of a Word table.
+def _grid_layout(
+    rows: list[etree._Element], grid: list[list[etree._Element]], header_rows: int, blank: list[bool]
+) -> tuple[int, int, list[list[bool | None]]]:
+    """(merged cells, of them starting below the header rows, the grid layout) of a Word table.
 
     A cell is merged when it spans grid columns (``w:gridSpan`` > 1), or when it starts a vertical merge
     (``w:vMerge w:val="restart"``) continued in the row below at the same grid column, or starts a legacy horizontal
-    merge (``w:hMerge``) continued by the next cell. Each merged cell counts once, by the row it starts in."""
+    merge (``w:hMerge``) continued by the next cell. Each merged cell counts once, by the row it starts in.
+
+    The layout holds each grid position's blankness: ``blank`` gives each cell's own in row order, a cell continuing
+    a merge takes the blankness of the cell that starts it, ``w:gridBefore`` leaves positions without a cell
+    (``None``)."""
     merged = body = 0
-    open_v: dict[int, list[int]] = {}  # grid column -> [origin row, counted]
+    layout: list[list[bool | None]] = []
+    flags = iter(blank)
+    open_v: dict[int, list[int]] = {}  # grid column -> [origin row, counted, blank]
     for i, (tr, cells) in enumerate(zip(rows, grid, strict=True)):
+        row: list[bool | None] = []
         col = _grid_count(tr.find(f"{W}trPr/{W}gridBefore"))
         open_h: list[int] | None = None
+        prev = False
         for tc in cells:
+            value = next(flags)
             tc_pr = tc.find(W + "tcPr")
             span, v_merge, h_merge = 1, None, None
             if tc_pr is not None:
@@ -1192,13 +1204,15 @@ def _table_merges(
             origins: list[list[int]] = []
             if v_merge == "continue" and col in open_v:
                 origins.append(open_v[col])
+                value = bool(open_v[col][2])
             elif v_merge == "restart":
-                open_v[col] = [i, int(span > 1)]
+                open_v[col] = [i, int(span > 1), int(value)]
             else:
                 for c in range(col, col + span):
                     open_v.pop(c, None)
             if h_merge == "continue" and open_h is not None:
                 origins.append(open_h)
+                value = prev
             else:
                 open_h = [i, int(span > 1)] if h_merge == "restart" else None
             if span > 1 and v_merge != "continue":
@@ -1208,49 +1222,11 @@ def _table_merges(
                     origin[1] = 1
                     merged += 1
                     body += int(origin[0] >= header_rows)
-            col += span
-    return merged, body
-
-
-def _table_layout(
-    rows: list[etree._Element], grid: list[list[etree._Element]], blank: list[bool]
-) -> list[list[bool | None]]:
-    """A Word table's grid positions: blank (True), with content (False) or without a cell (None).
-
-    ``blank`` holds each cell's own blankness in row order. ``w:gridBefore`` leaves positions without a cell, a
-    ``w:gridSpan`` cell covers several, and a cell continuing a vertical (``w:vMerge``) or legacy horizontal
-    (``w:hMerge``) merge takes the blankness of the cell that starts the merge."""
-    out: list[list[bool | None]] = []
-    flags = iter(blank)
-    v_origin: dict[int, bool] = {}  # grid column -> blankness of the open vertical merge
-    for tr, cells in zip(rows, grid, strict=True):
-        row: list[bool | None] = []
-        col = _grid_count(tr.find(f"{W}trPr/{W}gridBefore"))
-        prev: bool | None = None
-        for tc in cells:
-            value = next(flags)
-            tc_pr = tc.find(W + "tcPr")
-            span = 1
-            if tc_pr is not None:
-                span = max(1, _grid_count(tc_pr.find(W + "gridSpan")))
-                v = tc_pr.find(W + "vMerge")
-                h = tc_pr.find(W + "hMerge")
-                if v is not None and (v.get(W + "val") or "continue") == "continue" and col in v_origin:
-                    value = v_origin[col]
-                elif v is not None and v.get(W + "val") == "restart":
-                    v_origin[col] = value
-                elif h is not None and (h.get(W + "val") or "continue") == "continue" and prev is not None:
-                    value = prev
-                if v is None:
-                    for c in range(col, col + span):
-                        v_origin.pop(c, None)
-            else:
-                v_origin.pop(col, None)
             place(row, col, span, value)
             prev = value
             col += span
-        out.append(row)
-    return out
+        layout.append(row)
+    return merged, body, layout
 
 
 def _tbl_look(lk: etree._Element) -> dict[str, bool]:

@@ -413,7 +413,9 @@ class _OdfReader:
         drawings: list[etree._Element] = []
         links: list[tuple[etree._Element, list[_Seg]]] = []
         self._collect(p, (), segs, drawings, links, 0)
-        visible = "".join([s.text for s in segs])  # tabs and runs of spaces kept (the paragraph rules see them)
+        visible = "".join(
+            [s.text for s in segs]
+        )  # tabs and runs of spaces kept (the paragraph rules see them)
         text = " ".join(visible.split())
         level: int | None = None
         if p.tag == T_H:
