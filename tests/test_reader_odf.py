@@ -464,3 +464,19 @@ def test_writer_headings_are_paragraphs_with_a_level(tmp_path: Path) -> None:
     info = read(path, str(path), DEFAULT_LIMITS).native
     assert isinstance(info, TextInfo)
     assert [(p.text, p.heading) for p in info.paragraphs] == [("Resultat", 2), ("Text.", None)]
+
+
+def test_blank_cells_of_overlapping_and_orphan_spans_stay_linear(tmp_path: Path) -> None:
+    # Every cell claims to span a million rows and all 16384 columns; a covered cell that nothing spans is no cell.
+    huge = ' table:number-columns-spanned="16384" table:number-rows-spanned="1000000"'
+    rows = "".join(
+        f"<table:table-row><table:table-cell{huge}><text:p>x</text:p></table:table-cell></table:table-row>"
+        for _ in range(3)
+    )
+    orphan = "<table:table-row><table:covered-table-cell/><table:table-cell><text:p/></table:table-cell></table:table-row>"
+    body = f"<table:table>{rows}</table:table><table:table>{orphan}{orphan}</table:table>"
+    path = write(tmp_path / "a.odt", body=body, styles=SV)
+    first, second = read(path, str(path), DEFAULT_LIMITS).tables or []
+    assert first.blank is not None and (first.blank.cells, first.blank.blank) == (3, 0)
+    # the orphan covered cells are neither blank nor filled; column 2 is blank in both rows
+    assert second.blank is not None and (second.blank.cells, second.blank.cols) == (2, (2,))

@@ -13,17 +13,21 @@ from ..model import BlankCells
 __all__ = ["MAX_GRID_COLS", "blank_cells", "place"]
 
 MAX_GRID_COLS = (
-    1024  # grid columns laid out per row; positions further right are not recorded (Word allows 63)
+    256  # grid columns laid out per row; positions further right are not recorded (Word allows 63)
 )
 
 
-def place(row: list[bool | None], col: int, span: int, blank: bool) -> None:
-    """Mark grid positions ``col`` .. ``col + span - 1`` (0-based) of ``row`` as covered by one cell."""
+def place(row: list[bool | None], col: int, span: int, blank: bool | None) -> None:
+    """Mark grid positions ``col`` .. ``col + span - 1`` (0-based) of ``row`` as covered by one cell.
+
+    Every cell places only its own row: a cell spanning rows gives its blankness to the covered cells the file
+    holds in the rows below (each reader resolves that), so the work stays linear in the cells of the file."""
     end = min(col + span, MAX_GRID_COLS)
+    if end <= col:
+        return
     if len(row) < end:
         row.extend([None] * (end - len(row)))
-    for c in range(col, end):
-        row[c] = blank
+    row[col:end] = [blank] * (end - col)
 
 
 def blank_cells(grid: Sequence[Sequence[bool | None]], header_rows: int) -> BlankCells:

@@ -32,7 +32,7 @@ from ..model import ContrastSample, Document, Heading, Image, Link, Location, Ta
 from ._odf import NS, OdfPackage, StyleSheet, length_to_emu, odf_colour, odf_format, open_odf
 from ._pptx_model import Box, PresentationInfo, ShapeInfo, SlideInfo
 from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_ref, grow
-from ._table_grid import blank_cells, place
+from ._table_grid import MAX_GRID_COLS, blank_cells, place
 from ._text_model import Para, TextInfo
 
 __all__ = ["read"]
@@ -700,6 +700,7 @@ class _OdfReader:
         row_no = 0
         table_rows = self._rows(tbl)
         layout: list[list[bool | None]] = [[] for _ in table_rows]
+        below: dict[int, tuple[int, bool]] = {}  # grid column -> (last row a row-spanning cell covers, blank)
         for row, in_header in table_rows:
             row_no += 1
             rows += 1
@@ -708,12 +709,14 @@ class _OdfReader:
                 lead_header += int(lead_header == row_no - 1)
             row_cols = 0
             row_loc = replace(ctx.location, table=number, row=row_no)
+            right: tuple[int, bool] = (-1, False)  # (last column a column-spanning cell covers, blank)
             for cell in row:
                 if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                     continue
                 repeat = _repeat(cell.get(TABLE + "number-columns-repeated"), MAX_COLS)
                 row_cols += repeat
                 if cell.tag == TABLE + "covered-table-cell":
+                    _covered(layout[row_no - 1], row_cols - repeat, repeat, row_no - 1, right, below)
                     continue
                 if _spanned(cell):
                     merges += [in_header or (first_row_styles and row_no == 1)] * repeat
@@ -731,7 +734,15 @@ class _OdfReader:
                 )
                 seen = self.content_seen
                 self.walk(cell, cell_ctx)
-                self._cover(layout, cell, row_no - 1, row_cols - repeat, repeat, self.content_seen == seen)
+                right = _spanning(
+                    cell,
+                    layout[row_no - 1],
+                    row_cols - repeat,
+                    repeat,
+                    row_no - 1,
+                    self.content_seen == seen,
+                    below,
+                )
             cols = max(cols, row_cols)
         header: bool = header_rows > 0 or first_row_styles
         hdr = max(lead_header, int(first_row_styles))
@@ -747,17 +758,6 @@ class _OdfReader:
                 blank=blank_cells(layout, hdr),
             )
         )
-
-    @staticmethod
-    def _cover(
-        layout: list[list[bool | None]], cell: etree._Element, r: int, c: int, repeat: int, blank: bool
-    ) -> None:
-        """Mark the grid positions a cell covers (``repeat`` copies side by side, each spanning
-        ``number-columns-spanned`` columns and ``number-rows-spanned`` rows) in ``layout``."""
-        cs = _repeat(cell.get(TABLE + "number-columns-spanned"), MAX_COLS)
-        rs = _repeat(cell.get(TABLE + "number-rows-spanned"), MAX_ROWS)
-        for row in layout[r : r + rs]:
-            place(row, c, min(repeat * cs, MAX_COLS), blank)
 
     @staticmethod
     def _owner_table(el: etree._Element) -> etree._Element | None:
@@ -1041,6 +1041,46 @@ class _OdfReader:
         else:
             has_header = None  # no header declared: a person must say whether the first row is one
         self.tables.append(Table(replace(base, cell=info.used.ref), rows=rows, cols=cols, header=has_header))
+
+
+def _spanning(
+    cell: etree._Element,
+    row: list[bool | None],
+    col: int,
+    repeat: int,
+    r: int,
+    blank: bool,
+    below: dict[int, tuple[int, bool]],
+) -> tuple[int, bool]:
+    """Lay out a table cell (``repeat`` copies from grid column ``col`` of row ``r``) and remember what its spans
+    cover: the rows below in ``below``; the returned (last column, blank) for the covered cells to its right."""
+    place(row, col, repeat, blank)
+    cs = _repeat(cell.get(TABLE + "number-columns-spanned"), MAX_COLS)
+    rs = _repeat(cell.get(TABLE + "number-rows-spanned"), MAX_ROWS)
+    end = min(col + repeat * cs, MAX_GRID_COLS)
+    if rs > 1:
+        for c in range(col, end):
+            below[c] = (r + rs - 1, blank)
+    return end - 1, blank
+
+
+def _covered(
+    row: list[bool | None],
+    col: int,
+    repeat: int,
+    r: int,
+    right: tuple[int, bool],
+    below: dict[int, tuple[int, bool]],
+) -> None:
+    """Lay out ``repeat`` covered cells from grid column ``col``: each takes the blankness of the cell spanning
+    over it, from the left in this row or from a row above; a covered cell nothing spans is no cell (None)."""
+    for c in range(col, min(col + repeat, MAX_GRID_COLS)):
+        value: bool | None = None
+        if c <= right[0]:
+            value = right[1]
+        elif c in below and below[c][0] >= r:
+            value = below[c][1]
+        place(row, c, 1, value)
 
 
 def _col_style(col_styles: list[tuple[int, int, str | None]], col: int) -> str | None:

@@ -197,14 +197,14 @@ def _table_merges(rows: list[etree._Element], header_rows: int) -> tuple[int, in
     return merged, body
 
 
-def _cover(layout: list[list[bool | None]], tc: etree._Element, r: int, c: int, blank: bool) -> None:
-    """Mark the grid positions a DrawingML cell covers (``gridSpan`` columns, ``rowSpan`` rows) in ``layout``."""
-    spans = []
-    for attr in ("gridSpan", "rowSpan"):
-        value = (tc.get(attr) or "").strip()
-        spans.append(max(1, min(int(value), 1000)) if value.isdigit() else 1)
-    for row in layout[r : r + spans[1]]:
-        place(row, c, spans[0], blank)
+def _covered(layout: list[list[bool | None]], tc: etree._Element, r: int, c: int) -> bool | None:
+    """The blankness of a cell covered by a merge (``hMerge``: the cell to its left, ``vMerge``: the cell above,
+    both already laid out); None when there is nothing there."""
+    if is_on(tc.get("hMerge"), default=False):
+        row = layout[r]
+        return row[c - 1] if 0 < c <= len(row) else None
+    above = layout[r - 1] if r > 0 else []
+    return above[c] if c < len(above) else None
 
 
 class _SlideReader:
@@ -429,10 +429,11 @@ class _SlideReader:
         for r, tr in enumerate(rows):
             for c, tc in enumerate(tr.findall(A + "tc")):
                 if is_on(tc.get("hMerge"), default=False) or is_on(tc.get("vMerge"), default=False):
-                    continue  # covered by a merged cell: ``_cover`` gives it that cell's blankness
+                    place(layout[r], c, 1, _covered(layout, tc, r, c))  # the merged cell's blankness
+                    continue
                 body = tc.find(A + "txBody")
                 if body is None:
-                    _cover(layout, tc, r, c, True)
+                    place(layout[r], c, 1, True)
                     continue
                 parts = cell_parts(tbl_pr, r, c, len(rows), ncols)
                 style = style_cache.get(parts) or style_cache.setdefault(
@@ -457,7 +458,7 @@ class _SlideReader:
                     ctx = ctx_cache.get(key) or ctx_cache.setdefault(key, self.cell_ctx(None, style))
                 loc = self.loc(name, table=self.table_count, row=r + 1)
                 text = self.paragraphs(body, ctx, loc, name, bg, hidden)
-                _cover(layout, tc, r, c, not text.strip())
+                place(layout[r], c, 1, not text.strip())
                 if text:
                     texts.append(text)
         if not hidden:
