@@ -478,5 +478,6 @@ def test_blank_cells_of_overlapping_and_orphan_spans_stay_linear(tmp_path: Path)
     path = write(tmp_path / "a.odt", body=body, styles=SV)
     first, second = read(path, str(path), DEFAULT_LIMITS).tables or []
     assert first.blank is not None and (first.blank.cells, first.blank.blank) == (3, 0)
+    assert (first.merged, first.merged_body) == (3, 3)
     # the orphan covered cells are neither blank nor filled; column 2 is blank in both rows
     assert second.blank is not None and (second.blank.cells, second.blank.cols) == (2, (2,))

@@ -696,7 +696,7 @@ class _OdfReader:
                 cols += _repeat(col.get(TABLE + "number-columns-repeated"), MAX_COLS)
         loc = replace(ctx.location, table=number, paragraph=None)
         first_row_styles = _bool(tbl.get(TABLE + "use-first-row-styles"))
-        merges: list[bool] = []  # one per merged cell: does it start in a header row?
+        merged = merged_body = 0  # merged cells; of them, those starting below the header rows
         row_no = 0
         table_rows = self._rows(tbl)
         layout: list[list[bool | None]] = [[] for _ in table_rows]
@@ -719,7 +719,9 @@ class _OdfReader:
                     _covered(layout[row_no - 1], row_cols - repeat, repeat, row_no - 1, right, below)
                     continue
                 if _spanned(cell):
-                    merges += [in_header or (first_row_styles and row_no == 1)] * repeat
+                    merged += repeat  # counted, never expanded: a hostile repeat count costs nothing
+                    if not (in_header or (first_row_styles and row_no == 1)):
+                        merged_body += repeat
                 cstyle = cell.get(TABLE + "style-name")
                 bg = self._cell_background(cstyle, ctx.background)
                 cell_ctx = _Ctx(
@@ -752,8 +754,8 @@ class _OdfReader:
                 rows=rows,
                 cols=cols,
                 header=header,
-                merged=len(merges),
-                merged_body=merges.count(False),
+                merged=merged,
+                merged_body=merged_body,
                 nested=ctx.location.table is not None,
                 blank=blank_cells(layout, hdr),
             )
