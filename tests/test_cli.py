@@ -302,3 +302,18 @@ def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path, monkeypatch: pytest.Mo
     with open(tmp_path / "stdout", "w") as real:
         monkeypatch.setattr(sys, "stdout", ClosedPipe(os.dup(real.fileno())))
         assert main(["rule", "bypass"]) == 1
+
+
+def test_a_static_text_and_html_report_says_which_rules_need_render(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = str(EXAMPLES / "bygga-nytt.html")
+    main(["check", page, "--exit-zero"])
+    text = capsys.readouterr().out
+    assert "color-contrast-html" in text and "--render" in text
+    main(["check", page, "--exit-zero", "--format", "html", "--lang", "en"])
+    html = capsys.readouterr().out
+    footer = html.split("<footer>", 1)[1]
+    assert "color-contrast-html" in footer and "--render" in footer
+    main(["check", str(GOOD_DOCX), "--exit-zero"])
+    assert "--render" not in capsys.readouterr().out  # no web page, no notice

@@ -203,5 +203,7 @@ def render_html(report: Report, lang: str = "sv") -> str:
         + escape(
             h["tool"].format(version=tool.get("version", ""), catalogue=str(tool.get("catalogue", ""))[:12])
         )
-        + "</p></footer>\n</body>\n</html>\n"
+        + "</p>"
+        + "".join(f"<p>{escape(notice)}</p>" for notice in tool.get("notices", []))
+        + "</footer>\n</body>\n</html>\n"
     )
