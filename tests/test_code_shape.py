@@ -55,3 +55,33 @@ def test_the_allowlist_holds_only_long_functions() -> None:
     """An entry whose function got shorter (or went away) is taken off the list."""
     long = {(path, name) for path, name, _, _ in _long_functions()}
     assert not ALLOWED - long, sorted(ALLOWED - long)
+
+
+def test_no_file_holds_a_merge_conflict_marker() -> None:
+    """A conflict resolved by ``git add`` without removing the markers (a template renders them as text)."""
+    root = SRC.parent.parent
+    markers = ("<<<<<<< ", ">>>>>>> ")
+    found = []
+    for folder in ("src", "tests", "docs", "rules", "fixtures/_make", "bench", ".ci"):
+        for path in sorted((root / folder).rglob("*")):
+            if not path.is_file() or path.suffix not in {
+                ".py",
+                ".html",
+                ".md",
+                ".toml",
+                ".js",
+                ".css",
+                ".txt",
+                "",
+            }:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [
+                f"{path.relative_to(root)}:{n}"
+                for n, line in enumerate(text.splitlines(), 1)
+                if line.startswith(markers) or line == "======="
+            ]
+    for name in ("README.md", "CHANGELOG.md", "CONTRIBUTING.md", "pyproject.toml"):
+        text = (root / name).read_text(encoding="utf-8")
+        found += [f"{name}:{n}" for n, line in enumerate(text.splitlines(), 1) if line.startswith(markers)]
+    assert not found, found
