@@ -196,7 +196,7 @@ def check_upload(upload: UploadedFile | None, lang: str = "sv") -> Report:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         slots.release()
-    return report(documents)
+    return report(documents, lang=lang)
 
 
 def allow_private() -> bool:
@@ -285,4 +285,4 @@ def check_url(url: str, lang: str = "sv") -> Report:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         slots.release()
-    return report(documents)
+    return report(documents, lang=lang)
