@@ -234,7 +234,7 @@ def render_text(report: Report, lang: str = "sv") -> str:
             lines.append(_wrap(f"(i) {visible(notice['message'])}", "  "))
         lines.append("")
     lines.append(counted(t, "summary", len(docs)).format(n=len(docs), bad=n_bad, review=n_review, err=n_err))
-    for notice in report.get("tool", {}).get("notices", []):  # e.g. the rules that need --render
-        lines.append(_wrap(f"(i) {visible(notice)}", ""))
+    for tool_notice in report.get("tool", {}).get("notices", []):  # e.g. the rules that need --render
+        lines.append(_wrap(f"(i) {visible(tool_notice)}", ""))
     lines.append(t["disclaimer"])
     return "\n".join(lines) + "\n"
