@@ -20,6 +20,7 @@ from ..model import Document
 from ..readers.html import read_bytes
 from ..report import DocumentEntry
 from .facts import ElementFacts, RenderFacts, contrast_samples
+from .interaction import interaction_facts
 from .session import Browser, LivePage, Rendered
 
 __all__ = ["check_rendered", "rendered_document"]
@@ -59,6 +60,7 @@ def rendered_document(
             box = tuple(float(v) for v in raw.get("box", (0, 0, 0, 0)))[:4]
             facts.elements[el] = ElementFacts((box[0], box[1], box[2], box[3]), bool(raw.get("shown")))
     facts.indices = {el: index for index, el in by_index.items()}
+    facts.interaction = interaction_facts(rendered.facts.get("interaction"), by_index)
     doc.rendered = facts
     doc.contrast = contrast_samples(doc.native, list(rendered.facts.get("texts") or ()), by_index)
     if facts.truncated:

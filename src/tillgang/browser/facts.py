@@ -43,6 +43,7 @@ class RenderFacts:
     indices: dict[Any, int] = field(default_factory=dict)  # element -> its probe number (for screenshots)
     final_url: str = ""
     truncated: bool = False
+    interaction: Any = None  # checks.html_rendered.InteractionFacts (browser/interaction.py)
 
 
 def parse_colour(value: str) -> RGBA | None:

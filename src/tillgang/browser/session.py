@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import DocumentError, UsageError
 from .guard import request_allowed
+from .interaction import measure as measure_interaction
 
 __all__ = ["Browser", "BrowserMissing", "LivePage", "Rendered", "chromium_path", "missing_message"]
 
@@ -336,4 +337,5 @@ class Browser:
         facts = page.evaluate(
             self._probe, {"maxElements": MAX_ELEMENTS, "quiet": QUIET_MS, "cap": SETTLE_CAP_MS}
         )
+        facts["interaction"] = measure_interaction(page, VIEWPORT, self._error)  # browser/interaction.py
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)

@@ -1,0 +1,65 @@
+"""The interaction probe (probes/interaction.js): run after the page probe, in the same tab, for the rules that
+need more than the page as it was loaded: scrollable regions (ACT 0ssw9k) and rotations that depend on the
+orientation (ACT b33eff, the page measured in a portrait and a landscape viewport). The raw measurements go into
+``Rendered.facts["interaction"]``; ``interaction_facts`` turns them into the checks' facts
+(checks/html_rendered.py)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from ..checks.html_rendered import InteractionFacts, Rotation, ScrollRegion
+
+__all__ = ["LANDSCAPE", "PORTRAIT", "interaction_facts", "measure"]
+
+PORTRAIT: Any = {"width": 768, "height": 1024}  # playwright ViewportSize
+LANDSCAPE: Any = {"width": 1024, "height": 768}
+
+
+def _source() -> str:
+    return (resources.files("tillgang.browser") / "probes" / "interaction.js").read_text(encoding="utf-8")
+
+
+def measure(page: Any, viewport: Any, error: type[Exception]) -> dict[str, Any] | None:
+    """The probe's raw facts, the viewport restored afterwards; None when the page would not be measured (the
+    rules then find nothing, and the page's other results stand)."""
+    source = _source()
+    try:
+        raw: dict[str, Any] = page.evaluate(source, {"phase": "scan", "indices": []})
+        rotating = [int(i) for i in raw.get("rotating") or ()]
+        if rotating:
+            angles: dict[str, Any] = {}
+            try:
+                for name, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
+                    page.set_viewport_size(size)
+                    angles[name] = page.evaluate(source, {"phase": "angles", "indices": rotating})
+            finally:
+                page.set_viewport_size(viewport)
+            raw["angles"] = angles
+    except error:
+        return None
+    return raw
+
+
+def _angle(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def interaction_facts(raw: dict[str, Any] | None, by_index: dict[int, Any]) -> InteractionFacts | None:
+    """The checks' facts, keyed by the elements of the page model."""
+    if not isinstance(raw, dict):
+        return None
+    facts = InteractionFacts(unreadable_sheets=len(raw.get("unreadable") or ()))
+    for item in raw.get("scrollable") or ():
+        el = by_index.get(int(item.get("el", -1)))
+        if el is not None:
+            facts.scrollable.append(ScrollRegion(el, bool(item.get("reachable")), bool(item.get("inert"))))
+    angles = raw.get("angles") or {}
+    portrait, landscape = angles.get("portrait") or {}, angles.get("landscape") or {}
+    for index in raw.get("rotating") or ():
+        el = by_index.get(int(index))
+        if el is not None:
+            key = str(index)
+            facts.rotations.append(Rotation(el, _angle(portrait.get(key)), _angle(landscape.get(key))))
+    return facts

@@ -1,0 +1,132 @@
+// tillgang's interaction probe, run after the page probe (probes/page.js numbered the elements with
+// data-tillgang). It measures what needs more than one look at the page; the Python side judges
+// (browser/interaction.py, checks/html_rendered.py).
+//   phase "scan":   scrollable regions (ACT 0ssw9k) and the elements that a style rule inside an
+//                   @media (orientation: ...) rule rotates (ACT b33eff)
+//   phase "angles": the rotation about the Z axis of the given elements in the current viewport
+({ phase, indices }) => {
+  const ATTR = "data-tillgang";
+  const numbered = (el) => {
+    const v = el.getAttribute(ATTR);
+    return v !== null && /^\d+$/.test(v) ? parseInt(v, 10) : -1;
+  };
+
+  // The rotation about Z (degrees) of an element from its computed transform and rotate properties.
+  const angle = (el) => {
+    const s = getComputedStyle(el);
+    let m = new DOMMatrix();
+    try {
+      if (s.rotate && s.rotate !== "none") {
+        const parts = s.rotate.trim().split(/\s+/);
+        const deg = parseFloat(parts[parts.length - 1]) * (/rad$/.test(parts[parts.length - 1]) ? 180 / Math.PI :
+          /turn$/.test(parts[parts.length - 1]) ? 360 : /grad$/.test(parts[parts.length - 1]) ? 0.9 : 1);
+        if (parts.length === 1 || parts[0] === "z") m = m.rotate(0, 0, deg);
+        else if (parts.length === 4) m = m.rotateAxisAngle(parseFloat(parts[0]), parseFloat(parts[1]), parseFloat(parts[2]), deg);
+        else if (parts[0] === "x") m = m.rotateAxisAngle(1, 0, 0, deg);
+        else if (parts[0] === "y") m = m.rotateAxisAngle(0, 1, 0, deg);
+      }
+      if (s.transform && s.transform !== "none") m = m.multiply(new DOMMatrix(s.transform));
+    } catch (e) {
+      return null;
+    }
+    return (Math.atan2(m.m12, m.m11) * 180) / Math.PI;
+  };
+
+  if (phase === "angles") {
+    const out = {};
+    for (const i of indices) {
+      const el = document.querySelector(`[${ATTR}="${i}"]`);
+      if (el) out[i] = angle(el);
+    }
+    return out;
+  }
+
+  // --- scrollable regions ---
+  const FOCUSABLE = /^(button|select|textarea|iframe|summary)$/;
+  const rendered = (el) => el.getClientRects().length > 0;
+  const shown = (el) => {
+    const s = getComputedStyle(el);
+    return s.visibility === "visible" && s.display !== "none" && rendered(el);
+  };
+  // In sequential focus navigation by the HTML rules (not by the browser's own habit of making a scroller
+  // focusable, which ACT does not count): a tabindex of 0 or more, or focusable by default and no negative tabindex.
+  const sequential = (el) => {
+    if (el.closest("[inert]") || !shown(el)) return false;
+    const tabindex = el.getAttribute("tabindex");
+    if (tabindex !== null && /^\s*-?\d+\s*$/.test(tabindex)) {
+      if (parseInt(tabindex, 10) < 0) return false;
+      if (!el.matches(":disabled")) return true;
+    }
+    const tag = el.localName;
+    if (el.matches(":disabled")) return false;
+    if ((tag === "a" || tag === "area") && el.hasAttribute("href")) return true;
+    if (tag === "input") return (el.getAttribute("type") || "").toLowerCase() !== "hidden";
+    if (tag === "summary") return !!el.parentElement && el.parentElement.localName === "details" &&
+      el.parentElement.querySelector(":scope > summary") === el;
+    if (FOCUSABLE.test(tag)) return true;
+    if ((tag === "audio" || tag === "video") && el.hasAttribute("controls")) return true;
+    return el.isContentEditable && (!el.parentElement || !el.parentElement.isContentEditable);
+  };
+  // Something a person sees: a text with letters, or an element that paints (a picture, a background, a border).
+  const paints = (el) => {
+    if (!shown(el)) return false;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return false;
+    if (/^(img|svg|video|canvas|iframe|object|embed|input|select|textarea|button|meter|progress)$/.test(el.localName)) return true;
+    const s = getComputedStyle(el);
+    return s.backgroundImage !== "none" || !/rgba\(0, 0, 0, 0\)|transparent/.test(s.backgroundColor) ||
+      ["Top", "Right", "Bottom", "Left"].some((side) => parseFloat(s["border" + side + "Width"]) > 0 && s["border" + side + "Style"] !== "none");
+  };
+  const visibleContent = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.data.trim() && node.parentElement && shown(node.parentElement)) return true;
+    }
+    for (const el of root.querySelectorAll("*")) if (paints(el)) return true;
+    return false;
+  };
+  const scrollable = [];
+  const SCROLLS = /^(auto|scroll|overlay)$/;
+  for (const el of document.body ? document.body.querySelectorAll("*") : []) {
+    const s = getComputedStyle(el);
+    const sx = SCROLLS.test(s.overflowX), sy = SCROLLS.test(s.overflowY);
+    if (!sx && !sy) continue;
+    const dx = el.scrollWidth - el.clientWidth, dy = el.scrollHeight - el.clientHeight;
+    const px = Math.min(parseFloat(s.paddingLeft) || 0, parseFloat(s.paddingRight) || 0);
+    const py = Math.min(parseFloat(s.paddingTop) || 0, parseFloat(s.paddingBottom) || 0);
+    if (!((sx && dx > 0 && dx > px) || (sy && dy > 0 && dy > py))) continue;
+    if (!shown(el) || !visibleContent(el)) continue;
+    const index = numbered(el);
+    if (index < 0) continue;
+    let reachable = sequential(el);
+    if (!reachable) for (const d of el.querySelectorAll("*")) if (sequential(d)) { reachable = true; break; }
+    scrollable.push({ el: index, reachable, inert: !!el.closest("[inert]") });
+  }
+
+  // --- rotations that depend on the orientation ---
+  const rotating = [];
+  const unreadable = [];
+  const ROTATES = /\b(rotate|rotateZ|rotate3d|matrix|matrix3d)\s*\(/i;
+  const walk = (rules, oriented) => {
+    for (const rule of rules) {
+      if (rule instanceof CSSMediaRule) walk(rule.cssRules, oriented || /\borientation\s*:\s*(portrait|landscape)\b/i.test(rule.conditionText || rule.media.mediaText));
+      else if (rule.cssRules && !(rule instanceof CSSStyleRule)) walk(rule.cssRules, oriented);
+      else if (oriented && rule instanceof CSSStyleRule) {
+        const t = rule.style.getPropertyValue("transform"), r = rule.style.getPropertyValue("rotate");
+        if (!(ROTATES.test(t) || (r && r.trim()))) continue;
+        let matched = [];
+        try { matched = document.querySelectorAll(rule.selectorText); } catch (e) { continue; }
+        for (const el of matched) {
+          const i = numbered(el);
+          if (i >= 0 && shown(el) && visibleContent(el) && !rotating.includes(i)) rotating.push(i);
+        }
+      }
+    }
+  };
+  for (const sheet of document.styleSheets) {
+    let rules = null;
+    try { rules = sheet.cssRules; } catch (e) { unreadable.push(String(sheet.href || "")); continue; }
+    walk(rules, /\borientation\s*:/i.test(sheet.media ? sheet.media.mediaText : ""));
+  }
+  return { scrollable, rotating, unreadable };
+}

@@ -1,0 +1,92 @@
+"""HTML rules that need more than one look at the rendered page (``render = true``): what the browser's
+interaction probe measured (browser/interaction.py, probes/interaction.js) is judged here.
+
+The facts are plain data defined in this module, so that the browser layer (above the checks) can build them and
+the checks never import it. In static mode ``Document.rendered`` is None and these checks find nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Document
+from ..registry import Results, check
+from .html_common import page_of
+
+__all__ = ["InteractionFacts", "Rotation", "ScrollRegion", "interaction_of", "relative_rotation"]
+
+# A rotation counts as a quarter turn within this many degrees (a matrix written by hand is rarely exact).
+QUARTER_TOLERANCE = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScrollRegion:
+    """An element that can be scrolled (ACT 0ssw9k's applicability: computed overflow auto/scroll, content that
+    overflows by more than the padding, something visible inside)."""
+
+    element: Any
+    reachable: bool  # it or an element in it is in sequential focus navigation (tabindex >= 0, native)
+    inert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """A visible element that a style rule inside ``@media (orientation: ...)`` rotates (ACT b33eff): its rotation
+    about the Z axis in degrees in a portrait and a landscape viewport (None: not measurable)."""
+
+    element: Any
+    portrait: float | None
+    landscape: float | None
+
+
+@dataclass(slots=True)
+class InteractionFacts:
+    scrollable: list[ScrollRegion] = field(default_factory=list)
+    rotations: list[Rotation] = field(default_factory=list)
+    unreadable_sheets: int = 0  # style sheets the page may not read (another origin): not checked
+
+
+def interaction_of(doc: Document) -> InteractionFacts | None:
+    facts = getattr(doc.rendered, "interaction", None)
+    return facts if isinstance(facts, InteractionFacts) else None
+
+
+def relative_rotation(rotation: Rotation) -> float | None:
+    """The angle (0-180) between the element's rotation in the two orientations, or None."""
+    if rotation.portrait is None or rotation.landscape is None:
+        return None
+    diff = abs(rotation.landscape - rotation.portrait) % 360
+    return 360 - diff if diff > 180 else diff
+
+
+@check("scrollable-region-focusable")
+def scrollable_region_focusable(doc: Document, out: Results) -> None:
+    """ACT 0ssw9k: every scrollable element is in sequential focus navigation or has a descendant that is."""
+    page, facts = page_of(doc), interaction_of(doc)
+    if page is None or facts is None:
+        return
+    for region in facts.scrollable:
+        location = page.location(region.element)
+        if region.reachable or region.inert:
+            out.passed(location)
+        else:
+            out.failed("unreachable", location)
+
+
+@check("css-orientation-lock")
+def css_orientation_lock(doc: Document, out: Results) -> None:
+    """ACT b33eff: an element rotated by an orientation media rule is not turned a quarter turn between portrait
+    and landscape (which would keep the content in one orientation whichever way the device is held)."""
+    page, facts = page_of(doc), interaction_of(doc)
+    if page is None or facts is None:
+        return
+    for rotation in facts.rotations:
+        location = page.location(rotation.element)
+        angle = relative_rotation(rotation)
+        if angle is None:
+            out.cant_tell("unmeasured", location)
+        elif abs(angle - 90) <= QUARTER_TOLERANCE:
+            out.failed("locked", location, angle=f"{angle:.0f}")
+        else:
+            out.passed(location)
