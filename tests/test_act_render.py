@@ -32,6 +32,7 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "afw4f7": (13, 2, 0, 0),
     "0ssw9k": (8, 0, 0, 0),
     "b33eff": (8, 0, 0, 0),
+    "oj04fd": (4, 0, 0, 0),
 }
 
 

@@ -55,7 +55,12 @@ def test_render_fixture_outcome(browser: Browser, path: Path) -> None:
 
 
 def test_every_render_rule_has_fixtures() -> None:
-    assert RENDER_RULES == ["color-contrast-html", "css-orientation-lock", "scrollable-region-focusable"]
+    assert RENDER_RULES == [
+        "color-contrast-html",
+        "css-orientation-lock",
+        "focus-visible",
+        "scrollable-region-focusable",
+    ]
     assert {p.name.split("-", 1)[0] for p in CASES} == set(EXPECTED)
 
 

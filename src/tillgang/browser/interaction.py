@@ -1,6 +1,7 @@
 """The interaction probe (probes/interaction.js): run after the page probe, in the same tab, for the rules that
-need more than the page as it was loaded: scrollable regions (ACT 0ssw9k) and rotations that depend on the
-orientation (ACT b33eff, the page measured in a portrait and a landscape viewport). The raw measurements go into
+need more than the page as it was loaded: scrollable regions (ACT 0ssw9k), rotations that depend on the
+orientation (ACT b33eff, the page measured in a portrait and a landscape viewport) and what changes when each
+element in sequential focus navigation is focused (ACT oj04fd). The raw measurements go into
 ``Rendered.facts["interaction"]``; ``interaction_facts`` turns them into the checks' facts
 (checks/html_rendered.py)."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from ..checks.html_rendered import InteractionFacts, Rotation, ScrollRegion
+from ..checks.html_rendered import FocusChange, InteractionFacts, Rotation, ScrollRegion
 
 __all__ = ["LANDSCAPE", "PORTRAIT", "interaction_facts", "measure"]
 
@@ -37,6 +38,7 @@ def measure(page: Any, viewport: Any, error: type[Exception]) -> dict[str, Any] 
             finally:
                 page.set_viewport_size(viewport)
             raw["angles"] = angles
+        raw["focus"] = page.evaluate(source, {"phase": "focus", "indices": []})
     except error:
         return None
     return raw
@@ -62,4 +64,12 @@ def interaction_facts(raw: dict[str, Any] | None, by_index: dict[int, Any]) -> I
         if el is not None:
             key = str(index)
             facts.rotations.append(Rotation(el, _angle(portrait.get(key)), _angle(landscape.get(key))))
+    focus = raw.get("focus") or {}
+    facts.focusable = int(focus.get("targets") or 0)
+    facts.focus_uncertain = bool(focus.get("far")) or int(focus.get("unreadable") or 0) > 0
+    facts.focus_truncated = bool(focus.get("truncated"))
+    for item in focus.get("results") or ():
+        el = by_index.get(int(item.get("el", -1)))
+        if el is not None:
+            facts.focus.append(FocusChange(el, str(item.get("outcome") or "unsure")))
     return facts

@@ -14,7 +14,14 @@ from ..model import Document
 from ..registry import Results, check
 from .html_common import page_of
 
-__all__ = ["InteractionFacts", "Rotation", "ScrollRegion", "interaction_of", "relative_rotation"]
+__all__ = [
+    "FocusChange",
+    "InteractionFacts",
+    "Rotation",
+    "ScrollRegion",
+    "interaction_of",
+    "relative_rotation",
+]
 
 # A rotation counts as a quarter turn within this many degrees (a matrix written by hand is rarely exact).
 QUARTER_TOLERANCE = 1.0
@@ -40,11 +47,28 @@ class Rotation:
     landscape: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class FocusChange:
+    """An element in sequential focus navigation, focused by the probe (ACT oj04fd). ``outcome``: "changed" (what
+    it, its pseudo-elements, ancestors, siblings, descendants or label paint differs with focus), "caret" (a text
+    field, whose caret shows), "mutated" (a script changed the page, so styles alone cannot tell), "unchanged",
+    "unsure" (too many to wait for) or "unfocusable" (focus() did not move focus to it)."""
+
+    element: Any
+    outcome: str
+
+
 @dataclass(slots=True)
 class InteractionFacts:
     scrollable: list[ScrollRegion] = field(default_factory=list)
     rotations: list[Rotation] = field(default_factory=list)
     unreadable_sheets: int = 0  # style sheets the page may not read (another origin): not checked
+    focus: list[FocusChange] = field(default_factory=list)
+    focusable: int = 0  # elements in sequential focus navigation (all of them, also beyond the probe's cap)
+    # a style sheet the probe cannot read, or a selector (:focus-within, :has()) that lets focus restyle elements
+    # far from the focused one: "unchanged" is then not certain
+    focus_uncertain: bool = False
+    focus_truncated: bool = False
 
 
 def interaction_of(doc: Document) -> InteractionFacts | None:
@@ -90,3 +114,23 @@ def css_orientation_lock(doc: Document, out: Results) -> None:
             out.failed("locked", location, angle=f"{angle:.0f}")
         else:
             out.passed(location)
+
+
+@check("focus-visible")
+def focus_visible(doc: Document, out: Results) -> None:
+    """ACT oj04fd: with at least two elements in sequential focus navigation, each shows a visible change when
+    focused. Failed only when nothing it could paint changed, no script reacted and no style sheet could restyle a
+    far element; otherwise cantTell."""
+    page, facts = page_of(doc), interaction_of(doc)
+    if page is None or facts is None or facts.focusable < 2:
+        return
+    for item in facts.focus:
+        location = page.location(item.element)
+        if item.outcome in ("changed", "caret"):
+            out.passed(location)
+        elif item.outcome == "unchanged" and not facts.focus_uncertain:
+            out.failed("invisible", location)
+        else:
+            out.cant_tell(
+                "unsure", location, reason=item.outcome if item.outcome != "unchanged" else "sheets"
+            )

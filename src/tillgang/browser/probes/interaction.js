@@ -4,6 +4,7 @@
 //   phase "scan":   scrollable regions (ACT 0ssw9k) and the elements that a style rule inside an
 //                   @media (orientation: ...) rule rotates (ACT b33eff)
 //   phase "angles": the rotation about the Z axis of the given elements in the current viewport
+//   phase "focus":  each element in sequential focus navigation focused in turn (ACT oj04fd)
 ({ phase, indices }) => {
   const ATTR = "data-tillgang";
   const numbered = (el) => {
@@ -85,6 +86,7 @@
     for (const el of root.querySelectorAll("*")) if (paints(el)) return true;
     return false;
   };
+  if (phase === "focus") return focusChanges();
   const scrollable = [];
   const SCROLLS = /^(auto|scroll|overlay)$/;
   for (const el of document.body ? document.body.querySelectorAll("*") : []) {
@@ -129,4 +131,106 @@
     walk(rules, /\borientation\s*:/i.test(sheet.media ? sheet.media.mediaText : ""));
   }
   return { scrollable, rotating, unreadable };
+
+  // --- focus indication (ACT oj04fd): each element in sequential focus navigation focused in turn, and what
+  // is painted around it compared with and without focus ---
+  async function focusChanges() {
+    const MAX_FOCUS = 500, MAX_RELATIVES = 60, MAX_WAITS = 20, WAIT_MS = 60;
+    // CSS transitions are run to their end, so that the focused look is compared, not its first frame.
+    const settle = () => {
+      for (const a of document.getAnimations()) if (a instanceof CSSTransition) try { a.finish(); } catch (e) {}
+    };
+    const targets = [];
+    for (const el of document.body ? document.body.querySelectorAll("*") : []) if (sequential(el)) targets.push(el);
+    const visibleLine = (width, style, colour) =>
+      style !== "none" && style !== "hidden" && parseFloat(width) > 0 && !/rgba\([^)]*,\s*0\)|transparent/.test(colour)
+        ? style + "/" + width + "/" + colour : "none";
+    // What an element paints (lines only when they can be seen): any difference is a visible change.
+    const look = (el, pseudo) => {
+      const s = getComputedStyle(el, pseudo);
+      if (pseudo && (s.content === "none" || s.content === "normal")) return "";
+      const parts = [s.display, s.visibility, s.opacity, s.color, s.backgroundColor, s.backgroundImage, s.boxShadow,
+        s.textShadow, s.textDecorationLine, s.textDecorationColor, s.textDecorationStyle, s.transform, s.filter,
+        s.fontWeight, s.fill, s.stroke, s.content, s.clipPath, s.clip,
+        visibleLine(s.outlineWidth, s.outlineStyle, s.outlineColor)];
+      for (const side of ["Top", "Right", "Bottom", "Left"]) {
+        parts.push(visibleLine(s["border" + side + "Width"], s["border" + side + "Style"], s["border" + side + "Color"]));
+      }
+      if (!pseudo) {
+        const r = el.getBoundingClientRect();
+        parts.push([r.left, r.top, r.width, r.height].map((v) => Math.round(v)).join(","));
+      }
+      return parts.join("|");
+    };
+    const relatives = (el) => {
+      const out = [];
+      for (let a = el; a && out.length < 12; a = a.parentElement) out.push(a);
+      if (el.previousElementSibling) out.push(el.previousElementSibling);
+      if (el.nextElementSibling) out.push(el.nextElementSibling);
+      const inside = el.getElementsByTagName("*");
+      for (let i = 0; i < inside.length && i < MAX_RELATIVES; i++) out.push(inside[i]);
+      const label = el.labels && el.labels[0];
+      if (label) out.push(label);
+      return out;
+    };
+    const snapshot = (els) => els.map((e) => look(e, null) + "#" + look(e, "::before") + "#" + look(e, "::after")).join("\n");
+    const TEXT = /^(text|search|email|url|tel|password|number|)$/;
+    const caret = (el) => (el.localName === "textarea" || (el.localName === "input" && TEXT.test((el.getAttribute("type") || "").toLowerCase())) ||
+      el.isContentEditable) && !/rgba\([^)]*,\s*0\)|transparent/.test(getComputedStyle(el).caretColor);
+    let mutated = false;
+    const observer = new MutationObserver((records) => { if (records.length) mutated = true; });
+    const results = [];
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    for (const el of targets.slice(0, MAX_FOCUS)) {
+      const index = numbered(el);
+      if (index < 0) continue;
+      const around = relatives(el);
+      const before = snapshot(around);
+      mutated = false;
+      observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+      el.focus({ preventScroll: true });
+      const focused = document.activeElement === el;
+      settle();
+      const after = focused ? snapshot(around) : before;
+      observer.takeRecords().forEach(() => { mutated = true; });
+      observer.disconnect();
+      if (focused) el.blur();
+      settle();
+      const outcome = !focused ? "unfocusable" : after !== before ? "changed" : caret(el) ? "caret" :
+        mutated ? "mutated" : "unchanged";
+      results.push({ el: index, outcome, target: el, around, before });
+    }
+    // A page script may show the indication a moment later (a timer after the focus event): every element
+    // without a change is focused once more and looked at after a pause; beyond MAX_WAITS the rule cannot tell.
+    let waits = 0;
+    for (const r of results) {
+      if (r.outcome !== "unchanged") continue;
+      if (waits++ >= MAX_WAITS) { r.outcome = "unsure"; continue; }
+      mutated = false;
+      observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+      r.target.focus({ preventScroll: true });
+      await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+      settle();
+      const later = snapshot(r.around);
+      observer.takeRecords().forEach(() => { mutated = true; });
+      observer.disconnect();
+      r.target.blur();
+      settle();
+      if (later !== r.before) r.outcome = "changed";
+      else if (mutated) r.outcome = "mutated";
+    }
+    let far = false, unreadableSheets = 0;
+    const FAR = /:focus-within|:has\(/i;
+    const scan = (rules) => {
+      for (const rule of rules) {
+        if (rule instanceof CSSStyleRule && FAR.test(rule.selectorText)) far = true;
+        else if (rule.cssRules) scan(rule.cssRules);
+      }
+    };
+    for (const sheet of document.styleSheets) {
+      try { scan(sheet.cssRules); } catch (e) { unreadableSheets += 1; }
+    }
+    const plain = results.map((r) => ({ el: r.el, outcome: r.outcome }));
+    return { targets: targets.length, results: plain, far, unreadable: unreadableSheets, truncated: targets.length > MAX_FOCUS };
+  }
 }
