@@ -79,7 +79,8 @@ def test_static_mode_does_not_run_render_rules_and_says_so(capsys: pytest.Captur
     main(["check", "--format", "json", "--jobs", "1", "--lang", "en", str(path)])
     tool = json.loads(capsys.readouterr().out)["tool"]
     assert tool["notices"] == [
-        "The rules color-contrast-html need a browser and were not run on the web pages; check with --render for them."
+        "The rules color-contrast-html, css-orientation-lock, focus-visible, scrollable-region-focusable need a "
+        "browser and were not run on the web pages; check with --render for them."
     ]
 
 

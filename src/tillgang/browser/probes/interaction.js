@@ -135,7 +135,7 @@
   // --- focus indication (ACT oj04fd): each element in sequential focus navigation focused in turn, and what
   // is painted around it compared with and without focus ---
   async function focusChanges() {
-    const MAX_FOCUS = 500, MAX_RELATIVES = 60, MAX_WAITS = 20, WAIT_MS = 60;
+    const MAX_FOCUS = 500, MAX_RELATIVES = 60, MAX_WAITS = 10, WAIT_MS = 50;
     // CSS transitions are run to their end, so that the focused look is compared, not its first frame.
     const settle = () => {
       for (const a of document.getAnimations()) if (a instanceof CSSTransition) try { a.finish(); } catch (e) {}
