@@ -33,6 +33,7 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "0ssw9k": (8, 0, 0, 0),
     "b33eff": (8, 0, 0, 0),
     "oj04fd": (4, 0, 0, 0),
+    "akn7bn": (4, 0, 0, 0),
 }
 
 

@@ -59,6 +59,7 @@ def test_every_render_rule_has_fixtures() -> None:
         "color-contrast-html",
         "css-orientation-lock",
         "focus-visible",
+        "frame-focusable-content",
         "scrollable-region-focusable",
     ]
     assert {p.name.split("-", 1)[0] for p in CASES} == set(EXPECTED)
@@ -79,7 +80,8 @@ def test_static_mode_does_not_run_render_rules_and_says_so(capsys: pytest.Captur
     main(["check", "--format", "json", "--jobs", "1", "--lang", "en", str(path)])
     tool = json.loads(capsys.readouterr().out)["tool"]
     assert tool["notices"] == [
-        "The rules color-contrast-html, css-orientation-lock, focus-visible, scrollable-region-focusable need a "
+        "The rules color-contrast-html, css-orientation-lock, focus-visible, frame-focusable-content, "
+        "scrollable-region-focusable need a "
         "browser and were not run on the web pages; check with --render for them."
     ]
 

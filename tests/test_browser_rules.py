@@ -157,3 +157,23 @@ def test_interaction_rules_leave_the_other_rules_as_they_were(browser: Browser) 
     with_new = check_rendered(browser, str(path), "p", CheckOptions())
     alone = check_rendered(browser, str(path), "p", CheckOptions(rules=frozenset({"color-contrast-html"})))
     assert with_new["rules"]["color-contrast-html"] == alone["rules"]["color-contrast-html"] == "failed"
+
+
+def test_frame_finding_counts_the_elements_inside(browser: Browser) -> None:
+    [finding] = findings(
+        browser,
+        FIXTURES / "frame-focusable-content" / "fail-html-form-in-frame.html",
+        "frame-focusable-content",
+    )
+    assert finding["location"] == {"selector": "body > main > iframe"}
+    assert "innehåller 2 element" in finding["message"]  # the field and the button
+
+
+def test_a_frame_inert_behind_a_modal_dialog_is_not_judged(browser: Browser, tmp_path: Path) -> None:
+    path = page(
+        tmp_path,
+        '<iframe title="Länkar" tabindex="-1" srcdoc="<a href=\'#a\'>Hem</a>"></iframe>'
+        '<dialog id="d"><p>Villkor</p><button>Stäng</button></dialog>'
+        '<script>document.getElementById("d").showModal();</script>',
+    )
+    assert judged(browser, path, "frame-focusable-content") == (0, [])

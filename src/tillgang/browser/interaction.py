@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from ..checks.html_rendered import FocusChange, InteractionFacts, Rotation, ScrollRegion
+from ..checks.html_rendered import FocusChange, Frame, InteractionFacts, Rotation, ScrollRegion
 
 __all__ = ["LANDSCAPE", "PORTRAIT", "interaction_facts", "measure"]
 
@@ -64,6 +64,13 @@ def interaction_facts(raw: dict[str, Any] | None, by_index: dict[int, Any]) -> I
         if el is not None:
             key = str(index)
             facts.rotations.append(Rotation(el, _angle(portrait.get(key)), _angle(landscape.get(key))))
+    for item in raw.get("frames") or ():
+        el = by_index.get(int(item.get("el", -1)))
+        if el is not None:
+            count = item.get("focusable")
+            facts.frames.append(
+                Frame(el, bool(item.get("negative")), int(count) if count is not None else None)
+            )
     focus = raw.get("focus") or {}
     facts.focusable = int(focus.get("targets") or 0)
     facts.focus_uncertain = bool(focus.get("far")) or int(focus.get("unreadable") or 0) > 0

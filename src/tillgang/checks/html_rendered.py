@@ -16,6 +16,7 @@ from .html_common import page_of
 
 __all__ = [
     "FocusChange",
+    "Frame",
     "InteractionFacts",
     "Rotation",
     "ScrollRegion",
@@ -58,6 +59,16 @@ class FocusChange:
     outcome: str
 
 
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A shown, not inert iframe (ACT akn7bn): a negative tabindex, and how many visible elements of its document
+    are in sequential focus navigation (None: the document cannot be read, another origin)."""
+
+    element: Any
+    negative: bool
+    focusable: int | None
+
+
 @dataclass(slots=True)
 class InteractionFacts:
     scrollable: list[ScrollRegion] = field(default_factory=list)
@@ -69,6 +80,7 @@ class InteractionFacts:
     # far from the focused one: "unchanged" is then not certain
     focus_uncertain: bool = False
     focus_truncated: bool = False
+    frames: list[Frame] = field(default_factory=list)
 
 
 def interaction_of(doc: Document) -> InteractionFacts | None:
@@ -134,3 +146,23 @@ def focus_visible(doc: Document, out: Results) -> None:
             out.cant_tell(
                 "unsure", location, reason=item.outcome if item.outcome != "unchanged" else "sheets"
             )
+
+
+@check("frame-focusable-content")
+def frame_focusable_content(doc: Document, out: Results) -> None:
+    """ACT akn7bn: an iframe whose document has visible elements in sequential focus navigation has no negative
+    tabindex (which would keep keyboard users out of them). A negative tabindex on a frame of another origin,
+    whose document cannot be read: cantTell."""
+    page, facts = page_of(doc), interaction_of(doc)
+    if page is None or facts is None:
+        return
+    for frame in facts.frames:
+        location = page.location(frame.element)
+        if frame.focusable is None:
+            if frame.negative:
+                out.cant_tell("unreadable", location)
+        elif frame.focusable > 0:
+            if frame.negative:
+                out.failed("unreachable", location, count=frame.focusable)
+            else:
+                out.passed(location)

@@ -4,6 +4,7 @@
 //   phase "scan":   scrollable regions (ACT 0ssw9k) and the elements that a style rule inside an
 //                   @media (orientation: ...) rule rotates (ACT b33eff)
 //   phase "angles": the rotation about the Z axis of the given elements in the current viewport
+//                   and what the page's iframes hold in sequential focus navigation (ACT akn7bn)
 //   phase "focus":  each element in sequential focus navigation focused in turn (ACT oj04fd)
 ({ phase, indices }) => {
   const ATTR = "data-tillgang";
@@ -130,7 +131,51 @@
     try { rules = sheet.cssRules; } catch (e) { unreadable.push(String(sheet.href || "")); continue; }
     walk(rules, /\borientation\s*:/i.test(sheet.media ? sheet.media.mediaText : ""));
   }
-  return { scrollable, rotating, unreadable };
+  return { scrollable, rotating, unreadable, frames: frames() };
+
+  // --- iframes (ACT akn7bn): the visible elements in sequential focus navigation of each iframe's document, and
+  // whether the iframe has a negative tabindex (focusable: null when the document cannot be read) ---
+  function frames() {
+    const out = [];
+    const modal = document.querySelector(":modal");
+    for (const frame of document.querySelectorAll("iframe")) {
+      const index = numbered(frame);
+      if (index < 0 || !shown(frame) || frame.closest("[inert]") || (modal && !modal.contains(frame))) continue;
+      const tabindex = frame.getAttribute("tabindex");
+      const negative = tabindex !== null && /^\s*-\d+\s*$/.test(tabindex) && parseInt(tabindex, 10) < 0;
+      let doc = null;
+      try { doc = frame.contentDocument; } catch (e) { doc = null; }
+      if (!doc || !doc.documentElement) { out.push({ el: index, negative, focusable: null }); continue; }
+      const win = doc.defaultView;
+      const box = frame.getBoundingClientRect();
+      const roomy = box.width >= 20 && box.height >= 20;
+      let count = 0;
+      for (const el of doc.body ? doc.body.querySelectorAll("*") : []) {
+        if (!inFrameSequence(el, win)) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width < 1 || r.height < 1) continue;
+        const inView = r.right > 0 && r.bottom > 0 && r.left < win.innerWidth && r.top < win.innerHeight;
+        if (inView || (roomy && r.right + win.scrollX > 0 && r.bottom + win.scrollY > 0)) count++;
+      }
+      out.push({ el: index, negative, focusable: count });
+    }
+    return out;
+  }
+
+  // sequential() for an element of an iframe's document (its own window's computed styles).
+  function inFrameSequence(el, win) {
+    const s = win.getComputedStyle(el);
+    if (s.visibility !== "visible" || s.display === "none" || el.getClientRects().length === 0) return false;
+    if (el.closest("[inert]")) return false;
+    const tabindex = el.getAttribute("tabindex");
+    if (tabindex !== null && /^\s*-?\d+\s*$/.test(tabindex)) return parseInt(tabindex, 10) >= 0 && !el.matches(":disabled");
+    const tag = el.localName;
+    if (el.matches(":disabled")) return false;
+    if ((tag === "a" || tag === "area") && el.hasAttribute("href")) return true;
+    if (tag === "input") return (el.getAttribute("type") || "").toLowerCase() !== "hidden";
+    if ((tag === "audio" || tag === "video") && el.hasAttribute("controls")) return true;
+    return FOCUSABLE.test(tag) || (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable));
+  }
 
   // --- focus indication (ACT oj04fd): each element in sequential focus navigation focused in turn, and what
   // is painted around it compared with and without focus ---
