@@ -34,6 +34,7 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "b33eff": (8, 0, 0, 0),
     "oj04fd": (4, 0, 0, 0),
     "akn7bn": (4, 0, 0, 0),
+    "59br37": (7, 0, 0, 0),
 }
 
 

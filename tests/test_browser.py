@@ -61,6 +61,7 @@ def test_every_render_rule_has_fixtures() -> None:
         "focus-visible",
         "frame-focusable-content",
         "scrollable-region-focusable",
+        "zoom-text-clipped",
     ]
     assert {p.name.split("-", 1)[0] for p in CASES} == set(EXPECTED)
 
@@ -81,7 +82,7 @@ def test_static_mode_does_not_run_render_rules_and_says_so(capsys: pytest.Captur
     tool = json.loads(capsys.readouterr().out)["tool"]
     assert tool["notices"] == [
         "The rules color-contrast-html, css-orientation-lock, focus-visible, frame-focusable-content, "
-        "scrollable-region-focusable need a "
+        "scrollable-region-focusable, zoom-text-clipped need a "
         "browser and were not run on the web pages; check with --render for them."
     ]
 

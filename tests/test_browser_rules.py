@@ -177,3 +177,25 @@ def test_a_frame_inert_behind_a_modal_dialog_is_not_judged(browser: Browser, tmp
         '<script>document.getElementById("d").showModal();</script>',
     )
     assert judged(browser, path, "frame-focusable-content") == (0, [])
+
+
+def test_zoom_finding_names_the_text_and_the_direction(browser: Browser) -> None:
+    [finding] = findings(
+        browser, FIXTURES / "zoom-text-clipped" / "fail-html-fixed-height.html", "zoom-text-clipped"
+    )
+    assert finding["location"] == {"selector": "body > main > div > p"}
+    assert finding["message"].startswith('Texten "Kommunen ansvarar för skola')
+    assert "skärs av i höjdled" in finding["message"]
+
+
+def test_zoom_clip_added_by_a_narrow_media_query_is_found(browser: Browser, tmp_path: Path) -> None:
+    path = page(
+        tmp_path,
+        "<style>@media (max-width: 700px) { .puff { height: 2em; overflow: hidden; } }</style>"
+        '<div class="puff"><p>'
+        + "Anmäl dig till vuxenutbildningen före den sista april. " * 6
+        + "</p></div>",
+    )
+    passed, got = judged(browser, path, "zoom-text-clipped", "en")
+    assert passed == 0 and [f["outcome"] for f in got] == ["failed"]
+    assert "cut off vertically" in got[0]["message"]

@@ -10,12 +10,20 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from ..checks.html_rendered import FocusChange, Frame, InteractionFacts, Rotation, ScrollRegion
+from ..checks.html_rendered import (
+    FocusChange,
+    Frame,
+    InteractionFacts,
+    Rotation,
+    ScrollRegion,
+    ZoomedText,
+)
 
-__all__ = ["LANDSCAPE", "PORTRAIT", "interaction_facts", "measure"]
+__all__ = ["LANDSCAPE", "PORTRAIT", "ZOOMED", "interaction_facts", "measure"]
 
 PORTRAIT: Any = {"width": 768, "height": 1024}  # playwright ViewportSize
 LANDSCAPE: Any = {"width": 1024, "height": 768}
+ZOOMED: Any = {"width": 640, "height": 512}  # 1280×1024 at 200 % (ACT 59br37)
 
 
 def _source() -> str:
@@ -38,6 +46,12 @@ def measure(page: Any, viewport: Any, error: type[Exception]) -> dict[str, Any] 
             finally:
                 page.set_viewport_size(viewport)
             raw["angles"] = angles
+        if raw.get("needsZoom"):  # hiding overflow now, or one that a media query on the size may add
+            try:
+                page.set_viewport_size(ZOOMED)
+                raw["zoom"] = page.evaluate(source, {"phase": "zoom", "indices": []})
+            finally:
+                page.set_viewport_size(viewport)
         raw["focus"] = page.evaluate(source, {"phase": "focus", "indices": []})
     except error:
         return None
@@ -70,6 +84,12 @@ def interaction_facts(raw: dict[str, Any] | None, by_index: dict[int, Any]) -> I
             count = item.get("focusable")
             facts.frames.append(
                 Frame(el, bool(item.get("negative")), int(count) if count is not None else None)
+            )
+    for item in raw.get("zoom") or ():
+        el = by_index.get(int(item.get("el", -1)))
+        if el is not None:
+            facts.zoom.append(
+                ZoomedText(el, str(item.get("outcome") or "unsure"), str(item.get("text") or ""))
             )
     focus = raw.get("focus") or {}
     facts.focusable = int(focus.get("targets") or 0)

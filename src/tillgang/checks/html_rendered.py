@@ -20,6 +20,7 @@ __all__ = [
     "InteractionFacts",
     "Rotation",
     "ScrollRegion",
+    "ZoomedText",
     "interaction_of",
     "relative_rotation",
 ]
@@ -69,6 +70,17 @@ class Frame:
     focusable: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class ZoomedText:
+    """A visible text node with an ancestor whose overflow is hidden or clip, in a 640×512 viewport (ACT 59br37).
+    ``outcome``: "fits", "clipped-x", "clipped-y" or "unsure" (a positioned element between them: the ancestor's
+    clip may not apply)."""
+
+    element: Any  # the text's parent element
+    outcome: str
+    text: str
+
+
 @dataclass(slots=True)
 class InteractionFacts:
     scrollable: list[ScrollRegion] = field(default_factory=list)
@@ -81,6 +93,7 @@ class InteractionFacts:
     focus_uncertain: bool = False
     focus_truncated: bool = False
     frames: list[Frame] = field(default_factory=list)
+    zoom: list[ZoomedText] = field(default_factory=list)
 
 
 def interaction_of(doc: Document) -> InteractionFacts | None:
@@ -166,3 +179,21 @@ def frame_focusable_content(doc: Document, out: Results) -> None:
                 out.failed("unreachable", location, count=frame.focusable)
             else:
                 out.passed(location)
+
+
+@check("zoom-text-clipped")
+def zoom_text_clipped(doc: Document, out: Results) -> None:
+    """ACT 59br37: at 200 % zoom (a 640×512 viewport) no text is cut off by an ancestor's hidden overflow, except
+    a clean cut: one line with an ellipsis (nowrap and a text-overflow other than clip), or a box one line high."""
+    page, facts = page_of(doc), interaction_of(doc)
+    if page is None or facts is None:
+        return
+    for item in facts.zoom:
+        location = page.location(item.element)
+        text = item.text[:60]
+        if item.outcome == "fits":
+            out.passed(location)
+        elif item.outcome in ("clipped-x", "clipped-y"):
+            out.failed("clipped", location, text=text, axis=item.outcome.removeprefix("clipped-"))
+        else:
+            out.cant_tell("unsure", location, text=text)

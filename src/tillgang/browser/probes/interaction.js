@@ -5,6 +5,7 @@
 //                   @media (orientation: ...) rule rotates (ACT b33eff)
 //   phase "angles": the rotation about the Z axis of the given elements in the current viewport
 //                   and what the page's iframes hold in sequential focus navigation (ACT akn7bn)
+//   phase "zoom":   text nodes clipped by an ancestor's hidden overflow in a 640×512 viewport (ACT 59br37)
 //   phase "focus":  each element in sequential focus navigation focused in turn (ACT oj04fd)
 ({ phase, indices }) => {
   const ATTR = "data-tillgang";
@@ -87,7 +88,9 @@
     for (const el of root.querySelectorAll("*")) if (paints(el)) return true;
     return false;
   };
+  const HIDES = /^(hidden|clip)$/;
   if (phase === "focus") return focusChanges();
+  if (phase === "zoom") return zoomClips();
   const scrollable = [];
   const SCROLLS = /^(auto|scroll|overlay)$/;
   for (const el of document.body ? document.body.querySelectorAll("*") : []) {
@@ -110,11 +113,23 @@
   const rotating = [];
   const unreadable = [];
   const ROTATES = /\b(rotate|rotateZ|rotate3d|matrix|matrix3d)\s*\(/i;
-  const walk = (rules, oriented) => {
+  // Whether the zoom phase is needed: a hiding overflow around text now, or one that a media query on the
+  // viewport's size may add (or a style sheet that cannot be read).
+  let zoom = false;
+  for (const el of document.body ? document.body.querySelectorAll("*") : []) {
+    const s = getComputedStyle(el);
+    if ((HIDES.test(s.overflowX) || HIDES.test(s.overflowY)) && el.textContent.trim()) { zoom = true; break; }
+  }
+  const SIZED = /(width|height|aspect-ratio|resolution)/i;
+  const OVERFLOW = /\b(hidden|clip)\b/;
+  const walk = (rules, oriented, sized) => {
     for (const rule of rules) {
-      if (rule instanceof CSSMediaRule) walk(rule.cssRules, oriented || /\borientation\s*:\s*(portrait|landscape)\b/i.test(rule.conditionText || rule.media.mediaText));
-      else if (rule.cssRules && !(rule instanceof CSSStyleRule)) walk(rule.cssRules, oriented);
-      else if (oriented && rule instanceof CSSStyleRule) {
+      if (rule instanceof CSSMediaRule) {
+        const text = rule.conditionText || rule.media.mediaText;
+        walk(rule.cssRules, oriented || /\borientation\s*:\s*(portrait|landscape)\b/i.test(text), sized || SIZED.test(text));
+      } else if (rule.cssRules && !(rule instanceof CSSStyleRule)) walk(rule.cssRules, oriented, sized);
+      if (sized && rule instanceof CSSStyleRule && OVERFLOW.test(rule.style.overflow + " " + rule.style.overflowX + " " + rule.style.overflowY)) zoom = true;
+      if (oriented && rule instanceof CSSStyleRule) {
         const t = rule.style.getPropertyValue("transform"), r = rule.style.getPropertyValue("rotate");
         if (!(ROTATES.test(t) || (r && r.trim()))) continue;
         let matched = [];
@@ -128,10 +143,70 @@
   };
   for (const sheet of document.styleSheets) {
     let rules = null;
-    try { rules = sheet.cssRules; } catch (e) { unreadable.push(String(sheet.href || "")); continue; }
-    walk(rules, /\borientation\s*:/i.test(sheet.media ? sheet.media.mediaText : ""));
+    try { rules = sheet.cssRules; } catch (e) { unreadable.push(String(sheet.href || "")); zoom = true; continue; }
+    const media = sheet.media ? sheet.media.mediaText : "";
+    walk(rules, /\borientation\s*:/i.test(media), SIZED.test(media));
   }
-  return { scrollable, rotating, unreadable, frames: frames() };
+  return { scrollable, rotating, unreadable, frames: frames(), needsZoom: zoom };
+
+  // --- text clipped on zoom (ACT 59br37), run in a 640×512 viewport (1280×1024 at 200 %) ---
+  function zoomClips() {
+    const MAX_TEXTS = 3000;
+    const out = [];
+    const range = document.createRange();
+    const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node && out.length < MAX_TEXTS; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!node.data.trim() || !parent || parent.namespaceURI !== "http://www.w3.org/1999/xhtml") continue;
+      if (!shown(parent) || parent.closest('[aria-hidden="true" i]')) continue;
+      const index = numbered(parent);
+      if (index < 0) continue;
+      range.selectNodeContents(node);
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+      if (!rects.length) continue;
+      const verdict = clipOf(parent, rects);
+      if (verdict) out.push({ el: index, outcome: verdict, text: node.data.trim().replace(/\s+/g, " ").slice(0, 80) });
+    }
+    return out;
+  }
+
+  // "clipped-x" / "clipped-y", "fits", "unsure" (a positioned element in the chain: the clip may not apply), or
+  // null when the rule does not apply (no hiding ancestor, or nothing of the text is visible).
+  function clipOf(parent, rects) {
+    let cur = {
+      left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)),
+      top: Math.min(...rects.map((r) => r.top)), bottom: Math.max(...rects.map((r) => r.bottom)),
+    };
+    let seen = { ...cur };
+    let hiding = false, positioned = false, result = "fits";
+    for (let a = parent; a && a !== document.documentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.position === "absolute" || s.position === "fixed") positioned = true;
+      const b = a.getBoundingClientRect();
+      const inner = {
+        left: b.left + a.clientLeft, top: b.top + a.clientTop,
+        right: b.left + a.clientLeft + a.clientWidth, bottom: b.top + a.clientTop + a.clientHeight,
+      };
+      const hx = HIDES.test(s.overflowX), hy = HIDES.test(s.overflowY);
+      if (hx || hy) {
+        hiding = true;
+        const clipY = s.overflowY === "clip" ? { top: inner.top + parseFloat(s.paddingTop), bottom: inner.bottom - parseFloat(s.paddingBottom) } : inner;
+        if (hx && (cur.left < inner.left - 1 || cur.right > inner.right + 1) &&
+            !(s.whiteSpace === "nowrap" && s.textOverflow !== "clip")) result = result === "fits" ? "clipped-x" : result;
+        const lineHeight = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.2;
+        if (hy && (cur.top < clipY.top - 1 || cur.bottom > clipY.bottom + 1) && !(lineHeight >= b.height)) {
+          result = result === "fits" ? "clipped-y" : result;
+        }
+        seen = { left: Math.max(seen.left, inner.left), right: Math.min(seen.right, inner.right),
+          top: Math.max(seen.top, clipY.top), bottom: Math.min(seen.bottom, clipY.bottom) };
+      }
+      // A scroll container shows what overflows it by scrolling: from here up, its own box is what must fit.
+      if (/^(auto|scroll|overlay)$/.test(s.overflowX)) { cur.left = b.left; cur.right = b.right; }
+      if (/^(auto|scroll|overlay)$/.test(s.overflowY)) { cur.top = b.top; cur.bottom = b.bottom; }
+    }
+    if (!hiding || seen.right - seen.left <= 1 || seen.bottom - seen.top <= 1) return null;
+    return result !== "fits" && positioned ? "unsure" : result;
+  }
 
   // --- iframes (ACT akn7bn): the visible elements in sequential focus navigation of each iframe's document, and
   // whether the iframe has a negative tabindex (focusable: null when the document cannot be read) ---
