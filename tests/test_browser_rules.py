@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tillgang.browser.check import check_rendered
-from tillgang.browser.interaction import interaction_facts
+from tillgang.browser.interaction import interaction_facts, measure
 from tillgang.browser.session import VIEWPORT, Browser
 from tillgang.checks.html_rendered import Rotation, relative_rotation
 from tillgang.engine import CheckOptions, check_file
@@ -199,3 +199,39 @@ def test_zoom_clip_added_by_a_narrow_media_query_is_found(browser: Browser, tmp_
     passed, got = judged(browser, path, "zoom-text-clipped", "en")
     assert passed == 0 and [f["outcome"] for f in got] == ["failed"]
     assert "cut off vertically" in got[0]["message"]
+
+
+class _FailingPage:
+    """A stand-in page whose script evaluation fails the way Playwright's does (a navigation mid-probe)."""
+
+    class Failure(Exception):
+        pass
+
+    def __init__(self) -> None:
+        self.viewports: list[Any] = []
+
+    def evaluate(self, _source: str, args: dict[str, Any]) -> Any:
+        if args["phase"] == "scan":
+            return {"scrollable": [], "rotating": [1], "needsZoom": False}
+        raise self.Failure("Execution context was destroyed")
+
+    def set_viewport_size(self, size: Any) -> None:
+        self.viewports.append(size)
+
+
+def test_a_failing_probe_gives_no_facts_and_restores_the_viewport() -> None:
+    stub = _FailingPage()
+    assert measure(stub, VIEWPORT, _FailingPage.Failure) is None
+    assert stub.viewports[-1] == VIEWPORT
+
+
+def test_a_failing_probe_is_a_warning_on_the_page(browser: Browser, tmp_path: Path) -> None:
+    path = page(
+        tmp_path,
+        '<p><a href="#a">Boka</a></p><p><a href="#b">Kontakt</a></p>'
+        "<script>HTMLElement.prototype.focus = null;</script>",  # the page breaks what the focus phase needs
+    )
+    entry = check_rendered(browser, str(path), "p", CheckOptions(rules=frozenset({"focus-visible"})))
+    assert entry["error"] is None
+    assert entry["rules"]["focus-visible"] == "inapplicable"  # not judged, and said so:
+    assert any("interaction probe failed" in w for w in entry.get("warnings", []))

@@ -61,6 +61,10 @@ def rendered_document(
             facts.elements[el] = ElementFacts((box[0], box[1], box[2], box[3]), bool(raw.get("shown")))
     facts.indices = {el: index for index, el in by_index.items()}
     facts.interaction = interaction_facts(rendered.facts.get("interaction"), by_index)
+    if facts.interaction is None:
+        doc.warnings.append(
+            "the interaction probe failed on this page; focus, scrolling, zoom and frames not checked"
+        )
     doc.rendered = facts
     doc.contrast = contrast_samples(doc.native, list(rendered.facts.get("texts") or ()), by_index)
     if facts.truncated:

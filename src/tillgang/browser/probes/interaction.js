@@ -258,7 +258,9 @@
     const MAX_FOCUS = 500, MAX_RELATIVES = 60, MAX_WAITS = 10, WAIT_MS = 50;
     // CSS transitions are run to their end, so that the focused look is compared, not its first frame.
     const settle = () => {
-      for (const a of document.getAnimations()) if (a instanceof CSSTransition) try { a.finish(); } catch (e) {}
+      try {
+        for (const a of document.getAnimations()) if (a instanceof CSSTransition) try { a.finish(); } catch (e) {}
+      } catch (e) { /* the page replaced getAnimations: transitions are left running */ }
     };
     const targets = [];
     for (const el of document.body ? document.body.querySelectorAll("*") : []) if (sequential(el)) targets.push(el);
