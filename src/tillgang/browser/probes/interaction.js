@@ -255,7 +255,7 @@
   // --- focus indication (ACT oj04fd): each element in sequential focus navigation focused in turn, and what
   // is painted around it compared with and without focus ---
   async function focusChanges() {
-    const MAX_FOCUS = 500, MAX_RELATIVES = 60, MAX_WAITS = 10, WAIT_MS = 50;
+    const MAX_FOCUS = 500, MAX_RELATIVES = 60, MAX_WAITS = 5, WAIT_MS = 50;
     // CSS transitions are run to their end, so that the focused look is compared, not its first frame.
     const settle = () => {
       try {
@@ -303,10 +303,8 @@
     const observer = new MutationObserver((records) => { if (records.length) mutated = true; });
     const results = [];
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
-    for (const el of targets.slice(0, MAX_FOCUS)) {
-      const index = numbered(el);
-      if (index < 0) continue;
-      const around = relatives(el);
+    // Focus the element and compare what `around` paints with and without focus.
+    const trial = (el, around) => {
       const before = snapshot(around);
       mutated = false;
       observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -318,9 +316,21 @@
       observer.disconnect();
       if (focused) el.blur();
       settle();
-      const outcome = !focused ? "unfocusable" : after !== before ? "changed" : caret(el) ? "caret" :
+      return { focused, changed: after !== before, before };
+    };
+    for (const el of targets.slice(0, MAX_FOCUS)) {
+      const index = numbered(el);
+      if (index < 0) continue;
+      // The element alone first (most indicators are on it); its relatives only when it did not change.
+      let around = [el];
+      let t = trial(el, around);
+      if (t.focused && !t.changed) {
+        around = relatives(el);
+        t = trial(el, around);
+      }
+      const outcome = !t.focused ? "unfocusable" : t.changed ? "changed" : caret(el) ? "caret" :
         mutated ? "mutated" : "unchanged";
-      results.push({ el: index, outcome, target: el, around, before });
+      results.push({ el: index, outcome, target: el, around, before: t.before });
     }
     // A page script may show the indication a moment later (a timer after the focus event): every element
     // without a change is focused once more and looked at after a pause; beyond MAX_WAITS the rule cannot tell.
@@ -342,10 +352,18 @@
       else if (mutated) r.outcome = "mutated";
     }
     let far = false, unreadableSheets = 0;
+    // A selector that restyles something other than the focused element itself: :focus-within, :has(), or a
+    // :focus condition on a compound before a combinator ("a:focus + .tips", "li:focus span").
     const FAR = /:focus-within|:has\(/i;
+    const reaches = (selector) => selector.split(",").some((one) => {
+      const at = one.search(/:focus/i);
+      if (at < 0) return false;
+      const rest = one.slice(at).replace(/\([^)]*\)/g, "").replace(/^:focus(-visible)?/i, "").trimEnd();
+      return /^[^\s>+~]*\s*[>+~\s]\s*\S/.test(rest);
+    });
     const scan = (rules) => {
       for (const rule of rules) {
-        if (rule instanceof CSSStyleRule && FAR.test(rule.selectorText)) far = true;
+        if (rule instanceof CSSStyleRule && (FAR.test(rule.selectorText) || reaches(rule.selectorText))) far = true;
         else if (rule.cssRules) scan(rule.cssRules);
       }
     };
