@@ -263,7 +263,10 @@
       } catch (e) { /* the page replaced getAnimations: transitions are left running */ }
     };
     const targets = [];
-    for (const el of document.body ? document.body.querySelectorAll("*") : []) if (sequential(el)) targets.push(el);
+    // An iframe is not a target itself: focus goes on into its document, whose own elements show it.
+    for (const el of document.body ? document.body.querySelectorAll("*") : []) {
+      if (sequential(el) && el.localName !== "iframe") targets.push(el);
+    }
     const visibleLine = (width, style, colour) =>
       style !== "none" && style !== "hidden" && parseFloat(width) > 0 && !/rgba\([^)]*,\s*0\)|transparent/.test(colour)
         ? style + "/" + width + "/" + colour : "none";
