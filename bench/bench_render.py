@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_crawl import page_html  # noqa: E402  (the same pages as the crawl benchmark)
+from bench_crawl import rss_kib as pss_kib  # noqa: E402  (PSS, else RSS)
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fe"
@@ -117,18 +118,6 @@ def run_axe(urls: list[str], axe_path: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ memory of a process tree
-
-
-def pss_kib(pid: int) -> int:
-    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
-        try:
-            with open(name, encoding="ascii") as fh:
-                for line in fh:
-                    if line.startswith(key):
-                        return int(line.split()[1])
-        except OSError:
-            continue
-    return 0
 
 
 def tree(pid: int) -> list[int]:
