@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "tillgang",
         "errors",
         "limits",
+        "netaddr",
         "model",
         "outcomes",
         "lang",

@@ -6,22 +6,13 @@ unless ``--allow-private``; a checked file may load itself and nothing else from
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from ..netaddr import is_public_address
+
 __all__ = ["is_public_address", "request_allowed"]
-
-
-def is_public_address(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return bool(ip.is_global) and not ip.is_multicast
 
 
 @lru_cache(maxsize=1024)

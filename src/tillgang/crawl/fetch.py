@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import email.utils
 import hashlib
-import ipaddress
 import os
 import random
 import re
@@ -32,6 +31,7 @@ import httpx
 from .. import __version__
 from ..errors import DocumentError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..netaddr import is_public_address
 from ..sniff import DOCUMENT_SUFFIXES
 from .body import ACCEPT_ENCODING, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from .urls import canonicalize, url_host, url_problem, url_problem_message
@@ -552,16 +552,6 @@ class Fetcher:
 # ------------------------------------------------------------------ one URL, for ``tillgang check https://…``
 
 
-def _is_public(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return bool(ip.is_global) and not ip.is_multicast
-
-
 async def _public_host(url: str) -> str | None:
     """None when every address of the URL's host is public, else the reason to refuse."""
     parts = urlsplit(url)
@@ -574,7 +564,7 @@ async def _public_host(url: str) -> str | None:
         infos = await loop.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError, ValueError):
         return None  # the request itself will report that the name does not resolve
-    if not infos or not all(_is_public(str(info[4][0])) for info in infos):
+    if not infos or not all(is_public_address(str(info[4][0])) for info in infos):
         return "private-address"
     return None
 
