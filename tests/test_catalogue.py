@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tillgang.catalogue import FORMATS, load, validate
+from tillgang.engine import load_checks
 from tillgang.registry import CHECKS
 
 from .conftest import FIXTURES, ROOT
@@ -25,11 +27,49 @@ def test_catalogue_is_valid() -> None:
 
 
 def test_every_rule_has_a_check_and_every_check_a_rule() -> None:
-    import tillgang.checks  # noqa: F401
+    load_checks()
 
     cat = load()
     assert sorted(set(cat.rules) - set(CHECKS)) == []
     assert sorted(set(CHECKS) - set(cat.rules)) == []
+
+
+def test_a_formats_check_modules_hold_every_check_of_that_format() -> None:
+    """``checks.FORMAT_MODULES``: with every module loaded, each check of a rule for that format (as the engine
+    picks them) lives in one of the format's modules, so loading only those misses none."""
+    from tillgang.checks import FORMAT_MODULES
+    from tillgang.registry import checks_for
+
+    load_checks()
+    assert FORMAT_MODULES, "no format loads its checks alone"
+    outside = [
+        f"{fmt} {rule.id}: {func.__module__}.{func.__qualname__}"
+        for fmt, modules in FORMAT_MODULES.items()
+        for rule in load().for_format(fmt)
+        for func in checks_for(rule.id, fmt)
+        if func.__module__.rsplit(".", 1)[-1] not in modules
+    ]
+    assert outside == []
+
+
+def test_loading_a_formats_checks_alone_registers_the_same_checks_in_the_same_order() -> None:
+    """In a fresh process (this one has every module loaded): ``load_checks("pdf")`` gives each PDF rule the same
+    check functions, in the same order, as loading every module."""
+    script = (
+        "import json, sys\n"
+        "from tillgang.catalogue import load\n"
+        "from tillgang.engine import load_checks\n"
+        "from tillgang.registry import checks_for\n"
+        "load_checks(sys.argv[1] or None)\n"
+        "print(json.dumps({r.id: [f.__module__ + '.' + f.__qualname__ for f in checks_for(r.id, 'pdf')]"
+        " for r in load().for_format('pdf')}))\n"
+    )
+    partial, full = (
+        subprocess.run([sys.executable, "-c", script, fmt], check=True, capture_output=True, text=True).stdout
+        for fmt in ("pdf", "")
+    )
+    assert partial == full
+    assert all(json.loads(full).values())
 
 
 def test_every_rule_has_pass_and_fail_fixtures_for_each_format() -> None:

@@ -67,10 +67,12 @@ class CheckOptions:
     render: bool = False  # the document was rendered in a browser: the rules with render = true run too
 
 
-def load_checks() -> dict[str, Any]:
-    """Import every check module (each registers its checks) and return the registry."""
-    from . import checks  # noqa: F401  (registers every check)
+def load_checks(fmt: str | None = None) -> dict[str, Any]:
+    """Import the check modules (each registers its checks): every one, or those that can check ``fmt``
+    (``checks.FORMAT_MODULES``); return the registry."""
+    from . import checks
 
+    checks.load(fmt)
     return CHECKS
 
 
@@ -92,7 +94,7 @@ def check_document(
 ) -> DocumentResults:
     """Run every check that applies to ``doc.format``; return the ``rules`` and ``findings`` of the report."""
     cat = catalogue or load()
-    load_checks()
+    load_checks(doc.format)
     rules: dict[str, OutcomeValue] = {}
     keyed: list[tuple[tuple[int, ...], Finding]] = []  # (location sort key, finding)
     counts: dict[str, int] = {}
@@ -218,6 +220,13 @@ def worker_init(memory_bytes: int, nice: int = 0) -> None:
     if nice > 0:
         with contextlib.suppress(OSError):
             os.nice(nice)
+    limit_memory(memory_bytes)
+    load_checks()
+    load()
+
+
+def limit_memory(memory_bytes: int) -> None:
+    """This process's address space limit (``RLIMIT_AS``), where the platform has one; 0: none."""
     if memory_bytes > 0:
         try:
             import resource
@@ -225,8 +234,6 @@ def worker_init(memory_bytes: int, nice: int = 0) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         except (ImportError, ValueError, OSError):
             pass
-    load_checks()
-    load()
 
 
 def worker_check(path: str, options: CheckOptions, source: str) -> DocumentEntry:
@@ -334,6 +341,100 @@ class CheckPool(ClosesOnExit):
         self._pool.join()
 
 
+def _child_check(path: str, options: CheckOptions, source: str, started: int, out: int) -> None:
+    """The forked child of ``check_isolated``: the memory limit, the checks for the file's format loaded, then
+    one byte on ``started`` (the parent's clock starts there, as a pool's does when a warm worker takes the task),
+    then the pickled entry on ``out``. Never returns."""
+    import pickle
+
+    from .sniff import sniff
+
+    status = 0
+    try:
+        limit_memory(options.limits.memory_bytes)
+        with contextlib.suppress(Exception):  # an unreadable file: check_file reports it
+            load_checks(sniff(Path(path), options.limits))
+        os.write(started, b"1")
+        data = pickle.dumps(check_file(path, options, source))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(out, view) :]
+    except BaseException:
+        status = 70
+    finally:
+        os._exit(status)
+
+
+def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
+    """What ``fd`` gives until end of file: (data, True), or (data so far, False) once ``deadline`` passes."""
+    import select
+    import time
+
+    chunks: list[bytes] = []
+    while True:
+        wait = deadline - time.monotonic()
+        if wait <= 0:
+            return b"".join(chunks), False
+        ready, _w, _x = select.select([fd], [], [], wait)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+
+
+def check_isolated(
+    path: str, source: str | None = None, options: CheckOptions = CheckOptions()
+) -> DocumentEntry:
+    """One document in a forked child process, with the guarantees of ``CheckPool`` and without its start and
+    shutdown: the memory limit (``RLIMIT_AS`` in the child) and the hard time limit (the child is killed when
+    it overruns, so a native qpdf call that never returns still ends), and every outcome a report entry.
+    For a process that runs no other threads (the command line checking one file); elsewhere, or where
+    ``os.fork`` does not exist, it falls back to a one-worker ``CheckPool``."""
+    import pickle
+    import signal
+    import threading
+    import time
+
+    src = source or path
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        with CheckPool(options, jobs=1) as pool:
+            return pool.submit(path, src).result()
+    load()  # once, before the fork: the child checks with it and the parent's report needs it too
+    started_r, started_w = os.pipe()
+    out_r, out_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(started_r)
+        os.close(out_r)
+        _child_check(path, options, src, started_w, out_w)
+    os.close(started_w)
+    os.close(out_w)
+    lang = options.lang
+    try:
+        os.read(started_r, 1)  # the child's start (imports) is not timed, as in the pool; b"" if it died
+        deadline = time.monotonic() + options.limits.timeout_s
+        data, finished = _read_until(out_r, deadline)
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    finally:
+        os.close(started_r)
+        os.close(out_r)
+        _pid, status = os.waitpid(pid, 0)
+    if not finished:
+        return failed_entry(path, src, "timeout", f"more than {options.limits.timeout_s:g} s", lang)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0 and data:
+        try:
+            return cast(DocumentEntry, pickle.loads(data))
+        except Exception as exc:  # a truncated result: this document only
+            return failed_entry(path, src, "internal", f"{type(exc).__name__}: {exc}", lang)
+    detail = f"the checking process ended unexpectedly (exit code {code})"
+    return failed_entry(path, src, "too-large" if code in (-9, 137) else "internal", detail, lang)
+
+
 def check_files(
     items: Iterable[tuple[str, str]],
     options: CheckOptions = CheckOptions(),
@@ -407,6 +508,7 @@ __all__ += [
     "CheckPool",
     "ClosesOnExit",
     "base_entry",
+    "check_isolated",
     "default_jobs",
     "exit_status",
     "failed_entry",

@@ -1,35 +1,53 @@
 """The command line: ``tillgang COMMAND``, the top layer. Each command lives in a module of this package:
-check, rules and rule in ``check``; crawl; register (with evidence and tokens); serve; worker; statement."""
+check, rules and rule in ``check``; crawl; register (with evidence and tokens); serve; worker; statement.
+
+Only the module of the command named on the command line is imported (``tillgang check one.pdf`` does not
+load asyncio, ssl or Django); without a known command, every module is, for the full ``--help``."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import UsageError
-from . import check, crawl, register, serve, statement, worker
 
 __all__ = ["main"]
 
+# command -> the module of this package that adds it
+COMMANDS = {
+    "check": "check",
+    "rules": "check",
+    "rule": "check",
+    "crawl": "crawl",
+    "register": "register",
+    "serve": "serve",
+    "worker": "worker",
+    "statement": "statement",
+}
+_MODULES = ("check", "crawl", "register", "serve", "worker", "statement")  # the order of --help
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; given a known ``command``, with that command's module only."""
     parser = argparse.ArgumentParser(
         prog="tillgang",
         description="Tillgänglighetskontroll av Word, PowerPoint, PDF och webbsidor (DOS-lagen, EN 301 549, WCAG 2.1 AA).",
     )
     parser.add_argument("--version", action="version", version=f"tillgang {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (check, crawl, register, serve, worker, statement):
-        module.add_commands(sub)
+    for name in (COMMANDS[command],) if command in COMMANDS else _MODULES:
+        importlib.import_module(f"{__name__}.{name}").add_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list[0] if args_list else None)
+    args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

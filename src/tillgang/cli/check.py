@@ -94,7 +94,7 @@ def fetch_urls(
 def cmd_check(args: argparse.Namespace) -> int:
     import tempfile
 
-    from ..engine import CheckOptions, check_files
+    from ..engine import CheckOptions, check_files, check_isolated
     from ..limits import DEFAULT_LIMITS
 
     overrides: dict[str, Any] = {"timeout_s": args.timeout}
@@ -130,7 +130,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                 else "No documents found (.docx, .pptx, .xlsx, .odt, .odp, .ods, .pdf, .html)."
             )
         items = [s for s in slots if isinstance(s, tuple)]
-        checked = iter(check_files(items, options, jobs=args.jobs, on_result=_progress(len(items))))
+        if len(items) == 1:  # one document: a forked child with the pool's limits, without starting a pool
+            checked = iter([check_isolated(*items[0], options=options)])
+        else:
+            checked = iter(check_files(items, options, jobs=args.jobs, on_result=_progress(len(items))))
         documents = [s if isinstance(s, dict) else next(checked) for s in slots]
     return _write_report(args, documents)
 
