@@ -12,7 +12,8 @@ Measured, each in a process of its own (so one does not warm the caches of anoth
   checker must at least do), close;
 - tillgang in-process: ``check_file`` with every rule (as ``tillgang check --jobs 1`` does per document);
 - page-validation in-process: ``page.validate_pdf(path, profile="ua1")`` in the validator's environment;
-- with --spawn-sample N: ``python -m tillgang check FILE`` and a validator process per file, on N files.
+- with --spawn-sample N: ``python -m tillgang check FILE`` (and --compare-src's) and a validator process per file,
+  on N files, in turn for each of the --repeat rounds.
 Files that any of them cannot read count for all (the time is spent). Printed: total seconds, ms per file,
 median, and the two ratios with their targets: tillgang / page-validation (<= 1.0) and tillgang / open-and-walk;
 with --mixed also the whole check / open-and-parse over bench_check's mixed corpus, in process (<= 3). The machine
@@ -95,11 +96,36 @@ def timed(python: str, mode: str, files: list[Path], src: Path = ROOT / "src") -
     return [float(x) for x in json.loads(out.stdout)]
 
 
-def spawned(command: list[str], files: list[Path]) -> float:
+def spawned(command: list[str], files: list[Path], src: Path = ROOT / "src") -> float:
+    env = dict(os.environ, PYTHONPATH=str(src))
     start = time.perf_counter()
     for path in files:
-        subprocess.run([*command, str(path)], capture_output=True, check=False)
+        subprocess.run([*command, str(path)], capture_output=True, check=False, env=env)
     return time.perf_counter() - start
+
+
+def spawn_report(args: argparse.Namespace, files: list[Path], python: str) -> None:
+    """One process per PDF on a sample: this tree's ``tillgang check``, --compare-src's, and the validator, in
+    turn for each of --repeat rounds; the median of each."""
+    sample = files[:: max(1, len(files) // args.spawn_sample)][: args.spawn_sample]
+    snippet = "import sys, page; page.validate_pdf(sys.argv[1], profile='ua1')"
+    ours_cmd = [sys.executable, "-m", "tillgang", "check", "--jobs", "1"]
+    runs: dict[str, list[float]] = {"ours": [], "old": [], "theirs": []}
+    for _ in range(max(1, args.repeat)):
+        runs["ours"].append(spawned(ours_cmd, sample))
+        if args.compare_src:
+            runs["old"].append(spawned(ours_cmd, sample, Path(args.compare_src)))
+        runs["theirs"].append(spawned([python, "-c", snippet], sample))
+    ours, theirs = statistics.median(runs["ours"]), statistics.median(runs["theirs"])
+    print(f"\none process per PDF, {len(sample)} files, median of {max(1, args.repeat)} round(s):")
+    print(f"tillgang check FILE         {1000 * ours / len(sample):8.1f} ms/file")
+    if runs["old"]:
+        old = statistics.median(runs["old"])
+        print(f"--compare-src check FILE    {1000 * old / len(sample):8.1f} ms/file")
+    print(f"page-validation             {1000 * theirs / len(sample):8.1f} ms/file")
+    print(f"tillgang / page-validation: {ours / theirs:.2f}x")
+    if runs["old"]:
+        print(f"--compare-src / page-validation: {old / theirs:.2f}x")
 
 
 def median_run(runs: list[list[float]]) -> list[float]:
@@ -166,14 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             f"ratio {check['seconds'] / walk['seconds']:.2f}x (target <= 3)"
         )
     if args.spawn_sample:
-        sample = files[:: max(1, len(files) // args.spawn_sample)][: args.spawn_sample]
-        snippet = "import sys, page; page.validate_pdf(sys.argv[1], profile='ua1')"
-        t_ours = spawned([sys.executable, "-m", "tillgang", "check", "--jobs", "1"], sample)
-        t_theirs = spawned([python, "-c", snippet], sample)
-        print(f"\none process per PDF, {len(sample)} files:")
-        print(f"tillgang check FILE         {1000 * t_ours / len(sample):8.1f} ms/file")
-        print(f"page-validation             {1000 * t_theirs / len(sample):8.1f} ms/file")
-        print(f"tillgang / page-validation: {t_ours / t_theirs:.2f}x")
+        spawn_report(args, files, python)
     return 0
 
 

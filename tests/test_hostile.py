@@ -6,12 +6,13 @@ never stops the batch, and every file is accounted for.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tillgang.engine import CheckOptions, check_files
+from tillgang.engine import CheckOptions, check_files, check_isolated
 from tillgang.limits import DEFAULT_LIMITS
 
 from .conftest import SHARED, require
@@ -137,3 +138,16 @@ def test_the_hostile_batch_through_the_cli(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     names = {Path(d["source"]).name for d in data["documents"]}
     assert names == {p.name for p in folder.iterdir() if p.is_file() and p.name != "README.md"}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="check_isolated forks")
+def test_one_file_alone_gets_the_same_entry_as_in_the_batch(hostile_results: dict[str, dict[str, Any]]) -> None:
+    """``tillgang check FILE`` (one document: ``check_isolated``, a forked child with the same limits, no pool)
+    gives each hostile file the entry the worker pool gives it."""
+    folder = SHARED / "corpora" / "hostile"
+    differ = []
+    for name, batch in sorted(hostile_results.items()):
+        alone = check_isolated(str(folder / name), name, CheckOptions(limits=DEFAULT_LIMITS))
+        if alone != batch:
+            differ.append(name)
+    assert differ == []

@@ -6,8 +6,6 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-import langcodes
-
 __all__ = ["LangStatus", "act_lang_status", "bcp47_status", "primary_subtag"]
 
 # RFC 5646 shape: subtags of 1-8 alphanumerics separated by hyphens, the first 2-8 letters (or x / i).
@@ -36,6 +34,8 @@ def bcp47_status(tag: str | None) -> LangStatus:
         return LangStatus.MISSING
     if not _SHAPE.match(value):
         return LangStatus.MALFORMED
+    import langcodes  # here: its registry data takes ~30 ms to import, and many documents have no tag
+
     try:
         valid = langcodes.tag_is_valid(value)
     except (ValueError, langcodes.tag_parser.LanguageTagError):
@@ -50,6 +50,8 @@ def bcp47_status(tag: str | None) -> LangStatus:
 
 @lru_cache(maxsize=1024)
 def _has_two_letter_equivalent(code: str) -> bool:
+    import langcodes
+
     try:
         lang = langcodes.Language.get(code, normalize=True)
     except (ValueError, langcodes.tag_parser.LanguageTagError):
@@ -68,6 +70,8 @@ def act_lang_status(tag: str | None) -> LangStatus:
     primary = value.split("-")[0]
     if not primary.isalpha() or not 2 <= len(primary) <= 8:
         return LangStatus.MALFORMED
+    import langcodes
+
     try:
         known = langcodes.Language.get(primary.lower(), normalize=False).is_valid()
     except (ValueError, langcodes.tag_parser.LanguageTagError):

@@ -19,10 +19,18 @@ SHARED_MODULES = ("contrast", "headings", "links", "metadata", "tables", "text_a
 FORMAT_MODULES: dict[str, tuple[str, ...]] = {"pdf": (*SHARED_MODULES, "pdf_structure", "pdf_supplements")}
 
 
+_loaded: set[str] = set()  # the formats whose modules are imported ("" for every module)
+
+
 def load(fmt: str | None = None) -> None:
-    """Import the check modules for ``fmt`` (None or an unlisted format: every module)."""
-    names: tuple[str, ...] | None = FORMAT_MODULES.get(fmt or "")
+    """Import the check modules for ``fmt`` (None or an unlisted format: every module). Cheap when done: the
+    engine calls it for each document."""
+    key = fmt if fmt in FORMAT_MODULES else ""
+    if key in _loaded or "" in _loaded:
+        return
+    names: tuple[str, ...] | None = FORMAT_MODULES.get(key)
     if names is None:
         names = tuple(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
     for name in sorted(names):  # the order of a full load, so each rule's checks register in the same order
         importlib.import_module(f"{__name__}.{name}")
+    _loaded.add(key)

@@ -7,14 +7,17 @@ these add results from the PDF reader's facts (``doc.native``).
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from ..model import Document, Location
-from ..readers.native import StructElem, StructTree
 from ..readers.pdf import PdfFacts, valid_pdf_lang
 from ..registry import Results, check
 from ..textutil import collapse
 from .headings import is_long
 from .pdf_structure import page_list
+
+if TYPE_CHECKING:  # annotations only: readers.native would import every format's model
+    from ..readers.native import StructElem, StructTree
 
 META = Location(part="metadata")
 _ROW_GROUPS = ("THead", "TBody", "TFoot")
