@@ -141,7 +141,9 @@ def test_the_hostile_batch_through_the_cli(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="check_isolated forks")
-def test_one_file_alone_gets_the_same_entry_as_in_the_batch(hostile_results: dict[str, dict[str, Any]]) -> None:
+def test_one_file_alone_gets_the_same_entry_as_in_the_batch(
+    hostile_results: dict[str, dict[str, Any]],
+) -> None:
     """``tillgang check FILE`` (one document: ``check_isolated``, a forked child with the same limits, no pool)
     gives each hostile file the entry the worker pool gives it."""
     folder = SHARED / "corpora" / "hostile"
