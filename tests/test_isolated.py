@@ -46,6 +46,12 @@ def test_a_document_that_never_finishes_is_stopped_at_the_time_limit(monkeypatch
     assert time.monotonic() - start < 60
 
 
+def test_a_child_that_hangs_before_the_document_is_stopped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "load_checks", lambda *_args: time.sleep(600))
+    options = CheckOptions(limits=DEFAULT_LIMITS.with_overrides(timeout_s=0.3))
+    assert check_isolated(str(PDF), "doc.pdf", options)["error"]["code"] == "timeout"
+
+
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGKILL, "too-large"), (signal.SIGTERM, "internal")])
 def test_a_child_that_dies_gives_an_error_entry(monkeypatch: pytest.MonkeyPatch, sig: int, code: str) -> None:
     def die(*_args: object) -> None:

@@ -365,8 +365,9 @@ def _child_check(path: str, options: CheckOptions, source: str, started: int, ou
         os._exit(status)
 
 
-def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
-    """What ``fd`` gives until end of file: (data, True), or (data so far, False) once ``deadline`` passes."""
+def _read_until(fd: int, deadline: float, stop_after: int = 0) -> tuple[bytes, bool]:
+    """What ``fd`` gives until end of file (or once it gave ``stop_after`` bytes or more): (data, True), or
+    (data so far, False) once ``deadline`` passes."""
     import select
     import time
 
@@ -379,9 +380,9 @@ def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
         if not ready:
             continue
         chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks), True
         chunks.append(chunk)
+        if not chunk or (stop_after and sum(map(len, chunks)) >= stop_after):
+            return b"".join(chunks), True
 
 
 def check_isolated(
@@ -412,14 +413,16 @@ def check_isolated(
     os.close(started_w)
     os.close(out_w)
     lang = options.lang
+    data, finished = b"", False
     try:
-        os.read(started_r, 1)  # the child's start (imports) is not timed, as in the pool; b"" if it died
-        deadline = time.monotonic() + options.limits.timeout_s
-        data, finished = _read_until(out_r, deadline)
-        if not finished:
+        # the child's start (imports) is timed apart, as a pool's warm-up is: the limit counts from then
+        _byte, finished = _read_until(started_r, time.monotonic() + options.limits.timeout_s, stop_after=1)
+        if finished:
+            data, finished = _read_until(out_r, time.monotonic() + options.limits.timeout_s)
+    finally:
+        if not finished:  # overran, or this process is being interrupted: the child must not outlive it
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-    finally:
         os.close(started_r)
         os.close(out_r)
         _pid, status = os.waitpid(pid, 0)
