@@ -17,12 +17,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMATS", "Catalogue", "Rule", "load", "rules_dir", "validate"]
+__all__ = ["DEFAULT_RULE_SET", "FORMATS", "RULE_SETS", "Catalogue", "Rule", "load", "rules_dir", "validate"]
 
 FORMATS = ("docx", "pptx", "pdf", "html", "odt", "odp", "ods", "xlsx")
 SEVERITIES = ("critical", "serious", "moderate", "minor")
 AUTOMATION = ("automatic", "needs-review")
 LANGS = ("sv", "en")
+# The rule sets: "en301549" (EN 301 549 V3.2.1, WCAG 2.1 AA; what runs by default) and "wcag22" (the WCAG 2.2
+# additions, run on top of the default set with --rule-set wcag22).
+DEFAULT_RULE_SET = "en301549"
+RULE_SETS = (DEFAULT_RULE_SET, "wcag22")
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _WCAG = re.compile(r"^[1-4]\.[1-9]\d?\.[1-9]\d?$")
@@ -53,6 +57,12 @@ class Rule:
     terms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     # render = true: the rule needs a browser (computed styles, layout); run only with --render
     render: bool = False
+    # rule_set = "wcag22": the rule runs only with --rule-set wcag22 (RULE_SETS)
+    rule_set: str = DEFAULT_RULE_SET
+
+    def in_set(self, rule_set: str) -> bool:
+        """Whether the rule runs when ``rule_set`` is chosen: the default set always, a further set on request."""
+        return self.rule_set in (DEFAULT_RULE_SET, rule_set)
 
     @property
     def wcag(self) -> tuple[str, ...]:
@@ -93,6 +103,7 @@ class Rule:
             "fix": self.text("fix", lang),
             "aliases": list(self.aliases),
             **({"render": True} if self.render else {}),
+            **({"rule_set": self.rule_set} if self.rule_set != DEFAULT_RULE_SET else {}),
         }
 
 
@@ -183,6 +194,7 @@ def _parse(path: Path, raw: bytes) -> Rule:
         messages=messages,
         aliases=tuple(data.get("aliases", ())),
         render=bool(data.get("render", False)),
+        rule_set=str(data.get("rule_set", DEFAULT_RULE_SET)),
         notes=_texts(data, "notes"),
         fix_by_format=fix_by_format,
         path=str(path),
@@ -226,6 +238,8 @@ def validate(catalogue: Catalogue) -> list[str]:
             problems.append(f"{where} formats {rule.formats} must be a non-empty subset of {FORMATS}")
         if rule.severity not in SEVERITIES:
             problems.append(f"{where} severity {rule.severity!r} not in {SEVERITIES}")
+        if rule.rule_set not in RULE_SETS:
+            problems.append(f"{where} rule_set {rule.rule_set!r} not in {RULE_SETS}")
         if rule.automation not in AUTOMATION:
             problems.append(f"{where} automation {rule.automation!r} not in {AUTOMATION}")
         for key, pattern in (

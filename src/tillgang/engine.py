@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Self, cast
 
 from . import __version__
-from .catalogue import Catalogue, load
+from .catalogue import DEFAULT_RULE_SET, Catalogue, load
 from .errors import DocumentError, error_message, notice_dicts
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Document
@@ -65,6 +65,7 @@ class CheckOptions:
     limits: Limits = DEFAULT_LIMITS
     rules: frozenset[str] | None = None  # only these rule ids (None = all)
     render: bool = False  # the document was rendered in a browser: the rules with render = true run too
+    rule_set: str = DEFAULT_RULE_SET  # "wcag22": the WCAG 2.2 rules run too (catalogue.RULE_SETS)
 
 
 def load_checks(fmt: str | None = None) -> dict[str, Any]:
@@ -101,6 +102,8 @@ def check_document(
     for rule in cat.for_format(doc.format):
         if options.rules is not None and rule.id not in options.rules:
             continue
+        if not rule.in_set(options.rule_set):
+            continue  # another rule set (--rule-set)
         if rule.render and not options.render:
             continue  # needs the browser (report() names these rules in the tool's notices)
         funcs = checks_for(rule.id, doc.format)
@@ -483,16 +486,22 @@ _NEEDS_RENDER = {
 
 
 def report(
-    documents: list[DocumentEntry], catalogue: Catalogue | None = None, lang: str | None = None
+    documents: list[DocumentEntry],
+    catalogue: Catalogue | None = None,
+    lang: str | None = None,
+    rule_set: str = DEFAULT_RULE_SET,
 ) -> Report:
     """The whole JSON report (README, "The JSON report"). Given ``lang`` (the command line does), when web
-    pages were checked without a browser the tool's ``notices`` name the rules that need ``--render``."""
+    pages were checked without a browser the tool's ``notices`` name the rules that need ``--render``. A rule
+    set other than the default is named in the tool block (``rule_set``)."""
     cat = catalogue or load()
     tool = tool_info(cat)
+    if rule_set != DEFAULT_RULE_SET:
+        tool["rule_set"] = rule_set
     static_html = any(
         d.get("format") == "html" and not d.get("rendered") and not d.get("error") for d in documents
     )
-    needs = [r.id for r in cat.for_format("html") if r.render]
+    needs = [r.id for r in cat.for_format("html") if r.render and r.in_set(rule_set)]
     if lang is not None and static_html and needs:
         tool["notices"] = [_NEEDS_RENDER.get(lang, _NEEDS_RENDER["sv"]).format(rules=", ".join(needs))]
     return {"tool": tool, "documents": documents}

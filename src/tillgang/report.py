@@ -53,6 +53,7 @@ class ToolInfo(TypedDict):
     version: str
     catalogue: str  # sha256 of rules/
     notices: NotRequired[list[str]]  # e.g. the rules that need --render and were not run (when any)
+    rule_set: NotRequired[str]  # "wcag22" with --rule-set wcag22; absent for the default (EN 301 549) set
 
 
 class NoticeDict(TypedDict):

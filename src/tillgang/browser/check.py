@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import traceback
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ def check_rendered(
                 options.lang
             )
             return entry
-    render_options = CheckOptions(lang=options.lang, limits=options.limits, rules=options.rules, render=True)
+    render_options = replace(options, render=True)
     try:
         with browser.open(
             target,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..sniff import DOCUMENT_SUFFIXES
-from .options import add_lang_argument
+from .options import add_lang_argument, add_rule_set_argument
 
 if TYPE_CHECKING:
     from ..report import DocumentEntry
@@ -109,7 +109,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if unknown:
             raise UsageError(f"unknown rule id(s): {', '.join(unknown)}")
         rules = frozenset(load().resolve(r) for r in rules)
-    options = CheckOptions(lang=args.lang, limits=limits, rules=rules)
+    options = CheckOptions(lang=args.lang, limits=limits, rules=rules, rule_set=args.rule_set)
     if args.render:
         return _check_rendered(args, options)
 
@@ -153,7 +153,7 @@ def _write_report(args: argparse.Namespace, documents: list[DocumentEntry]) -> i
     from ..engine import exit_status, report
     from ..render import render
 
-    result = report(documents, lang=args.lang)
+    result = report(documents, lang=args.lang, rule_set=args.rule_set)
     output = render(result, args.format, args.lang)
     target, _shots = _report_path(args.out, args.format)
     if target is not None:
@@ -216,7 +216,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         act = " ".join(r.refs.get("act", ()))
         line = (
             f"{r.id:<{width}}  {','.join(r.formats):<19}  {r.severity:<8}  {r.automation:<12}  "
-            f"WCAG {refs}{'  ACT ' + act if act else ''}"
+            f"{r.rule_set:<8}  WCAG {refs}{'  ACT ' + act if act else ''}"
         )
         print(line)
         print(" " * (width + 2) + r.text("title", args.lang))
@@ -298,6 +298,7 @@ def add_commands(sub: Any) -> None:
         "chromium and pip install 'tillgang[render]'",
     )
     add_lang_argument(p)
+    add_rule_set_argument(p)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per document before it is stopped")
     p.add_argument("--max-size", type=float, default=None, metavar="MB", help="largest file to check, in MB")

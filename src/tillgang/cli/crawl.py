@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from .options import add_lang_argument
+from .options import add_lang_argument, add_rule_set_argument
 
 if TYPE_CHECKING:
     from ..crawl.checking import PoolFactory
@@ -54,6 +54,7 @@ def add_commands(subparsers: Any) -> None:
         help="check pages in a headless Chromium: every page (all) or one page per template (sample); needs "
         "the Debian package chromium and pip install 'tillgang[render]'",
     )
+    add_rule_set_argument(p)
     p.add_argument("--jobs", type=int, default=None, help="checking worker processes (default: cores)")
     p.add_argument("--max-duration", type=float, default=None, metavar="S", help="wall-clock cap in seconds")
     p.add_argument("--out", default=None, help="write the run (JSON) here; '-' for standard output")
@@ -93,6 +94,7 @@ def _config(args: argparse.Namespace) -> Any:
             "check_jobs": args.jobs,
             "max_duration_s": args.max_duration,
             "lang": args.lang,
+            "rule_set": args.rule_set,
         }
         if args.urls:
             overrides["start_urls"] = args.urls

@@ -101,6 +101,7 @@ class CrawlConfig:
         0  # pages up to this size are checked in the crawl process (0 = all in the pool)
     )
     lang: str = "sv"
+    rule_set: str = "en301549"  # --rule-set wcag22: the WCAG 2.2 rules too (catalogue.RULE_SETS)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -159,6 +160,8 @@ class CrawlConfig:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        if self.rule_set == "en301549":  # the default set is not written: runs stay as they were
+            del data["rule_set"]
         data["allowed_hosts"] = list(self.hosts)
         return data
 

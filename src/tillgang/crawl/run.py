@@ -64,6 +64,7 @@ def check_options(cfg: CrawlConfig) -> CheckOptions:
     """The engine's options for the crawl's checks: the crawl's language, size caps and time limit."""
     return CheckOptions(
         lang=cfg.lang,
+        rule_set=cfg.rule_set,
         limits=DEFAULT_LIMITS.with_overrides(
             max_file_bytes=max(cfg.max_document_bytes, cfg.max_html_bytes),
             max_html_bytes=cfg.max_html_bytes,
