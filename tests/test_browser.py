@@ -36,7 +36,8 @@ def browser(chromium_path: str) -> Iterator[Browser]:
 def rendered(
     browser: Browser, path: Path, rules: frozenset[str] | None = None, **kwargs: Any
 ) -> dict[str, Any]:
-    entry = check_rendered(browser, str(path), str(path), CheckOptions(rules=rules), **kwargs)
+    options = CheckOptions(rules=rules, rule_set="wcag22")  # the WCAG 2.2 rules' fixtures too
+    entry = check_rendered(browser, str(path), str(path), options, **kwargs)
     return dict(entry)
 
 
@@ -61,6 +62,7 @@ def test_every_render_rule_has_fixtures() -> None:
         "focus-visible",
         "frame-focusable-content",
         "scrollable-region-focusable",
+        "target-size",
         "zoom-text-clipped",
     ]
     assert {p.name.split("-", 1)[0] for p in CASES} == set(EXPECTED)

@@ -14,6 +14,7 @@ from ..checks.html_rendered import (
     FocusChange,
     Frame,
     InteractionFacts,
+    PointerTarget,
     Rotation,
     ScrollRegion,
     ZoomedText,
@@ -53,6 +54,7 @@ def measure(page: Any, viewport: Any, error: type[Exception]) -> dict[str, Any] 
             finally:
                 page.set_viewport_size(viewport)
         raw["focus"] = page.evaluate(source, {"phase": "focus", "indices": []})
+        raw["targets"] = page.evaluate(source, {"phase": "targets", "indices": []})
     except error:
         return None
     return raw
@@ -99,4 +101,26 @@ def interaction_facts(raw: dict[str, Any] | None, by_index: dict[int, Any]) -> I
         el = by_index.get(int(item.get("el", -1)))
         if el is not None:
             facts.focus.append(FocusChange(el, str(item.get("outcome") or "unsure")))
+    _pointer_targets(facts, raw.get("targets"), by_index)
     return facts
+
+
+def _pointer_targets(facts: InteractionFacts, raw: Any, by_index: dict[int, Any]) -> None:
+    """The pointer targets (WCAG 2.2 2.5.8); a target outside the page model stays as a neighbour."""
+    if not isinstance(raw, dict):
+        return
+    facts.targets_truncated = bool(raw.get("truncated"))
+    for item in raw.get("targets") or ():
+        box = item.get("box")
+        if not (isinstance(box, list) and len(box) == 4 and all(isinstance(v, (int, float)) for v in box)):
+            continue
+        facts.targets.append(
+            PointerTarget(
+                by_index.get(int(item.get("el", -1))),
+                (float(box[0]), float(box[1]), float(box[2]), float(box[3])),
+                inline=bool(item.get("inline")),
+                agent=bool(item.get("agent")),
+                name=str(item.get("name") or ""),
+                href=str(item.get("href") or ""),
+            )
+        )

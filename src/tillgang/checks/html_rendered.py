@@ -18,11 +18,13 @@ __all__ = [
     "FocusChange",
     "Frame",
     "InteractionFacts",
+    "PointerTarget",
     "Rotation",
     "ScrollRegion",
     "ZoomedText",
     "interaction_of",
     "relative_rotation",
+    "target_outcomes",
 ]
 
 # A rotation counts as a quarter turn within this many degrees (a matrix written by hand is rarely exact).
@@ -81,6 +83,22 @@ class ZoomedText:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class PointerTarget:
+    """A shown, enabled, not inert pointer target (a link, button, form control, summary or element with a widget
+    role): its bounding box in CSS pixels (x, y, width, height, page coordinates), whether it sits in a line of
+    text (``inline``), whether it is a form control at the browser's own size (``agent``), and what identifies
+    its function (``name``, ``href``) for the equivalent exception. ``element`` is None for a target outside the
+    page model: it still counts as a neighbour."""
+
+    element: Any
+    box: tuple[float, float, float, float]
+    inline: bool = False
+    agent: bool = False
+    name: str = ""
+    href: str = ""
+
+
 @dataclass(slots=True)
 class InteractionFacts:
     scrollable: list[ScrollRegion] = field(default_factory=list)
@@ -94,6 +112,8 @@ class InteractionFacts:
     focus_truncated: bool = False
     frames: list[Frame] = field(default_factory=list)
     zoom: list[ZoomedText] = field(default_factory=list)
+    targets: list[PointerTarget] = field(default_factory=list)
+    targets_truncated: bool = False
 
 
 def interaction_of(doc: Document) -> InteractionFacts | None:
@@ -197,3 +217,98 @@ def zoom_text_clipped(doc: Document, out: Results) -> None:
             out.failed("clipped", location, text=text, axis=item.outcome.removeprefix("clipped-"))
         else:
             out.cant_tell("unsure", location, text=text)
+
+
+# WCAG 2.2 2.5.8: the minimum size of a target, and the diameter of the spacing circle, in CSS pixels.
+MIN_TARGET = 24.0
+
+
+def _small(box: tuple[float, float, float, float]) -> bool:
+    return box[2] < MIN_TARGET or box[3] < MIN_TARGET
+
+
+def _centre(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    return box[0] + box[2] / 2, box[1] + box[3] / 2
+
+
+def _circle_meets_box(centre: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    """Whether a circle of diameter MIN_TARGET at ``centre`` intersects the box (touching does not count)."""
+    cx, cy = centre
+    nx = min(max(cx, box[0]), box[0] + box[2])
+    ny = min(max(cy, box[1]), box[1] + box[3])
+    return (cx - nx) ** 2 + (cy - ny) ** 2 < (MIN_TARGET / 2) ** 2
+
+
+def _contains(outer: tuple[float, float, float, float], inner: tuple[float, float, float, float]) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[0] + inner[2] <= outer[0] + outer[2]
+        and inner[1] + inner[3] <= outer[1] + outer[3]
+    )
+
+
+def _crowded(target: PointerTarget, others: list[PointerTarget]) -> bool:
+    """The spacing exception fails: the 24 px circle on the target's box centre intersects another target, or
+    the circle of another undersized target. A target that holds this one, or lies inside it, is the same
+    place to click (a button in a link), not a neighbour."""
+    centre = _centre(target.box)
+    for other in others:
+        if other is target or _contains(other.box, target.box) or _contains(target.box, other.box):
+            continue
+        if _circle_meets_box(centre, other.box):
+            return True
+        if _small(other.box):
+            ox, oy = _centre(other.box)
+            if (centre[0] - ox) ** 2 + (centre[1] - oy) ** 2 < MIN_TARGET**2:
+                return True
+    return False
+
+
+def target_outcomes(targets: list[PointerTarget]) -> list[tuple[PointerTarget, str]]:
+    """Each target in the page model with its outcome: "passed" (24×24 or more, or spaced), "inline" or
+    "agent" (an exception applies: not applicable), "equivalent" (undersized and crowded, but another target
+    with the same link address or name meets the criterion: cantTell) or "failed" (undersized and crowded)."""
+    judged: list[tuple[PointerTarget, str]] = []
+    meeting: set[tuple[str, str]] = set()
+    for target in targets:
+        if not _small(target.box):
+            outcome = "passed"
+        elif target.inline or target.agent:
+            outcome = "inline" if target.inline else "agent"
+        else:
+            outcome = "failed" if _crowded(target, targets) else "passed"
+        if outcome != "failed":  # an exempt target meets the criterion too
+            meeting.update({("href", target.href), ("name", target.name.casefold())})
+        judged.append((target, outcome))
+    result = []
+    for target, outcome in judged:
+        if outcome == "failed" and (
+            (target.href and ("href", target.href) in meeting)
+            or (target.name and ("name", target.name.casefold()) in meeting)
+        ):
+            outcome = "equivalent"
+        if target.element is not None:
+            result.append((target, outcome))
+    return result
+
+
+@check("target-size")
+def target_size(doc: Document, out: Results) -> None:
+    """WCAG 2.2 2.5.8 Target Size (Minimum): every pointer target is at least 24×24 CSS px, or undersized but
+    spaced (a 24 px circle on its centre meets no other target and no other undersized target's circle). Inline
+    targets in text and form controls at the browser's own size are exempt (not applicable). An undersized,
+    crowded target is failed, unless another target with the same address or name meets the criterion (the
+    equivalent exception: cantTell)."""
+    page, facts = page_of(doc), interaction_of(doc)
+    if page is None or facts is None:
+        return
+    for target, outcome in target_outcomes(facts.targets):
+        location = page.location(target.element)
+        size = f"{target.box[2]:.0f}×{target.box[3]:.0f}"
+        if outcome == "passed":
+            out.passed(location)
+        elif outcome == "failed":
+            out.failed("small", location, size=size)
+        elif outcome == "equivalent":
+            out.cant_tell("equivalent", location, size=size)

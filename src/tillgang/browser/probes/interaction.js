@@ -7,6 +7,8 @@
 //                   and what the page's iframes hold in sequential focus navigation (ACT akn7bn)
 //   phase "zoom":   text nodes clipped by an ancestor's hidden overflow in a 640×512 viewport (ACT 59br37)
 //   phase "focus":  each element in sequential focus navigation focused in turn (ACT oj04fd)
+//   phase "targets": the boxes of the pointer targets (WCAG 2.2 2.5.8), whether each is inline in text and
+//                   whether a form control keeps the browser's own size
 ({ phase, indices }) => {
   const ATTR = "data-tillgang";
   const numbered = (el) => {
@@ -91,6 +93,7 @@
   const HIDES = /^(hidden|clip)$/;
   if (phase === "focus") return focusChanges();
   if (phase === "zoom") return zoomClips();
+  if (phase === "targets") return pointerTargets();
   const scrollable = [];
   const SCROLLS = /^(auto|scroll|overlay)$/;
   for (const el of document.body ? document.body.querySelectorAll("*") : []) {
@@ -375,5 +378,97 @@
     }
     const plain = results.map((r) => ({ el: r.el, outcome: r.outcome }));
     return { targets: targets.length, results: plain, far, unreadable: unreadableSheets, truncated: targets.length > MAX_FOCUS };
+  }
+
+  // --- pointer targets (WCAG 2.2 2.5.8) ---
+  function pointerTargets() {
+    const MAX_TARGETS = 3000;
+    const ROLES = /^(button|link|checkbox|radio|switch|tab|menuitem|menuitemcheckbox|menuitemradio|option|slider|spinbutton|combobox|treeitem|gridcell)$/;
+    const SELECTOR = "a[href], button, input, select, textarea, summary, [role]";
+    const UA_TAGS = /^(input|select)$/;
+    const isTarget = (el) => {
+      const role = (el.getAttribute("role") || "").trim().split(/\s+/)[0].toLowerCase();
+      if (role && ROLES.test(role)) return true;
+      if (role === "presentation" || role === "none") return false;
+      const tag = el.localName;
+      if (tag === "input") return (el.getAttribute("type") || "").toLowerCase() !== "hidden";
+      if (tag === "summary") return !!el.parentElement && el.parentElement.localName === "details";
+      return tag === "a" || tag === "button" || tag === "select" || tag === "textarea";
+    };
+    const found = [];
+    for (const el of document.body ? document.body.querySelectorAll(SELECTOR) : []) {
+      if (!isTarget(el) || el.closest("[inert]") || el.matches(":disabled") || !shown(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width <= 0 || r.height <= 0) continue;
+      found.push({ node: el, r });
+    }
+    const nodes = new Set(found.map((t) => t.node));
+    const inTarget = (node) => {
+      for (let p = node.parentElement; p; p = p.parentElement) if (nodes.has(p)) return true;
+      return false;
+    };
+    // Inline: the target flows in a line box (display inline*) of a block that also holds text of its own
+    // (not in any target): its height is set by the line height of that text.
+    const inText = (el) => {
+      if (!/^inline/.test(getComputedStyle(el).display)) return false;
+      let block = el.parentElement;
+      while (block && /^(inline|contents)/.test(getComputedStyle(block).display)) block = block.parentElement;
+      if (!block) return false;
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (/[^\W_]/.test(n.data) && !inTarget(n) && n.parentElement && shown(n.parentElement)) return true;
+      }
+      return false;
+    };
+    // The browser's own size of a form control, measured in a blank frame without the page's styles.
+    let frame = null;
+    const defaults = new Map();
+    const uaSize = (el) => {
+      const type = el.localName === "input" ? (el.getAttribute("type") || "text").toLowerCase() : "";
+      const key = `${el.localName}/${type}/${el.getAttribute("size") || ""}/${el.multiple ? 1 : 0}`;
+      if (!defaults.has(key)) {
+        let size = null;
+        try {
+          if (!frame) {
+            frame = document.createElement("iframe");
+            frame.setAttribute("aria-hidden", "true");
+            frame.style.cssText = "position:absolute;left:-10000px;top:0;width:400px;height:200px;border:0";
+            document.documentElement.appendChild(frame);
+          }
+          const doc = frame.contentDocument;
+          const probe = doc.createElement(el.localName);
+          if (type) probe.setAttribute("type", type);
+          if (el.getAttribute("size")) probe.setAttribute("size", el.getAttribute("size"));
+          if (el.multiple) probe.multiple = true;
+          for (const o of el.localName === "select" ? el.options : []) probe.appendChild(o.cloneNode(true));
+          (doc.body || doc.documentElement).appendChild(probe);
+          const b = probe.getBoundingClientRect();
+          size = [b.width, b.height];
+          probe.remove();
+        } catch (e) {
+          size = null;
+        }
+        defaults.set(key, size);
+      }
+      return defaults.get(key);
+    };
+    const out = [];
+    try {
+      for (const { node: el, r } of found.slice(0, MAX_TARGETS)) {
+        const small = r.width < 24 || r.height < 24;
+        const item = { el: numbered(el), box: [r.left + scrollX, r.top + scrollY, r.width, r.height] };
+        if (small && inText(el)) item.inline = true;
+        if (small && UA_TAGS.test(el.localName) && getComputedStyle(el).appearance !== "none") {
+          const d = uaSize(el);
+          if (d && Math.abs(d[0] - r.width) < 0.5 && Math.abs(d[1] - r.height) < 0.5) item.agent = true;
+        }
+        item.name = (el.getAttribute("aria-label") || el.textContent || el.getAttribute("value") || "").trim().replace(/\s+/g, " ").slice(0, 200);
+        if (el.localName === "a") item.href = el.href;
+        out.push(item);
+      }
+    } finally {
+      if (frame) frame.remove();
+    }
+    return { targets: out, truncated: found.length > MAX_TARGETS };
   }
 }
