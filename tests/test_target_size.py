@@ -165,3 +165,21 @@ def test_only_the_crowded_pair_fails(browser: Browser, tmp_path: Path) -> None:
         ("failed", "#b"),
     ]
     assert entry["passed_targets"][RULE] == 1  # #c; the inline link #d is exempt, not counted
+
+
+def test_crawl_passes_the_rule_set_to_its_checks() -> None:
+    from tillgang.crawl.config import ConfigError, CrawlConfig
+    from tillgang.crawl.run import check_options
+
+    default = CrawlConfig(start_urls=("https://example.se/",))
+    assert check_options(default).rule_set == "en301549" and "rule_set" not in default.as_dict()
+    wcag22 = default.with_overrides(rule_set="wcag22")
+    assert check_options(wcag22).rule_set == "wcag22" and wcag22.as_dict()["rule_set"] == "wcag22"
+    with pytest.raises(ConfigError, match="rule_set"):
+        default.with_overrides(rule_set="wcag30").validate()
+
+
+def test_an_unknown_rule_set_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--rule-set", "wcag30", "x.html"])
+    assert exit_info.value.code == 2 and "wcag22" in capsys.readouterr().err

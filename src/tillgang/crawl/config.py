@@ -189,6 +189,8 @@ class CrawlConfig:
             raise ConfigError("delay must be >= 0 and jitter in [0, 1)")
         if self.lang not in ("sv", "en"):
             raise ConfigError("lang must be sv or en")
+        if self.rule_set not in ("en301549", "wcag22"):
+            raise ConfigError("rule_set must be en301549 or wcag22")
         import re
 
         for pattern in self.exclude:
