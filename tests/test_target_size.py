@@ -183,3 +183,12 @@ def test_an_unknown_rule_set_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--rule-set", "wcag30", "x.html"])
     assert exit_info.value.code == 2 and "wcag22" in capsys.readouterr().err
+
+
+def test_targets_are_measured_only_when_asked(browser: Browser) -> None:
+    path = str(FIXTURES / RULE / "fail-html-small-icons-close.html")
+    with browser.open(path) as live:
+        assert "targets" not in live.rendered.facts["interaction"]
+    with browser.open(path, targets=True) as live:
+        measured = live.rendered.facts["interaction"]["targets"]
+    assert [t["box"][2:] for t in measured["targets"]] == [[16, 16]] * 3 and measured["truncated"] is False

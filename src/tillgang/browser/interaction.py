@@ -31,9 +31,10 @@ def _source() -> str:
     return (resources.files("tillgang.browser") / "probes" / "interaction.js").read_text(encoding="utf-8")
 
 
-def measure(page: Any, viewport: Any, error: type[Exception]) -> dict[str, Any] | None:
+def measure(page: Any, viewport: Any, error: type[Exception], targets: bool = False) -> dict[str, Any] | None:
     """The probe's raw facts, the viewport restored afterwards; None when the page would not be measured (the
-    rules then find nothing, and the page's other results stand)."""
+    rules then find nothing, and the page's other results stand). ``targets``: the pointer targets too (only
+    target-size, in the wcag22 rule set, needs them)."""
     source = _source()
     try:
         raw: dict[str, Any] = page.evaluate(source, {"phase": "scan", "indices": []})
@@ -54,7 +55,8 @@ def measure(page: Any, viewport: Any, error: type[Exception]) -> dict[str, Any] 
             finally:
                 page.set_viewport_size(viewport)
         raw["focus"] = page.evaluate(source, {"phase": "focus", "indices": []})
-        raw["targets"] = page.evaluate(source, {"phase": "targets", "indices": []})
+        if targets:
+            raw["targets"] = page.evaluate(source, {"phase": "targets", "indices": []})
     except error:
         return None
     return raw

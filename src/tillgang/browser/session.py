@@ -259,9 +259,11 @@ class Browser:
         body: bytes | None = None,
         content_type: str | None = None,
         trusted_hosts: frozenset[str] = frozenset(),
+        targets: bool = False,
     ) -> Iterator[LivePage]:
         """The page loaded and probed, still open (for screenshots) until the block ends. With ``body`` (a
-        crawl's fetched page) the browser gets the page from it instead of asking the server again."""
+        crawl's fetched page) the browser gets the page from it instead of asking the server again. ``targets``:
+        measure the pointer targets too (target-size, the wcag22 rule set)."""
         own_file: str | None = None
         if "://" in target and not target.lower().startswith("file:"):
             url = target
@@ -280,7 +282,9 @@ class Browser:
         try:
             try:
                 tab.context.set_default_timeout(timeout_s * 1000)
-                live = LivePage(self._load(tab.page, url, timeout_s, tab.network), tab.page, self._error)
+                live = LivePage(
+                    self._load(tab.page, url, timeout_s, tab.network, targets), tab.page, self._error
+                )
             except self._error as exc:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 code = (
@@ -325,7 +329,7 @@ class Browser:
         while network.in_flight > 0 and time.monotonic() < deadline:
             page.wait_for_timeout(25)
 
-    def _load(self, page: Any, url: str, timeout_s: float, network: _Network) -> Rendered:
+    def _load(self, page: Any, url: str, timeout_s: float, network: _Network, targets: bool) -> Rendered:
         response = page.goto(url, wait_until="load", timeout=timeout_s * 1000)
         if response is not None and response.status >= 400:
             raise DocumentError("fetch-failed", f"HTTP {response.status}")
@@ -337,5 +341,7 @@ class Browser:
         facts = page.evaluate(
             self._probe, {"maxElements": MAX_ELEMENTS, "quiet": QUIET_MS, "cap": SETTLE_CAP_MS}
         )
-        facts["interaction"] = measure_interaction(page, VIEWPORT, self._error)  # browser/interaction.py
+        facts["interaction"] = measure_interaction(
+            page, VIEWPORT, self._error, targets
+        )  # browser/interaction.py
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)
