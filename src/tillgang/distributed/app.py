@@ -12,6 +12,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init
 
+from ..catalogue import DEFAULT_RULE_SET, RULE_SETS
 from ..limits import DEFAULT_LIMITS
 from ..report import DocumentEntry
 
@@ -93,7 +94,10 @@ def check_task(self: Any, payload: dict[str, Any]) -> DocumentEntry:
         **{k: opts[k] for k in ("timeout_s", "max_file_bytes", "max_html_bytes") if k in opts}
     )
     rules = frozenset(opts["rules"]) if opts.get("rules") else None
-    options = CheckOptions(lang=opts.get("lang", "sv"), limits=limits, rules=rules)
+    rule_set = str(opts.get("rule_set") or DEFAULT_RULE_SET)
+    if rule_set not in RULE_SETS:
+        rule_set = DEFAULT_RULE_SET  # a message from another version of tillgang: the default rules
+    options = CheckOptions(lang=opts.get("lang", "sv"), limits=limits, rules=rules, rule_set=rule_set)
     data = base64.b64decode(payload["content"])
     suffix = Path(payload.get("name") or "document").suffix[:10]
     fd, name = tempfile.mkstemp(prefix="tillgang-worker-", suffix=suffix)

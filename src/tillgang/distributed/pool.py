@@ -54,6 +54,7 @@ class DistributedCheckPool(ClosesOnExit):
                 "max_file_bytes": limits.max_file_bytes,
                 "max_html_bytes": limits.max_html_bytes,
                 "rules": sorted(self.options.rules) if self.options.rules is not None else None,
+                "rule_set": self.options.rule_set,
             },
         }
 
