@@ -113,6 +113,10 @@ def test_rules_command_lists_the_set_of_each_rule(capsys: pytest.CaptureFixture[
     assert main(["rules", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in data["rules"] if r.get("rule_set") == "wcag22"] == [RULE]
+    assert main(["rule", RULE, "--lang", "en"]) == 0
+    assert "Rule set: wcag22 (--rule-set wcag22)" in capsys.readouterr().out
+    assert main(["rule", "image-alt"]) == 0
+    assert "Regeluppsättning" not in capsys.readouterr().out
 
 
 @pytest.fixture(scope="module")

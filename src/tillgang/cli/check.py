@@ -250,6 +250,8 @@ def cmd_rule(args: argparse.Namespace) -> int:
     }
     print(f"{rule.id}: {rule.text('title', args.lang)}\n")
     print(f"{labels['formats']}: {', '.join(rule.formats)}")
+    if rule.rule_set != "en301549":
+        print(f"{'Regeluppsättning' if sv else 'Rule set'}: {rule.rule_set} (--rule-set {rule.rule_set})")
     print(
         f"{labels['severity']}: {rule.severity}   {labels['automation']}: {rule.automation}   "
         f"{labels['version']}: {rule.version}"
