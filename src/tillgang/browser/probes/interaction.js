@@ -395,11 +395,20 @@
       if (tag === "summary") return !!el.parentElement && el.parentElement.localName === "details";
       return tag === "a" || tag === "button" || tag === "select" || tag === "textarea";
     };
+    // Not a target a pointer can aim at: no pointer events, or visually hidden (transparent, clipped, or a box
+    // of 1 px or less; the custom checkbox pattern, where the label is what people click).
+    const unseen = (el, r) => {
+      const s = getComputedStyle(el);
+      if (s.pointerEvents === "none" || r.width <= 1 || r.height <= 1) return true;
+      if (s.clip !== "auto" && s.clip !== "" || s.clipPath !== "none") return true;
+      for (let p = el; p; p = p.parentElement) if (getComputedStyle(p).opacity === "0") return true;
+      return false;
+    };
     const found = [];
     for (const el of document.body ? document.body.querySelectorAll(SELECTOR) : []) {
       if (!isTarget(el) || el.closest("[inert]") || el.matches(":disabled") || !shown(el)) continue;
       const r = el.getBoundingClientRect();
-      if (r.width <= 0 || r.height <= 0) continue;
+      if (r.width <= 0 || r.height <= 0 || ((r.width < 24 || r.height < 24) && unseen(el, r))) continue;
       found.push({ node: el, r });
     }
     const nodes = new Set(found.map((t) => t.node));
