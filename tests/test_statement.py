@@ -102,6 +102,17 @@ def test_nonconformities_are_grouped_by_criterion_with_affected_items_and_shares
     }
 
 
+def test_an_opt_in_rule_set_never_reaches_the_statement() -> None:
+    """The statement answers to EN 301 549 V3.2.1 (WCAG 2.1): a WCAG 2.2 rule's failure (--rule-set wcag22) is no
+    nonconformity and no clause is made up for it."""
+    page = doc(
+        "https://kommun.se/meny", {"document-title": "passed", "target-size": "failed"}, "html", "Meny"
+    )
+    model = build_statement({**RUN, "pages": [*RUN["pages"], page]}, INFO)
+    assert "2.5.8" not in {n["wcag"] for n in model["nonconformities"]}
+    assert {n["wcag"] for n in model["nonconformities"]} == {"1.1.1", "1.3.1", "2.4.2"}
+
+
 def test_cant_tell_is_never_counted_as_nonconformance() -> None:
     model = build_statement(RUN, INFO)
     assert "1.4.3" not in {n["wcag"] for n in model["nonconformities"]}

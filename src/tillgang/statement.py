@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .catalogue import Catalogue, load
+from .catalogue import DEFAULT_RULE_SET, Catalogue, load
 from .config import read_config
 from .textutil import is_placeholder_title, sv_count, sv_percent
 from .wcag import criterion_key
@@ -262,8 +262,8 @@ def _tally(
         failed_sc: set[str] = set()
         review_sc: set[str] = set()
         for rule_id, outcome in (entry.get("rules") or {}).items():
-            if rule_id not in cat:
-                continue
+            if rule_id not in cat or cat[rule_id].rule_set != DEFAULT_RULE_SET:
+                continue  # the statement answers to EN 301 549 V3.2.1 (WCAG 2.1), not to an opt-in rule set
             for sc in cat[rule_id].wcag:
                 if outcome == "failed":
                     failed_sc.add(sc)
@@ -321,8 +321,9 @@ def _coverage(
     cat: Catalogue, criteria: dict[str, dict[str, Any]], review: dict[str, dict[str, int]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The criteria no rule covers, and those with items that need a person's review."""
-    automated = {sc for rule in cat for sc in rule.wcag if rule.automation == "automatic"}
-    partly = {sc for rule in cat for sc in rule.wcag} - automated
+    rules = [rule for rule in cat if rule.rule_set == DEFAULT_RULE_SET]
+    automated = {sc for rule in rules for sc in rule.wcag if rule.automation == "automatic"}
+    partly = {sc for rule in rules for sc in rule.wcag} - automated
     not_covered = [
         {"wcag": sc, "name": {"sv": m["sv"], "en": m["en"]}, "level": m["level"]}
         for sc, m in sorted(criteria.items(), key=lambda kv: criterion_key(kv[0]))
