@@ -102,8 +102,10 @@ def test_every_url_needs_authentication() -> None:
     assert client.get("/konto/logga-in/").status_code == 200
     assert client.get("/static/register/register.css").status_code == 200
     for name, url, _callback in every_url():
-        if name in PUBLIC - {"admin:login", "static"}:
+        if name in PUBLIC - {"admin:login", "static", "register:logo"}:
             assert client.get(url).status_code == 200, (name, url)
+    # the logo is public (the login page shows it): 200 when one is configured, else 404; never the login page
+    assert client.get("/logotyp/").status_code in (200, 404)
 
 
 def test_the_user_pages_are_listed() -> None:
