@@ -87,7 +87,7 @@ def test_crawl_render_all(chromium_path: str, site: Site, tmp_path: Path) -> Non
         e.get("rendered") is True for e in pages.values()
     )  # /dold is reached only by the script's link
     assert pages[site.url("/sida0")]["rules"]["color-contrast-html"] == "failed"
-    assert data["render"] == {"mode": "all", "rendered": 6}
+    assert data["render"] == {"mode": "all", "rendered": 6, "screenshots": 0}  # --out FILE: a folder for them
     assert len(site.requests("/sida0")) == 1  # the browser got the page from the crawler's bytes
 
 
@@ -119,3 +119,51 @@ def test_check_render_refuses_a_private_address(
     assert (
         doc["error"] is None and doc["rendered"] is True and doc["rules"]["page-has-heading-one"] == "passed"
     )
+
+
+GRADIENT = (
+    '<h1>Toning</h1><div style="background: linear-gradient(#fff, #333); padding: 8px">'
+    '<p style="color: #000">Svart text på en toning från vitt till mörkgrått.</p></div>'
+)
+
+
+def test_crawl_render_out_dir_writes_screenshots_of_elements_to_review(
+    chromium_path: str, site: Site, tmp_path: Path
+) -> None:
+    site.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    site.page("/", html('<a href="/gra">Grå</a>' + GRADIENT, title="Toning"))
+    site.page("/gra", html('<h1>Grå</h1><p style="color: #aaa">Ljusgrå text.</p>', title="Grå"))
+    out = tmp_path / "ut"
+    out.mkdir()
+    args = ["crawl", site.url("/"), "--state", str(tmp_path / "s.sqlite"), "--out", str(out), "--delay", "0"]
+    main([*args, "--jobs", "1", "--quiet", "--no-sitemaps", "--render", "all"])
+    data = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    pages = {e["url"]: e for e in data["pages"]}
+    start = pages[site.url("/")]
+    assert start["rules"]["color-contrast-html"] == "cantTell"
+    shots = {f["screenshot"] for f in start["findings"] if "screenshot" in f}
+    assert len(shots) == 1
+    [shot] = shots
+    assert shot.startswith("screenshots/") and (out / shot).read_bytes().startswith(b"\x89PNG")
+    grey = pages[site.url("/gra")]  # a failed contrast is no case for a person: no screenshot
+    assert grey["rules"]["color-contrast-html"] == "failed"
+    assert all("screenshot" not in f for f in grey["findings"])
+    assert data["render"]["screenshots"] == 1
+    main([*args, "--jobs", "1", "--quiet", "--no-sitemaps", "--render", "all"])  # a rerun: the same file
+    assert [p.name for p in (out / "screenshots").iterdir()] == [Path(shot).name]
+
+
+def test_crawl_render_screenshots_beside_out_file_and_none_on_stdout(
+    chromium_path: str, site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    site.page("/", html(GRADIENT, title="Toning"))
+    _, data = crawl(site, tmp_path, "--render", "all")  # --out FILE: screenshots/ beside it
+    [page] = data["pages"]
+    [shot] = {f["screenshot"] for f in page["findings"] if "screenshot" in f}
+    assert (tmp_path / shot).is_file()
+    args = ["crawl", site.url("/"), "--state", str(tmp_path / "t.sqlite"), "--out", "-", "--delay", "0"]
+    main([*args, "--jobs", "1", "--quiet", "--no-sitemaps", "--render", "all"])
+    [page] = json.loads(capsys.readouterr().out)["pages"]
+    assert page["rules"]["color-contrast-html"] == "cantTell"
+    assert all("screenshot" not in f for f in page["findings"])  # standard output: no folder for them

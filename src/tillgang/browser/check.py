@@ -125,9 +125,11 @@ def check_rendered(
     content_type: str | None = None,
     trusted_hosts: frozenset[str] = frozenset(),
     on_document: Callable[[Document], None] | None = None,
+    max_shots: int | None = None,
 ) -> DocumentEntry:
     """One page (a file path or a URL) checked in the browser. Never raises for a bad page: the error goes into
-    the entry. ``shots``: the folder of the report, where ``screenshots/`` are written for cantTell findings."""
+    the entry. ``shots``: the folder of the report, where ``screenshots/`` are written for cantTell findings
+    (at most ``max_shots`` of them for this page; None: no limit)."""
     is_file = "://" not in target
     entry = base_entry(source, None, "html", None)
     if is_file:
@@ -161,7 +163,7 @@ def check_rendered(
             fill_entry(entry, doc, render_options)
             entry["rendered"] = True
             if shots is not None:
-                _screenshots(entry, doc, live, shots)
+                _screenshots(entry, doc, live, shots, max_shots)
             if on_document is not None:
                 on_document(doc)
             doc.close()
@@ -176,9 +178,25 @@ def check_rendered(
     return entry
 
 
-def _screenshots(entry: DocumentEntry, doc: Document, live: LivePage, folder: Path) -> None:
-    """A PNG of each element with a cantTell finding, named by the page and the element; linked from the
-    finding as ``screenshot`` (relative to the report's folder)."""
+SHOT_MAX_BYTES = 2_000_000  # a larger PNG (a huge element) is dropped: evidence, not an archive of the page
+
+
+def _shoot(live: LivePage, index: int, path: Path) -> bool:
+    """The element's PNG at ``path``, or False (and no file) when it cannot be taken or is too large."""
+    if not live.screenshot(index, path):
+        return False
+    if path.stat().st_size > SHOT_MAX_BYTES:
+        path.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _screenshots(
+    entry: DocumentEntry, doc: Document, live: LivePage, folder: Path, limit: int | None = None
+) -> None:
+    """A PNG of each element with a cantTell finding (at most ``limit`` files, each at most
+    ``SHOT_MAX_BYTES``), named by hashes of the page and the element's number, so a rerun overwrites instead of
+    adding; linked from the finding as ``screenshot`` (relative to the report's folder)."""
     facts = doc.rendered
     wanted = [
         f for f in entry.get("findings", ()) if f["outcome"] == "cantTell" and f["location"].get("selector")
@@ -197,9 +215,11 @@ def _screenshots(entry: DocumentEntry, doc: Document, live: LivePage, folder: Pa
         if index is None:
             continue
         if index not in taken:
+            if limit is not None and sum(1 for t in taken.values() if t) >= limit:
+                break
             name = f"screenshots/{page_key}-{index}.png"
             (folder / "screenshots").mkdir(parents=True, exist_ok=True)
-            taken[index] = name if live.screenshot(index, folder / name) else None
+            taken[index] = name if _shoot(live, index, folder / name) else None
         shot = taken[index]
         if shot:
             finding["screenshot"] = shot

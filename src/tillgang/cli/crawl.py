@@ -57,7 +57,12 @@ def add_commands(subparsers: Any) -> None:
     add_rule_set_argument(p)
     p.add_argument("--jobs", type=int, default=None, help="checking worker processes (default: cores)")
     p.add_argument("--max-duration", type=float, default=None, metavar="S", help="wall-clock cap in seconds")
-    p.add_argument("--out", default=None, help="write the run (JSON) here; '-' for standard output")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="write the run (JSON) to this file or DIR/run.json; '-' for standard output. "
+        "With --render, screenshots of elements to review go to screenshots/ next to it",
+    )
     p.add_argument("--state", default=None, metavar="FILE", help="the state file (SQLite)")
     p.add_argument("--resume", action="store_true", help="continue the last interrupted run of this site")
     p.add_argument("--quiet", action="store_true", help="no progress and no summary")
@@ -168,6 +173,15 @@ def _pool_factory() -> PoolFactory | None:
     return crawl_pool_factory(broker)
 
 
+def _out_path(out: str | None) -> Path | None:
+    """The run.json file of ``--out`` (``--out DIR``, an existing folder: ``DIR/run.json``); None for standard
+    output or none. Screenshots of a rendered crawl go next to it, under ``screenshots/``."""
+    if not out or out == "-":
+        return None
+    path = Path(out)
+    return path / "run.json" if path.is_dir() else path
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from ..crawl.progress import summary_text
     from ..crawl.run import Crawl, exit_status
@@ -179,8 +193,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         from ..browser.pool import ensure_available
 
         ensure_available(args.lang)  # before the crawl starts: no browser is a clear message, status 2
+    out = _out_path(args.out)
     crawler = Crawl(
-        config, resume=args.resume, progress=not args.quiet, pool_factory=_pool_factory(), render=render
+        config,
+        resume=args.resume,
+        progress=not args.quiet,
+        pool_factory=_pool_factory(),
+        render=render,
+        shots=out.parent if out is not None else None,
     )
 
     async def main() -> dict[str, Any]:
@@ -203,8 +223,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     text = json.dumps(output, ensure_ascii=False, indent=1) + "\n"
     if args.out == "-":
         sys.stdout.write(text)
-    elif args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+    elif out is not None:
+        out.write_text(text, encoding="utf-8")
     if args.resume and not crawler.resumed:
         note = (
             "Ingen avbruten körning att fortsätta: en ny körning gjordes."

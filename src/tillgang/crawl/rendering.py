@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -28,11 +29,13 @@ from ..report import DocumentEntry
 from .inline import PAGE_LINKS
 from .links import links_from_tree
 
-__all__ = ["MODES", "Renderer", "render_page_task", "template_key"]
+__all__ = ["MODES", "SHOTS_PER_PAGE", "SHOTS_PER_RUN", "Renderer", "render_page_task", "template_key"]
 
 MODES = ("off", "all", "sample")
 MAX_SKELETON_ELEMENTS = 5000
 RENDER_NICE = 5
+SHOTS_PER_PAGE = 10  # screenshots of cantTell elements with --out: at most this many per page
+SHOTS_PER_RUN = 500  # and per run
 
 
 def template_key(body: bytes, encoding: str | None = None) -> str:
@@ -79,9 +82,12 @@ def render_page_task(
     content_type: str | None,
     options: CheckOptions,
     trusted_hosts: frozenset[str],
+    shots: Path | None = None,
+    max_shots: int = 0,
 ) -> DocumentEntry:
     """A render worker's task: one fetched page, checked in this worker's browser; its links (from the
-    rendered DOM, so links that scripts add count too) come back under ``inline.PAGE_LINKS``."""
+    rendered DOM, so links that scripts add count too) come back under ``inline.PAGE_LINKS``. With ``shots``
+    (the run's output folder) up to ``max_shots`` cantTell elements are photographed into its screenshots/."""
     links: dict[str, Any] = {}
 
     def take_links(doc: Document) -> None:
@@ -98,6 +104,8 @@ def render_page_task(
         content_type=content_type,
         trusted_hosts=trusted_hosts,
         on_document=take_links,
+        shots=shots if max_shots > 0 else None,
+        max_shots=max_shots,
     )
     entry["sha256"] = hashlib.sha256(body).hexdigest()
     entry["size"] = len(body)
@@ -110,7 +118,12 @@ class Renderer:
     """The crawl's render workers and the choice of pages to render."""
 
     def __init__(
-        self, mode: str, options: CheckOptions, trusted_hosts: frozenset[str], jobs: int = 1
+        self,
+        mode: str,
+        options: CheckOptions,
+        trusted_hosts: frozenset[str],
+        jobs: int = 1,
+        shots: Path | None = None,
     ) -> None:
         from pebble import ProcessPool
 
@@ -121,6 +134,8 @@ class Renderer:
         self.templates: set[str] = set()
         self.rendered = 0
         self.static = 0
+        self.shots = shots  # the run's output folder: screenshots/ of cantTell elements (None: none taken)
+        self.screenshots = 0
         self._pool = ProcessPool(
             max_workers=max(1, jobs), initializer=render_worker_init, initargs=(RENDER_NICE,)
         )
@@ -143,7 +158,7 @@ class Renderer:
         limit = self.options.limits.timeout_s + GRACE_S
         future: Future[DocumentEntry] = self._pool.schedule(
             render_page_task,
-            args=(body, url, final_url, content_type, self.options, self.trusted),
+            args=(body, url, final_url, content_type, self.options, self.trusted, self.shots, self._budget()),
             timeout=limit,
         )
         lang = self.options.lang
@@ -158,10 +173,20 @@ class Renderer:
         except Exception as exc:  # pickling or pool failure: this page only
             entry = failed_entry("", url, "internal", f"{type(exc).__name__}: {exc}", lang)
         self.rendered += 1
+        self.screenshots += len({f["screenshot"] for f in entry.get("findings", ()) if "screenshot" in f})
         return entry
+
+    def _budget(self) -> int:
+        """How many screenshots the next page may take: ``SHOTS_PER_PAGE``, less near the run's
+        ``SHOTS_PER_RUN`` (pages rendered at the same time may each take their share, a small overshoot)."""
+        if self.shots is None:
+            return 0
+        return max(0, min(SHOTS_PER_PAGE, SHOTS_PER_RUN - self.screenshots))
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mode": self.mode, "rendered": self.rendered}
+        if self.shots is not None:
+            out["screenshots"] = self.screenshots
         if self.mode == "sample":
             out["templates"] = len(self.templates)
             out["static"] = self.static

@@ -87,11 +87,13 @@ class Crawl:
         on_result: OnResult | None = None,
         pool_factory: PoolFactory | None = None,
         render: str = "off",
+        shots: Path | None = None,
     ) -> None:
         config.validate()
         if render not in MODES:
             raise ValueError(f"render must be one of {MODES}")
         self.render = render  # --render all|sample (crawl/rendering.py)
+        self.shots = shots  # with --render and --out: the folder where screenshots/ go
         self.config = config
         self.resume = resume
         self.show_progress = progress
@@ -136,7 +138,9 @@ class Crawl:
             on_result=self.on_result,
         )
         if self.render != "off":
-            checking.renderer = Renderer(self.render, options, frozenset(self.hosts), jobs=jobs)
+            checking.renderer = Renderer(
+                self.render, options, frozenset(self.hosts), jobs=jobs, shots=self.shots
+            )
         fetching = Fetching(cfg, store, frontier, checking, tmpdir)
         workers: list[asyncio.Task[None]] = []
         timers: list[asyncio.Task[None]] = []
