@@ -115,6 +115,7 @@ PAGES: list[Page] = [
 # URL names of the register that are no HTML page of their own: downloads, POST-only actions, the logo.
 NOT_PAGES = {
     "logout",
+    "finding_screenshot",  # a PNG for the finding page's <img>
     "logo",
     "plan_copy",
     "plan_report",

@@ -146,12 +146,15 @@ def _register_target(args: argparse.Namespace) -> tuple[bool, str | None]:
     return True, str(found.pk) if found is not None else None
 
 
-def _store(output: dict[str, Any], activity: str | None, quiet: bool, stream: Any) -> bool:
-    """Write the run into the register; False (with a message on stderr) when that failed."""
+def _store(
+    output: dict[str, Any], activity: str | None, quiet: bool, stream: Any, folder: Path | None = None
+) -> bool:
+    """Write the run into the register (with the screenshots in ``folder``, the run's output folder); False
+    (with a message on stderr) when that failed."""
     from .evidence import describe, store_output
 
     try:
-        run, evidence = store_output(output, activity)
+        run, evidence = store_output(output, activity, folder)
     except Exception as exc:  # the run is in the state file and --out; say so and fail visibly
         print(f"Körningen kunde inte sparas i registret: {exc}", file=sys.stderr)
         return False
@@ -232,8 +235,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             else "No unfinished run to resume: a new run was made."
         )
         print(note, file=sys.stderr)
+    stream = sys.stderr if args.out == "-" else sys.stdout
     if not args.quiet:
-        stream = sys.stderr if args.out == "-" else sys.stdout
         stream.write(summary_text(output, args.lang))
         if interrupted:
             note = (
@@ -242,6 +245,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 else "Interrupted: continue with --resume."
             )
             stream.write(note + "\n")
-    if store and not _store(output, activity, args.quiet, sys.stderr if args.out == "-" else sys.stdout):
+    if store and not _store(output, activity, args.quiet, stream, out.parent if out is not None else None):
         return 4
     return 130 if interrupted else exit_status(output)

@@ -14,25 +14,29 @@ from .db import add_db_argument, require_migrated, setup_database
 __all__ = ["add_register_commands", "store_output"]
 
 
-def store_output(output: dict[str, Any], activity_ref: str | int | None) -> tuple[Any, Any]:
+def store_output(
+    output: dict[str, Any], activity_ref: str | int | None, folder: Path | None = None
+) -> tuple[Any, Any]:
     """Store a run (and, with a control activity, a draft evidence record); Django must be set up.
 
     Returns (CrawlRun, Evidence or None). The run and its draft are one transaction: when the draft cannot be
     made (a lost database connection), nothing is stored and the error is raised, so a reported failure is
-    true, and storing the run again stores both."""
+    true, and storing the run again stores both. ``folder``: where run.json is (its findings' screenshots)."""
     from django.db import transaction
 
     with transaction.atomic():
-        return _store_output(output, activity_ref)
+        return _store_output(output, activity_ref, folder)
 
 
-def _store_output(output: dict[str, Any], activity_ref: str | int | None) -> tuple[Any, Any]:
+def _store_output(
+    output: dict[str, Any], activity_ref: str | int | None, folder: Path | None = None
+) -> tuple[Any, Any]:
     from ..register.evidence import build_manifest, canonical, create_evidence, manifest_of
     from ..register.models import Evidence
     from ..register.store import resolve_activity, store_run
 
     activity = resolve_activity(activity_ref, on_risk=True)
-    run = store_run(output, activity)
+    run = store_run(output, activity, folder)
     activity = activity or run.activity
     if activity is None:
         return run, None
@@ -98,7 +102,7 @@ def cmd_store(args: argparse.Namespace) -> int:
     from ..register.store import ActivityError
 
     try:
-        run, evidence = store_output(output, args.activity)
+        run, evidence = store_output(output, args.activity, path.parent)
     except (ActivityError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     print(describe(run, evidence))

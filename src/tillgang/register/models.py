@@ -550,6 +550,29 @@ class StatementDecision(models.Model):
         return self.subject
 
 
+class FindingScreenshot(models.Model):
+    """A PNG of the element of a finding (a rendered crawl's cantTell, issue 11), stored with the finding.
+
+    One per finding: a later run's picture replaces the earlier one, so storing a run again adds nothing. The
+    bytes are in the database (a few kB each, capped when stored), which works alike on SQLite and PostgreSQL."""
+
+    finding = models.OneToOneField(
+        Finding, on_delete=models.CASCADE, related_name="screenshot", verbose_name="avvikelse"
+    )
+    png = models.BinaryField("bild (PNG)")
+    sha256 = models.CharField("sha256", max_length=64)
+    run = models.ForeignKey(
+        CrawlRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="körning"
+    )
+
+    class Meta:
+        verbose_name = "skärmbild av avvikelse"
+        verbose_name_plural = "skärmbilder av avvikelser"
+
+    def __str__(self) -> str:
+        return f"skärmbild {self.finding_id}"
+
+
 class CheckResult(models.Model):
     """A check done by a distributed worker (issue 6), stored in the shared database.
 

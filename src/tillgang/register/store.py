@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from .models import (
     ControlActivity,
     CrawlRun,
     Finding,
+    FindingScreenshot,
     FindingStatus,
     Item,
     ItemKind,
@@ -41,7 +43,9 @@ __all__ = [
     "location_key_of",
     "resolve_activity",
     "run_comparison",
+    "screenshot_path",
     "store_run",
+    "store_screenshots",
 ]
 
 OUTCOMES: tuple[FindingOutcome, ...] = (
@@ -188,8 +192,11 @@ def _risk_named(text: str) -> Risk | None:
 
 
 # ------------------------------------------------------------------------------------------------ storing
-def store_run(output: dict[str, Any], activity: ControlActivity | None = None) -> CrawlRun:
-    """Store a crawl run (the crawler's ``run.json`` as a dict) with its items and findings.
+def store_run(
+    output: dict[str, Any], activity: ControlActivity | None = None, folder: Path | None = None
+) -> CrawlRun:
+    """Store a crawl run (the crawler's ``run.json`` as a dict) with its items and findings; with ``folder``
+    (where run.json is) the screenshots its findings name are stored with them (``store_screenshots``).
 
     Idempotent by run id: the same run stored again changes nothing and returns the stored run. A run stored
     while unfinished (``interrupted`` or ``partial``) and later resumed with the same id (a different output,
@@ -214,6 +221,8 @@ def store_run(output: dict[str, Any], activity: ControlActivity | None = None) -
                 if activity is not None and existing.activity_id is None:
                     CrawlRun.objects.filter(pk=existing.pk).update(activity=activity)
                     existing.activity = activity
+                if folder is not None:
+                    store_screenshots(existing, list(_entries(output)), folder)
                 return existing
             run = existing
             run.items.all().delete()
@@ -250,9 +259,61 @@ def store_run(output: dict[str, Any], activity: ControlActivity | None = None) -
             [_item(run, listed_as, entry) for listed_as, entry in entries], batch_size=500
         )
         register = _update_findings(run, [entry for _listed, entry in entries])
+        if folder is not None:
+            register["screenshots"] = store_screenshots(run, entries, folder)
         run.summary = {**summary, "register": {**register, "output_sha256": digest}}
         run.save(update_fields=["summary"])
     return run
+
+
+MAX_SCREENSHOT_BYTES = 2_000_000  # the crawler's own cap (browser/check.py); a larger file is not stored
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def screenshot_path(folder: Path, name: Any) -> Path | None:
+    """The file a finding's ``screenshot`` names, when it is a relative path inside ``folder`` (the run's
+    output folder); None for an absolute path, ``..``, a link out of the folder, or anything but a file."""
+    if not isinstance(name, str) or not name or "\x00" in name or "\\" in name:
+        return None
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts or rel.suffix.lower() != ".png":
+        return None
+    base = folder.resolve()
+    try:
+        path = (base / rel).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    return path
+
+
+def store_screenshots(run: CrawlRun, entries: list[tuple[str, CrawlEntry]], folder: Path) -> dict[str, int]:
+    """Keep the PNG each finding names (``screenshot``) with the stored finding: one per finding, replaced by a
+    newer one. Paths outside ``folder``, missing files, non-PNGs and files over ``MAX_SCREENSHOT_BYTES`` are
+    refused (counted, never read). Returns {"stored": n, "refused": n}."""
+    counts = {"stored": 0, "refused": 0}
+    for _listed, entry in entries:
+        url = entry.get("url") or entry.get("source") or ""
+        for f in entry.get("findings") or []:
+            if "screenshot" not in f or not f.get("rule"):
+                continue
+            path = screenshot_path(folder, f.get("screenshot"))
+            data = b""
+            if path is not None and path.stat().st_size <= MAX_SCREENSHOT_BYTES:
+                data = path.read_bytes()
+            found = Finding.objects.filter(
+                identity=Finding.identity_of(url, str(f["rule"]), location_key_of(f))
+            ).first()
+            if not data.startswith(PNG_MAGIC) or found is None:
+                counts["refused"] += 1
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            FindingScreenshot.objects.update_or_create(
+                finding=found, defaults={"png": data, "sha256": digest, "run": run}
+            )
+            counts["stored"] += 1
+    return counts
 
 
 def _item(run: CrawlRun, listed_as: str, entry: CrawlEntry) -> Item:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("avvikelser/varst-drabbade/", t.worst, name="findings_worst"),
     path("avvikelser/export.<str:fmt>", v.finding_export, name="findings_export"),
     path("avvikelser/<int:pk>/", v.finding_detail, name="finding"),
+    path("avvikelser/<int:pk>/skarmbild.png", v.finding_screenshot, name="finding_screenshot"),
     path("dokument/", v.document_detail, name="document"),
     path("trend/", v.trend, name="trend"),
     path("kontrollaktiviteter/<int:pk>/underlag/", v.activity_evidence, name="activity_evidence"),

@@ -63,6 +63,7 @@ from .models import (
     Evidence,
     EvidenceStatus,
     Finding,
+    FindingScreenshot,
     FindingStatus,
     FollowUp,
     Item,
@@ -449,8 +450,20 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": rule_title(finding.rule),
         "severity": severity_label(finding.severity),
         "fix": _fix_advice(finding),
+        "screenshot": FindingScreenshot.objects.filter(finding=finding).exists(),
     }
     return render(request, "register/review_finding.html", context, status=status)
+
+
+@permission_required(FINDINGS, raise_exception=True)
+def finding_screenshot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PNG of a finding's element (no page: the finding page shows it in an ``<img>``)."""
+    shot = get_object_or_404(FindingScreenshot.objects.only("png"), finding_id=pk)
+    response = HttpResponse(bytes(shot.png), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _fix_advice(finding: Finding) -> str:
