@@ -463,7 +463,7 @@ def test_crawl_store_failure_exits_4_and_keeps_the_run_file(
 ) -> None:
     from tillgang.cli import evidence as cli_evidence
 
-    def broken(output: dict[str, Any], activity: Any) -> Any:
+    def broken(output: dict[str, Any], activity: Any, folder: Any = None) -> Any:
         raise RuntimeError("databasen svarar inte")
 
     monkeypatch.setattr(cli_evidence, "store_output", broken)
