@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tillgang.register.findings_export import rule_title
 from tillgang.register.models import Finding, FindingScreenshot
 from tillgang.register.store import screenshot_path, store_run
 
@@ -55,9 +56,8 @@ def test_stored_with_the_finding_shown_and_served(tmp_path: Path, make_user: Cal
     page = client.get(f"/avvikelser/{finding.pk}/").content.decode()
     src = f"/avvikelser/{finding.pk}/skarmbild.png"
     assert f'<img src="{src}" alt="Skärmbild av elementet' in page
-    assert (
-        "color-contrast-html" not in page.split(src)[1].split(">")[0]
-    )  # the alt names the rule by its title
+    alt = page.split(src)[1].split(">")[0]
+    assert rule_title("color-contrast-html") in alt and "main &gt; div &gt; p" in alt  # the rule, the element
     response = client.get(src)
     assert response.status_code == 200 and response.content == PNG
     assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
