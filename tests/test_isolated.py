@@ -21,6 +21,24 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on t
 PDF = next(iter(sorted((FIXTURES / "pdf-tagged").glob("fail-pdf-*.pdf"))))
 
 
+@pytest.fixture(autouse=True)
+def forked_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the forked child, the path of a command line that checks one file. In the whole
+    suite earlier tests leave idle threads behind, and check_isolated would take its one-worker-pool fallback
+    instead (a pool's start-up has no time limit of its own, so the hang tests would never end there)."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def test_the_fallback_is_a_one_worker_pool_with_the_same_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # as in a process that runs other threads
+    entry = check_isolated(str(PDF), "doc.pdf")
+    assert entry == check_file(PDF, CheckOptions(), "doc.pdf")
+
+
 def test_the_entry_is_the_one_check_file_gives() -> None:
     entry = check_isolated(str(PDF), "doc.pdf")
     assert entry == check_file(PDF, CheckOptions(), "doc.pdf")
