@@ -65,16 +65,11 @@ def make_app(broker: str | None = None) -> Celery:
 def _prepare_child(**_: Any) -> None:
     """Each worker child gets the same address-space limit as a local check worker, and loads the readers,
     checks and catalogue before its first task (so that no task's time limit pays for the imports)."""
-    try:
-        import resource
-
-        limit = DEFAULT_LIMITS.memory_bytes
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):
-        pass
     from importlib import import_module
 
-    from ..engine import load_checks
+    from ..engine import limit_memory, load_checks
+
+    limit_memory(DEFAULT_LIMITS.memory_bytes)
     from ..readers import READERS
 
     load_checks()
