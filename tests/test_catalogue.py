@@ -73,15 +73,36 @@ def test_loading_a_formats_checks_alone_registers_the_same_checks_in_the_same_or
 
 
 def test_every_rule_has_pass_and_fail_fixtures_for_each_format() -> None:
+    """Pass and fail per format; a manual rule (it only lists what a person must judge, never fails) pass and
+    review, and no fail fixture."""
     missing = []
     for rule in load():
         folder = FIXTURES / rule.id
         names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        needed = ("pass", "review") if rule.automation == "manual" else ("pass", "fail")
         for fmt in rule.formats:
-            for outcome in ("pass", "fail"):
+            for outcome in needed:
                 if not any(n.startswith(f"{outcome}-{fmt}-") for n in names):
                     missing.append(f"{rule.id}: no {outcome}-{fmt}-* fixture")
+        if rule.automation == "manual" and any(n.startswith("fail-") for n in names):
+            missing.append(f"{rule.id}: a manual rule never fails, yet has a fail-* fixture")
     assert missing == []
+
+
+def test_rule_sets_are_parsed_to_one_canonical_form() -> None:
+    from tillgang.catalogue import DEFAULT_RULE_SET, RULE_SETS, parse_rule_sets
+
+    assert parse_rule_sets("") == DEFAULT_RULE_SET
+    assert parse_rule_sets("en301549") == DEFAULT_RULE_SET
+    assert parse_rule_sets(" aaa, wcag22 ,aaa") == "wcag22,aaa"
+    assert parse_rule_sets("en301549,review") == "review"
+    assert parse_rule_sets(",".join(reversed(RULE_SETS))) == ",".join(RULE_SETS[1:])
+    with pytest.raises(ValueError, match="'wcag3'"):
+        parse_rule_sets("wcag22,wcag3")
+    rule = next(r for r in load() if r.rule_set == "wcag22")
+    assert rule.in_set("wcag22,aaa") and rule.in_set("wcag22") and not rule.in_set("aaa,review")
+    assert not rule.in_set(DEFAULT_RULE_SET)
+    assert all(r.in_set("aaa") for r in load() if r.rule_set == DEFAULT_RULE_SET)
 
 
 def test_fixture_names_follow_the_convention() -> None:

@@ -17,16 +17,42 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_RULE_SET", "FORMATS", "RULE_SETS", "Catalogue", "Rule", "load", "rules_dir", "validate"]
+__all__ = [
+    "DEFAULT_RULE_SET",
+    "FORMATS",
+    "RULE_SETS",
+    "Catalogue",
+    "Rule",
+    "load",
+    "parse_rule_sets",
+    "rules_dir",
+    "validate",
+]
 
 FORMATS = ("docx", "pptx", "pdf", "html", "odt", "odp", "ods", "xlsx")
 SEVERITIES = ("critical", "serious", "moderate", "minor")
-AUTOMATION = ("automatic", "needs-review")
+# "manual": the rule only finds what a person must judge (its outcomes are cantTell or nothing), so its fixtures
+# are pass and review, never fail.
+AUTOMATION = ("automatic", "needs-review", "manual")
 LANGS = ("sv", "en")
-# The rule sets: "en301549" (EN 301 549 V3.2.1, WCAG 2.1 AA; what runs by default) and "wcag22" (the WCAG 2.2
-# additions, run on top of the default set with --rule-set wcag22).
+# The rule sets: "en301549" (EN 301 549 V3.2.1, WCAG 2.1 AA; what runs by default) and sets run on top of it on
+# request (--rule-set wcag22,aaa): "wcag22" (the WCAG 2.2 additions), "aaa" (WCAG level AAA criteria, beyond
+# the law), "review" (manual review: what only a person can judge, listed for them).
 DEFAULT_RULE_SET = "en301549"
-RULE_SETS = (DEFAULT_RULE_SET, "wcag22")
+RULE_SETS = (DEFAULT_RULE_SET, "wcag22", "aaa", "review")
+
+
+def parse_rule_sets(value: str) -> str:
+    """The canonical form of a ``--rule-set`` value: the chosen sets, comma-separated, in ``RULE_SETS`` order,
+    the default set left out unless nothing else is chosen ("aaa, wcag22" -> "wcag22,aaa"; "" -> "en301549").
+    Raises ValueError naming an unknown set."""
+    names = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [name for name in names if name not in RULE_SETS]
+    if unknown:
+        raise ValueError(f"unknown rule set {unknown[0]!r} (choose from {', '.join(RULE_SETS)})")
+    chosen = [name for name in RULE_SETS[1:] if name in names]
+    return ",".join(chosen) or DEFAULT_RULE_SET
+
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _WCAG = re.compile(r"^[1-4]\.[1-9]\d?\.[1-9]\d?$")
@@ -57,12 +83,13 @@ class Rule:
     terms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     # render = true: the rule needs a browser (computed styles, layout); run only with --render
     render: bool = False
-    # rule_set = "wcag22": the rule runs only with --rule-set wcag22 (RULE_SETS)
+    # rule_set = "wcag22": the rule runs only when --rule-set names wcag22 (RULE_SETS)
     rule_set: str = DEFAULT_RULE_SET
 
     def in_set(self, rule_set: str) -> bool:
-        """Whether the rule runs when ``rule_set`` is chosen: the default set always, a further set on request."""
-        return self.rule_set in (DEFAULT_RULE_SET, rule_set)
+        """Whether the rule runs when ``rule_set`` (``parse_rule_sets``' form, "wcag22,aaa") is chosen: the
+        default set always, a further set when it is named."""
+        return self.rule_set == DEFAULT_RULE_SET or self.rule_set in rule_set.split(",")
 
     @property
     def wcag(self) -> tuple[str, ...]:

@@ -14,7 +14,6 @@ from typing import Any
 
 from lxml import etree
 
-from ..catalogue import DEFAULT_RULE_SET
 from ..engine import CheckOptions, base_entry, fill_entry
 from ..errors import DocumentError
 from ..limits import Limits
@@ -150,7 +149,7 @@ def check_rendered(
             body=body,
             content_type=content_type,
             trusted_hosts=trusted_hosts,
-            targets=render_options.rule_set != DEFAULT_RULE_SET
+            targets="wcag22" in render_options.rule_set.split(",")
             and (options.rules is None or "target-size" in options.rules),
         ) as live:
             html = live.rendered.html.encode("utf-8")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..catalogue import parse_rule_sets
 from ..config import ConfigError, RegisterOptions, read_config
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class CrawlConfig:
         0  # pages up to this size are checked in the crawl process (0 = all in the pool)
     )
     lang: str = "sv"
-    rule_set: str = "en301549"  # --rule-set wcag22: the WCAG 2.2 rules too (catalogue.RULE_SETS)
+    rule_set: str = "en301549"  # --rule-set wcag22,aaa: more rule sets (catalogue.RULE_SETS, parse_rule_sets)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -189,8 +190,12 @@ class CrawlConfig:
             raise ConfigError("delay must be >= 0 and jitter in [0, 1)")
         if self.lang not in ("sv", "en"):
             raise ConfigError("lang must be sv or en")
-        if self.rule_set not in ("en301549", "wcag22"):
-            raise ConfigError("rule_set must be en301549 or wcag22")
+        try:
+            canonical = parse_rule_sets(self.rule_set)
+        except ValueError as exc:
+            raise ConfigError(f"rule_set: {exc}") from exc
+        if canonical != self.rule_set:  # "aaa, wcag22" as written in a config file
+            raise ConfigError(f"rule_set: write {canonical!r}")
         import re
 
         for pattern in self.exclude:

@@ -12,7 +12,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init
 
-from ..catalogue import DEFAULT_RULE_SET, RULE_SETS
+from ..catalogue import DEFAULT_RULE_SET, parse_rule_sets
 from ..limits import DEFAULT_LIMITS
 from ..report import DocumentEntry
 
@@ -89,8 +89,9 @@ def check_task(self: Any, payload: dict[str, Any]) -> DocumentEntry:
         **{k: opts[k] for k in ("timeout_s", "max_file_bytes", "max_html_bytes") if k in opts}
     )
     rules = frozenset(opts["rules"]) if opts.get("rules") else None
-    rule_set = str(opts.get("rule_set") or DEFAULT_RULE_SET)
-    if rule_set not in RULE_SETS:
+    try:
+        rule_set = parse_rule_sets(str(opts.get("rule_set") or DEFAULT_RULE_SET))
+    except ValueError:
         rule_set = DEFAULT_RULE_SET  # a message from another version of tillgang: the default rules
     options = CheckOptions(lang=opts.get("lang", "sv"), limits=limits, rules=rules, rule_set=rule_set)
     data = base64.b64decode(payload["content"])
