@@ -2,6 +2,7 @@
 
     python bench/act_score.py                 # static mode and, with a system Chromium, rendered mode
     python bench/act_score.py --static-only
+    python bench/act_score.py --show 4c31df   # also each case of these ACT rules that does not agree
 
 Every case of ../shared/corpora/act/cases.jsonl counts (the published half in the shared folder). A case of an
 ACT rule that no tillgang rule lists is scored as if the tool said nothing: an expected `failed` is a miss, an
@@ -9,6 +10,9 @@ expected `passed`/`inapplicable` agrees (the same for every tool). A case of a m
 tests/test_act.py: failed -> agree, cantTell -> half (partial), a `failed` on a passed/inapplicable case is a false
 failure. Printed: agreement over all rules and over the mapped rules, per mode, and the ACT rules with misses.
 The rendered mode checks every case in Chromium with the static rules and the rules that need the browser.
+Each mode is scored twice from one run: with the default rule set (EN 301 549, what `tillgang check` runs) and
+with every rule set (`--rule-set wcag22,aaa,review`: also the WCAG AAA rules and the rules that list what a
+person must judge, as the semi-automatic tools of issue 11's comparison do).
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_act import act_rules, judge  # noqa: E402
-from tests.test_act import outcome_for as static_outcome  # noqa: E402
+from tests.test_act import act_rules, judge, worst  # noqa: E402
+from tests.test_act import rule_outcomes as static_outcomes  # noqa: E402
+from tillgang.catalogue import DEFAULT_RULE_SET, load  # noqa: E402
 
 CASES = ROOT.parent / "shared" / "corpora" / "act" / "cases.jsonl"
 
@@ -36,18 +41,28 @@ def load_cases() -> list[dict[str, Any]]:
 
 
 def score(
-    cases: list[dict[str, Any]], mapping: dict[str, list[str]], outcome: Any
-) -> dict[str, Counter[str]]:
-    """ACT rule -> Counter of verdicts (agree, partial, miss, false-failure)."""
-    table: dict[str, Counter[str]] = {}
+    cases: list[dict[str, Any]],
+    mapping: dict[str, list[str]],
+    outcomes: Any,
+    show: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    """ACT rule -> Counter of verdicts (agree, partial, miss, false-failure), with the default rule set and with
+    every set, from one check of each case (``outcomes(case, rules)`` gives each rule's outcome)."""
+    default_rules = {r.id for r in load() if r.rule_set == DEFAULT_RULE_SET}
+    tables: tuple[dict[str, Counter[str]], dict[str, Counter[str]]] = ({}, {})
     for case in cases:
         rules = mapping.get(case["rule_id"])
-        if rules:
-            verdict = judge(case["expected"], outcome(case, rules))
-        else:
-            verdict = "miss" if case["expected"] == "failed" else "agree"
-        table.setdefault(case["rule_id"], Counter())[verdict] += 1
-    return table
+        got = outcomes(case, rules) if rules else {}
+        for table, keep in zip(tables, (default_rules, None), strict=True):
+            chosen = {r: o for r, o in got.items() if keep is None or r in keep}
+            if chosen:
+                verdict = judge(case["expected"], worst(chosen))
+            else:
+                verdict = "miss" if case["expected"] == "failed" else "agree"
+            table.setdefault(case["rule_id"], Counter())[verdict] += 1
+        if case["rule_id"] in show and got and judge(case["expected"], worst(got)) != "agree":
+            print(f"  {case['rule_id']} {case['testcase_id']} expected {case['expected']}: {got}")
+    return tables
 
 
 def summary(name: str, table: dict[str, Counter[str]], mapped: set[str]) -> None:
@@ -74,18 +89,25 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--static-only", action="store_true")
+    parser.add_argument(
+        "--show", nargs="*", default=[], metavar="ACT", help="print these ACT rules' disagreements"
+    )
     parser.add_argument("--chromium", help="the browser (else $TILLGANG_CHROMIUM or chromium on PATH)")
     args = parser.parse_args()
     if not CASES.is_file():
         print(f"no ACT cases at {CASES}", file=sys.stderr)
         return 2
     cases = load_cases()
+    show = frozenset(args.show)
     static = act_rules()
-    summary("static", score(cases, static, static_outcome), set(static))
+    for label, table in zip(
+        ("static", "static, every rule set"), score(cases, static, static_outcomes, show), strict=True
+    ):
+        summary(label, table, set(static))
     if args.static_only:
         return 0
     from tests.conftest import _chromium_path
-    from tests.test_act_render import outcome_for as rendered_outcome
+    from tests.test_act_render import rule_outcomes as rendered_outcomes
     from tillgang.browser.session import Browser
 
     executable = args.chromium or _chromium_path()
@@ -97,8 +119,11 @@ def main() -> int:
         mapping.setdefault(act, []).extend(rules)
     with Browser("en", executable=executable) as browser, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        table = score(cases, mapping, lambda case, rules: rendered_outcome(browser, case, rules, folder))
-    summary("rendered", table, set(mapping))
+        tables = score(
+            cases, mapping, lambda case, rules: rendered_outcomes(browser, case, rules, folder), show
+        )
+    for label, table in zip(("rendered", "rendered, every rule set"), tables, strict=True):
+        summary(label, table, set(mapping))
     return 0
 
 

@@ -6,7 +6,8 @@ those rules is compared with the case's expected outcome:
     expected failed            -> failed: agree, cantTell: partial, passed/inapplicable: miss
     expected passed/inapplic.  -> failed: false failure, anything else: agree
 
-The figures reached are asserted exactly, so they cannot fall silently (raise them when they improve).
+Every rule set runs (``ALL_SETS``: the rules for WCAG AAA and for manual review too). The figures reached are
+asserted exactly, so they cannot fall silently (raise them when they improve).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tillgang.catalogue import load
+from tillgang.catalogue import RULE_SETS, load
 from tillgang.engine import CheckOptions, check_document
 from tillgang.errors import DocumentError
 from tillgang.limits import DEFAULT_LIMITS
@@ -27,6 +28,7 @@ from tillgang.readers.html import read_bytes
 from .conftest import SHARED, require
 
 _RANK = {"failed": 3, "cantTell": 2, "passed": 1, "inapplicable": 0}
+ALL_SETS = ",".join(RULE_SETS[1:])  # every rule set on top of the default one (--rule-set wcag22,aaa,review)
 
 # ACT rule -> (agree, partial, miss, false failure). Agree counts expected-failed cases we fail plus the
 # passed/inapplicable cases we do not fail.
@@ -86,7 +88,8 @@ def act_rules(render: bool = False) -> dict[str, list[str]]:
     return out
 
 
-def outcome_for(case: dict[str, Any], rules: list[str]) -> str:
+def rule_outcomes(case: dict[str, Any], rules: list[str]) -> dict[str, str]:
+    """Each of ``rules``' outcome on the case (static HTML, every rule set)."""
     content_type = {"svg": "image/svg+xml", "xml": "application/xml"}.get(
         case.get("lang", "html"), "text/html"
     )
@@ -95,13 +98,20 @@ def outcome_for(case: dict[str, Any], rules: list[str]) -> str:
             case["html"].encode("utf-8"), case["testcase_id"], DEFAULT_LIMITS, content_type=content_type
         )
     except DocumentError:
-        return "inapplicable"
+        return {r: "inapplicable" for r in rules}
     try:
-        result = check_document(doc, CheckOptions(rules=frozenset(rules)))
+        result = check_document(doc, CheckOptions(rules=frozenset(rules), rule_set=ALL_SETS))
     finally:
         doc.close()
-    outcomes = [result["rules"].get(r, "inapplicable") for r in rules]
-    return max(outcomes, key=lambda o: _RANK[o])
+    return {r: result["rules"].get(r, "inapplicable") for r in rules}
+
+
+def worst(outcomes: dict[str, str]) -> str:
+    return max(outcomes.values(), key=lambda o: _RANK[o], default="inapplicable")
+
+
+def outcome_for(case: dict[str, Any], rules: list[str]) -> str:
+    return worst(rule_outcomes(case, rules))
 
 
 def judge(expected: str, got: str) -> str:

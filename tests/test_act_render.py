@@ -24,7 +24,7 @@ from tillgang.browser.session import Browser
 from tillgang.engine import CheckOptions
 
 from .conftest import SHARED, require
-from .test_act import _RANK, act_rules, judge
+from .test_act import ALL_SETS, act_rules, judge, worst
 from .test_act import EXPECTED as STATIC_EXPECTED
 
 # ACT rule -> (agree, partial, miss, false failure), asserted exactly (raise them when they improve).
@@ -44,15 +44,20 @@ def browser(chromium_path: str) -> Iterator[Browser]:
         yield b
 
 
-def outcome_for(browser: Browser, case: dict[str, Any], rules: list[str], folder: Path) -> str:
+def rule_outcomes(browser: Browser, case: dict[str, Any], rules: list[str], folder: Path) -> dict[str, str]:
+    """Each of ``rules``' outcome on the case, checked in the browser with every rule set."""
     suffix = {"svg": ".svg", "xml": ".xml", "xhtml": ".xhtml"}.get(case.get("lang", "html"), ".html")
     path = folder / f"{case['testcase_id']}{suffix}"
     path.write_text(case["html"], encoding="utf-8")
-    entry = check_rendered(browser, str(path), case["testcase_id"], CheckOptions(rules=frozenset(rules)))
+    options = CheckOptions(rules=frozenset(rules), rule_set=ALL_SETS)
+    entry = check_rendered(browser, str(path), case["testcase_id"], options)
     if entry["error"] is not None:
-        return "inapplicable"
-    outcomes = [entry["rules"].get(r, "inapplicable") for r in rules]
-    return max(outcomes, key=lambda o: _RANK[o])
+        return {r: "inapplicable" for r in rules}
+    return {r: entry["rules"].get(r, "inapplicable") for r in rules}
+
+
+def outcome_for(browser: Browser, case: dict[str, Any], rules: list[str], folder: Path) -> str:
+    return worst(rule_outcomes(browser, case, rules, folder))
 
 
 @pytest.fixture(scope="module")
