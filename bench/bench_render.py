@@ -4,6 +4,7 @@ process together).
 
     TILLGANG_AXE_JS=/path/to/axe.min.js python bench/bench_render.py             # 40 pages, 2 rounds
     python bench/bench_render.py --pages 100 --rounds 3 --jobs 2
+    python bench/bench_render.py --scripted     # every page also builds a cookie banner with a script
 
 The pages are bench_crawl.py's municipal-style pages (~12 KB: menu, headings, a table, images, a form), served
 over HTTP on 127.0.0.1 by this process. Each tool runs in a fresh process with one browser and one page (tab) that
@@ -11,6 +12,9 @@ loads the pages one after the other: tillgang loads, settles, probes and runs ev
 the same code as ``check --render``, which reuses its tab the same way); axe loads the page (the load event),
 injects axe-core and runs ``axe.run()``. Time is counted from the browser's start to the last page; the browser's start-up is printed
 apart. With ``--jobs 2`` tillgang also runs its worker pool (browser/pool.py, a browser per worker).
+The pages run no script of their own, so tillgang's probe does not wait for a quiet period after the load event
+(a page without scripts cannot change after it); ``--scripted`` adds a script to every page, as most municipal
+sites have (a cookie banner built after DOMContentLoaded), and tillgang then waits for the page to be quiet.
 """
 
 from __future__ import annotations
@@ -39,7 +43,15 @@ PNG = bytes.fromhex(
 )
 
 
-def serve(pages: int) -> tuple[ThreadingHTTPServer, str]:
+BANNER_JS = (
+    "<script>document.addEventListener('DOMContentLoaded', () => {"
+    "const d = document.createElement('div'); d.setAttribute('role', 'region');"
+    "d.setAttribute('aria-label', 'Kakor'); d.innerHTML = '<p>Vi använder kakor.</p>"
+    '<button type="button">Godkänn</button>\'; document.body.prepend(d);});</script>'
+).encode()
+
+
+def serve(pages: int, scripted: bool = False) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
@@ -47,6 +59,8 @@ def serve(pages: int) -> tuple[ThreadingHTTPServer, str]:
         def do_GET(self) -> None:
             if self.path.startswith("/sida/n"):
                 body, kind = page_html(int(self.path.rsplit("n", 1)[1]), pages, 0), "text/html; charset=utf-8"
+                if scripted:
+                    body = body.replace(b"</head>", BANNER_JS + b"</head>")
             elif self.path.endswith((".png", ".jpg")):
                 body, kind = PNG, "image/png"
             else:
@@ -164,6 +178,7 @@ def main() -> int:
     parser.add_argument(
         "--jobs", type=int, default=1, help="also run tillgang's worker pool with this many workers"
     )
+    parser.add_argument("--scripted", action="store_true", help="every page runs a script (a cookie banner)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--base", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -179,7 +194,7 @@ def main() -> int:
     modes = ["tillgang"] + (["tillgang-pool"] if args.jobs > 1 else []) + (["axe"] if axe else [])
     if not axe:
         print("TILLGANG_AXE_JS is not set: axe-core is not measured", file=sys.stderr)
-    server, base = serve(args.pages)
+    server, base = serve(args.pages, args.scripted)
     results: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
     try:
         for _ in range(args.rounds):
@@ -187,7 +202,8 @@ def main() -> int:
                 results[mode].append(measure(mode, base, args))
     finally:
         server.shutdown()
-    print(f"{args.pages} pages, {args.rounds} rounds (median), one browser and one tab per process")
+    kind = "pages with a script" if args.scripted else "pages without scripts"
+    print(f"{args.pages} {kind}, {args.rounds} rounds (median), one browser and one tab per process")
     print(f"{'tool':14} {'pages/s':>8} {'ms/page':>8} {'start s':>8} {'peak MiB':>9} {'errors':>6}")
     rate: dict[str, float] = {}
     for mode in modes:

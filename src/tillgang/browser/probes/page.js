@@ -4,12 +4,27 @@
 // as it is now. No decisions are made here: the Python side judges (browser/facts.py).
 async ({ maxElements, quiet, cap }) => {
   // Settle first: no DOM change (and no resource finished loading) for `quiet` ms, at most `cap` ms; the
-  // watch is installed before the page's own scripts (browser/session.py, _WATCH_JS).
-  await new Promise((resolve) => {
+  // watch is installed before the page's own scripts (browser/session.py, _WATCH_JS). A page that runs no script
+  // of its own (no script element that executes, no inline event handler, no frame or plug-in that could reach
+  // into it) cannot change its DOM once it has loaded and the network is idle: nothing to wait for.
+  const DATA_SCRIPT = /^(application\/(ld\+)?json|importmap|speculationrules|text\/(template|x-template|html|plain))$/i;
+  const scripted = () => {
+    for (const s of document.getElementsByTagName("script")) {
+      if (!DATA_SCRIPT.test((s.getAttribute("type") || "").trim())) return true;
+    }
+    if (document.querySelector("iframe, frame, object, embed")) return true;
+    for (const el of document.getElementsByTagName("*")) {
+      for (const name of el.getAttributeNames()) if (name.startsWith("on")) return true;
+    }
+    return false;
+  };
+  let settled = "no-script";
+  if (scripted()) settled = await new Promise((resolve) => {
     const start = performance.now();
     const tick = () => {
       const now = performance.now();
-      if (now - (window.__tillgangLast || 0) >= quiet || now - start >= cap) resolve(true);
+      if (now - (window.__tillgangLast || 0) >= quiet) resolve("quiet");
+      else if (now - start >= cap) resolve("cap");
       else setTimeout(tick, Math.max(10, Math.min(50, quiet - (now - (window.__tillgangLast || 0)))));
     };
     tick();
@@ -212,5 +227,6 @@ async ({ maxElements, quiet, cap }) => {
     elements: facts,
     texts: texts,
     width: document.documentElement ? document.documentElement.scrollWidth : 0,
+    settled: settled,
   };
 }
