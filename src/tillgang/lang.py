@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-__all__ = ["LangStatus", "act_lang_status", "bcp47_status", "primary_subtag"]
+__all__ = ["LangStatus", "act_lang_status", "bcp47_status", "language_name", "primary_subtag"]
 
 # RFC 5646 shape: subtags of 1-8 alphanumerics separated by hyphens, the first 2-8 letters (or x / i).
 _SHAPE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
@@ -79,3 +79,18 @@ def act_lang_status(tag: str | None) -> LangStatus:
     if not known or (len(primary) == 3 and _has_two_letter_equivalent(primary.lower())):
         return LangStatus.UNKNOWN
     return LangStatus.OK
+
+
+@lru_cache(maxsize=256)
+def language_name(tag: str, in_language: str = "sv") -> str:
+    """The name of ``tag``'s language in ``in_language`` ("sv" -> "svenska", in "en" "Swedish"); the tag itself
+    when the registry has no name for it."""
+    import langcodes
+
+    try:
+        code = primary_subtag(tag)
+        name = langcodes.Language.get(code, normalize=False).display_name(in_language)
+    except (ValueError, LookupError, langcodes.tag_parser.LanguageTagError):
+        return tag
+    # a code it cannot name comes back as "Unknown language [xx]" ("obestämt språk [xx]")
+    return tag if not name or name.endswith(f"[{code}]") else name
