@@ -14,6 +14,9 @@ from .conftest import FIXTURES
 EXPECTED = {"pass": "passed", "fail": "failed", "review": "cantTell", "inapplicable": "inapplicable"}
 RENDER_RULES = frozenset(r.id for r in load() if r.render)  # their fixtures: tests/test_browser.py
 RULE_SETS = {r.id: r.rule_set for r in load()}  # a rule of another set runs in its own set
+# A rule that lists what a person must judge (a manual rule, the review set) never passes a page: its pass fixture
+# is a page where it finds nothing to list, so the rule is inapplicable there.
+LISTING_RULES = frozenset(r.id for r in load() if r.automation == "manual" or r.rule_set == "review")
 CASES = sorted(
     p
     for p in FIXTURES.glob("*/*")
@@ -28,6 +31,8 @@ CASES = sorted(
 def test_fixture_outcome(path: Path) -> None:
     rule = path.parent.name
     expected = EXPECTED[path.name.split("-", 1)[0]]
+    if expected == "passed" and rule in LISTING_RULES:
+        expected = "inapplicable"
     entry = check_file(path, CheckOptions(rules=frozenset({rule}), rule_set=RULE_SETS[rule]))
     assert entry["error"] is None, entry["error"]
     got = entry["rules"].get(rule, "inapplicable")

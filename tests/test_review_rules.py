@@ -73,14 +73,14 @@ def test_the_default_set_never_runs_them_and_rule_set_review_does(capsys: pytest
     data = json.loads(capsys.readouterr().out)
     assert data["tool"]["rule_set"] == "review"
     rules = data["documents"][0]["rules"]
-    assert {r: rules[r] for r in REVIEW_RULES} == {
+    assert {r: rules.get(r, "inapplicable") for r in REVIEW_RULES} == {
         "image-alt-descriptive": "cantTell",
-        "image-decorative-review": "passed",
+        "image-decorative-review": "inapplicable",
         "image-text-review": "cantTell",
         "lang-content-review": "cantTell",
         "title-descriptive": "cantTell",
-        "label-descriptive": "passed",
-        "heading-descriptive": "passed",
+        "label-descriptive": "inapplicable",
+        "heading-descriptive": "inapplicable",
     }
 
 
@@ -157,7 +157,7 @@ def test_images_named_by_an_ancestor_hidden_or_without_source_are_not_listed() -
         '<img class="sr-only" src="c.png" alt="C"><img src="d.png" alt="D" aria-hidden="true">'
     )
     assert check(page(body), frozenset({"image-alt-descriptive"}))["rules"] == {
-        "image-alt-descriptive": "passed"
+        "image-alt-descriptive": "inapplicable"
     }
 
 
@@ -216,7 +216,7 @@ def test_title_descriptive_names_the_first_title() -> None:
         )
     ]
     no_title = page('<svg><title>Stjärna</title><circle r="4"></circle></svg>')
-    assert check(no_title, frozenset({"title-descriptive"}))["rules"] == {"title-descriptive": "passed"}
+    assert check(no_title, frozenset({"title-descriptive"}))["rules"] == {"title-descriptive": "inapplicable"}
 
 
 def test_label_descriptive_lists_each_visible_label_once_without_the_options() -> None:

@@ -2,8 +2,8 @@
 
 Each rule reports cantTell for every element a person must look at, with a message naming what to judge (the
 image's text, the title, the label, the heading and the text after it, the declared language). A page with nothing
-to look at under a rule gets one ``passed`` result (nothing to review); a page these rules cannot read (a standalone
-SVG or XML document) none, so the rule is inapplicable. Only image-alt-descriptive ever fails, where the rule text
+to look at under a rule gets no result: the rule is inapplicable there (nothing to review; a "passed" would claim
+a person's judgement that nobody made). Only image-alt-descriptive ever fails, where the rule text
 is certain: a text alternative that is a file name, an Office default name or a placeholder word (WCAG failure
 F30) does not describe its image.
 
@@ -78,11 +78,6 @@ _PLACEHOLDER = frozenset(
 
 # ------------------------------------------------------------------ shared helpers
 
-
-def _nothing_to_review(out: Results, found: bool) -> None:
-    """A page with no element to review under the rule passes it (one result for the page)."""
-    if not found:
-        out.passed()
 
 
 def _seen(info: Info, hidden_classes: frozenset[str]) -> bool:
@@ -170,14 +165,12 @@ def image_alt_descriptive(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
-    found = False
     for info, hidden in _images(page):
         if not info.in_at or not _seen(info, hidden):
             continue
         name = page.name(info.el)
         if not name or _named_by_author_ancestor(page, info):
             continue
-        found = True
         params: dict[str, Any] = {"image": _image_label(info), "name": short(name, 80), "length": len(name)}
         certain = _certain_problem(name)
         if certain is not None:
@@ -186,7 +179,6 @@ def image_alt_descriptive(doc: Document, out: Results) -> None:
         problem = alt_text_problem(name)
         key = problem if problem in ("generic", "generated", "decorative-words", "too-long") else "review"
         out.cant_tell(key, at(page, info), **params)
-    _nothing_to_review(out, found)
 
 
 # ------------------------------------------------------------------ image-decorative-review (e88epe)
@@ -213,14 +205,11 @@ def image_decorative_review(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
-    found = False
     for info, hidden in _images(page):
         how = _ignored_because(page, info)
         if how is None or not _seen(info, hidden) or _named_by_author_ancestor(page, info):
             continue
-        found = True
         out.cant_tell("review", at(page, info), image=_image_label(info), how=how)
-    _nothing_to_review(out, found)
 
 
 # ------------------------------------------------------------------ image-text-review (0va7u6)
@@ -242,7 +231,6 @@ def image_text_review(doc: Document, out: Results) -> None:
     if page is None:
         return
     hidden = sheet_hidden_classes(page)
-    found = False
     for info in page.iter("img", "input"):
         if info.in_svg or not _image_available(info):
             continue
@@ -250,9 +238,7 @@ def image_text_review(doc: Document, out: Results) -> None:
             continue
         if not _seen(info, hidden) or _tiny(info):
             continue
-        found = True
         out.cant_tell("review", at(page, info), image=_image_label(info))
-    _nothing_to_review(out, found)
 
 
 # ------------------------------------------------------------------ title-descriptive (c4a8a4)
@@ -268,7 +254,6 @@ def title_descriptive(doc: Document, out: Results) -> None:
     text = page.text(first.el) if first is not None else ""
     if first is not None and text:
         out.cant_tell("review", at(page, first), title=short(text, 100))
-    _nothing_to_review(out, bool(text))
 
 
 # ------------------------------------------------------------------ label-descriptive (cc0f0a)
@@ -330,7 +315,6 @@ def label_descriptive(doc: Document, out: Results) -> None:
                 continue
             done.add(label.index)
             out.cant_tell("review", at(page, label), label=short(text, 80))
-    _nothing_to_review(out, bool(done))
 
 
 # ------------------------------------------------------------------ heading-descriptive (b49b2e)
@@ -377,20 +361,17 @@ def heading_descriptive(doc: Document, out: Results) -> None:
     page = page_of(doc)
     if page is None:
         return
-    found = False
     for info in page.with_role("heading"):
         if not info.in_at:
             continue
         name = page.name(info.el)
         if not name:
             continue
-        found = True
         after = _text_after(page, info)
         if after:
             out.cant_tell("review", at(page, info), heading=short(name, 80), next=short(after, _SNIPPET))
         else:
             out.cant_tell("review-alone", at(page, info), heading=short(name, 80))
-    _nothing_to_review(out, found)
 
 
 # ------------------------------------------------------------------ lang-content-review (ucwvc8, off6ek)
@@ -615,7 +596,6 @@ def lang_content_review(doc: Document, out: Results) -> None:
     if page is None:
         return
     texts = _language_texts(page)
-    found = False
     root = page.infos[0] if page.infos else None
     candidates = [i for i in page.having("lang") if i is root or _in_body(i)]
     for info in candidates:
@@ -625,10 +605,8 @@ def lang_content_review(doc: Document, out: Results) -> None:
         text = collapse("".join(texts.get(info.index, ())))
         if not _has_letters(text):
             continue
-        found = True
         suffix, params = _language_params(tag, text)
         if info is root:
             out.cant_tell("page" + suffix, at(page, info), **params)
         else:
             out.cant_tell("part" + suffix, at(page, info), text=short(text, 60), **params)
-    _nothing_to_review(out, found)
