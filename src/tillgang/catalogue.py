@@ -85,6 +85,8 @@ class Rule:
     render: bool = False
     # rule_set = "wcag22": the rule runs only when --rule-set names wcag22 (RULE_SETS)
     rule_set: str = DEFAULT_RULE_SET
+    # [data] <key> = [strings]: word lists a check reads (link-purpose-generic's generic link texts)
+    data: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def in_set(self, rule_set: str) -> bool:
         """Whether the rule runs when ``rule_set`` (``parse_rule_sets``' form, "wcag22,aaa") is chosen: the
@@ -229,6 +231,11 @@ def _parse(path: Path, raw: bytes) -> Rule:
             str(name): {str(value): _texts(table, value) for value in table}
             for name, table in data.get("terms", {}).items()
             if isinstance(table, dict)
+        },
+        data={
+            str(key): tuple(str(item) for item in value)
+            for key, value in data.get("data", {}).items()
+            if isinstance(value, list)
         },
     )
 
