@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
+from weakref import WeakKeyDictionary
 
 from ..catalogue import load
 from ..model import Document
@@ -39,6 +41,8 @@ _WORD = re.compile(r"\w")
 # to one URL here do so from any page up to that depth.
 _NO_BASE = "https://tillgang.invalid/a/b/c/d/e/f/g/h/page.html"
 _PHONE_CHARS = re.compile(r"[\s\-().+/]")
+# a table's th elements by the columns and by the rows they cover
+_Headers = tuple[dict[int, list[Any]], dict[int, list[Any]]]
 
 
 @lru_cache(maxsize=4)
@@ -81,7 +85,21 @@ def _block_container(info: Info) -> bool:
     return info.tag in BLOCK_TAGS and info.tag not in _NOT_CONTAINERS
 
 
-def _header_cells(page: Page, cell: Info) -> list[Info]:
+def _table_headers(page: Page, table: Info) -> _Headers:
+    """A table's th cells by the columns and by the rows they cover."""
+    by_col: dict[int, list[Any]] = {}
+    by_row: dict[int, list[Any]] = {}
+    for el, (row, col, rowspan, colspan) in page.table_grid(table.el).position.items():
+        if el.tag != "th":
+            continue
+        for c in range(col, col + colspan):
+            by_col.setdefault(c, []).append(el)
+        for r in range(row, row + rowspan):
+            by_row.setdefault(r, []).append(el)
+    return by_col, by_row
+
+
+def _header_cells(page: Page, cell: Info, cache: dict[int, _Headers]) -> list[Info]:
     """The header cells of a table cell: ``headers`` when given, else the th of its row and column."""
     ids = (cell.attrs.get("headers") or "").split()
     if ids:
@@ -93,21 +111,24 @@ def _header_cells(page: Page, cell: Info) -> list[Info]:
     position = grid.position.get(cell.el)
     if position is None:
         return []
+    if table.index not in cache:
+        cache[table.index] = _table_headers(page, table)
+    by_col, by_row = cache[table.index]
     row, col, rowspan, colspan = position
+    els = [el for c in range(col, col + colspan) for el in by_col.get(c, ())]
+    els += [el for r in range(row, row + rowspan) for el in by_row.get(r, ())]
     found: list[Info] = []
-    for (r, c), el in grid.slots.items():
-        in_column = col <= c < col + colspan and not row <= r < row + rowspan
-        in_row = row <= r < row + rowspan and not col <= c < col + colspan
-        if (in_column or in_row) and el.tag == "th" and el is not cell.el:
-            header = page.info(el)
-            if header not in found:
-                found.append(header)
+    for el in els:
+        if el is not cell.el and page.info(el) not in found:
+            found.append(page.info(el))
     return found
 
 
-def link_context(page: Page, link: Info) -> list[Info]:
+def link_context(page: Page, link: Info, tables: dict[int, _Headers] | None = None) -> list[Info]:
     """The link's programmatically determined context (ACT): its listitem ancestors, its closest block
-    container ancestor, its closest cell ancestor and that cell's header cells; those not hidden."""
+    container ancestor, its closest cell ancestor and that cell's header cells; those not hidden. ``tables``
+    keeps each table's header cells between calls."""
+    tables = {} if tables is None else tables
     found: list[Info] = []
     block = cell = None
     node = link.parent
@@ -120,7 +141,7 @@ def link_context(page: Page, link: Info) -> list[Info]:
         if cell is None and node.role in ("cell", "gridcell"):
             cell = node
             found.append(node)
-            found.extend(_header_cells(page, node))
+            found.extend(_header_cells(page, node, tables))
         node = node.parent
     unique = {info.index: info for info in found if not info.prog_hidden}
     return [unique[i] for i in sorted(unique)]
@@ -228,79 +249,116 @@ def _target_param(href: str | None) -> str:
     return short(href, 80) if href else "none"
 
 
+class _PageLinks:
+    """One page's links with their contexts, context texts and resources, worked out once for all the rules
+    of this module (a page may have thousands of links)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.links = list(_links(page))
+        self.base = _base(page)
+        self._tables: dict[int, _Headers] = {}
+        self._contexts: dict[int, list[Info]] = {}
+        self._texts: dict[int, str] = {}
+        self._resources: dict[int, str | None] = {}
+
+    def context(self, info: Info) -> list[Info]:
+        found = self._contexts.get(info.index)
+        if found is None:
+            found = self._contexts[info.index] = link_context(self.page, info, self._tables)
+        return found
+
+    def context_text(self, info: Info) -> str:
+        text = self._texts.get(info.index)
+        if text is None:
+            text = self._texts[info.index] = _context_text(self.page, info, self.context(info))
+        return text
+
+    def resource(self, info: Info) -> str | None:
+        if info.index not in self._resources:
+            self._resources[info.index] = resource(self.page, info, self.base)
+        return self._resources[info.index]
+
+
+_ANALYSED: WeakKeyDictionary[Page, _PageLinks] = WeakKeyDictionary()
+
+
+def _page_links(doc: Document) -> _PageLinks | None:
+    page = page_of(doc)
+    if page is None:
+        return None
+    found = _ANALYSED.get(page)
+    if found is None:
+        found = _ANALYSED[page] = _PageLinks(page)
+    return found
+
+
+def _review(links: _PageLinks, out: Results, info: Info, name: str, codes: tuple[str, str]) -> None:
+    """cantTell with the context text (``codes[0]``) or, when no text around the link explains it, without
+    (``codes[1]``)."""
+    context = links.context_text(info)
+    where = at(links.page, info)
+    target = _target_param(info.attrs.get("href"))
+    if _WORD.search(context):
+        out.cant_tell(codes[0], where, name=short(name), context=short(context, 120), target=target)
+    else:
+        out.cant_tell(codes[1], where, name=short(name), target=target)
+
+
 # ------------------------------------------------------------------ link-purpose-generic and the reviews
 
 
 @check("link-purpose-generic", formats=("html",))
 def link_purpose_generic(doc: Document, out: Results) -> None:
-    page = page_of(doc)
-    if page is None:
+    links = _page_links(doc)
+    if links is None:
         return
     generic = _generic_names(str(load().directory))
-    for info, name in _links(page):
-        if generic_key(name) not in generic:
-            out.passed(at(page, info))
-            continue
-        context = _context_text(page, info, link_context(page, info))
-        target = _target_param(info.attrs.get("href"))
-        if _WORD.search(context):
-            out.cant_tell(
-                "generic-context",
-                at(page, info),
-                name=short(name),
-                context=short(context, 120),
-                target=target,
-            )
+    for info, name in links.links:
+        if generic_key(name) in generic:
+            _review(links, out, info, name, ("generic-context", "generic-alone"))
         else:
-            out.cant_tell("generic-alone", at(page, info), name=short(name), target=target)
+            out.passed(at(links.page, info))
 
 
 @check("link-purpose-review", formats=("html",))
 def link_purpose_review(doc: Document, out: Results) -> None:
-    page = page_of(doc)
-    if page is None:
+    links = _page_links(doc)
+    if links is None:
         return
-    base = _base(page)
-    for info, name in _links(page):
-        if _names_own_target(name, resource(page, info, base)):
-            out.passed(at(page, info))
-            continue
-        context = _context_text(page, info, link_context(page, info))
-        target = _target_param(info.attrs.get("href"))
-        if _WORD.search(context):
-            out.cant_tell(
-                "context", at(page, info), name=short(name), context=short(context, 120), target=target
-            )
+    for info, name in links.links:
+        if _names_own_target(name, links.resource(info)):
+            out.passed(at(links.page, info))
         else:
-            out.cant_tell("alone", at(page, info), name=short(name), target=target)
+            _review(links, out, info, name, ("context", "alone"))
 
 
 @check("link-purpose-link-only", formats=("html",))
 def link_purpose_link_only(doc: Document, out: Results) -> None:
-    page = page_of(doc)
-    if page is None:
+    links = _page_links(doc)
+    if links is None:
         return
-    base = _base(page)
-    for info, name in _links(page):
-        if _names_own_target(name, resource(page, info, base)):
-            out.passed(at(page, info))
+    for info, name in links.links:
+        where = at(links.page, info)
+        if _names_own_target(name, links.resource(info)):
+            out.passed(where)
         else:
-            out.cant_tell(
-                "review", at(page, info), name=short(name), target=_target_param(info.attrs.get("href"))
-            )
+            out.cant_tell("review", where, name=short(name), target=_target_param(info.attrs.get("href")))
 
 
 # ------------------------------------------------------------------ identical names
 
 
-def _judge_groups(page: Page, groups: dict[object, list[tuple[Info, str]]], out: Results) -> None:
-    """Each set of two or more elements: passed when all resolve to one known resource, else cantTell."""
-    base = _base(page)
+def _judge_groups(
+    page: Page, groups: dict[object, list[tuple[Info, str]]], targets: dict[int, str | None], out: Results
+) -> None:
+    """Each set of two or more elements: passed when all resolve to one known resource (``targets`` by element
+    index), else cantTell naming the targets."""
     for members in groups.values():
         if len(members) < 2:
             continue
-        targets = [resource(page, info, base) for info, _ in members]
-        if None not in targets and len(set(targets)) == 1:
+        found = {targets[info.index] for info, _ in members}
+        if None not in found and len(found) == 1:
             for info, _ in members:
                 out.passed(at(page, info))
             continue
@@ -312,32 +370,44 @@ def _judge_groups(page: Page, groups: dict[object, list[tuple[Info, str]]], out:
             )
 
 
+def _grouped_links(links: _PageLinks, by_context: bool) -> dict[object, list[tuple[Info, str]]]:
+    groups: dict[object, list[tuple[Info, str]]] = {}
+    for info, name in links.links:
+        key: object = _matching(name)
+        if by_context:
+            # Links whose context holds no text besides the link have identical (empty) contexts: nothing
+            # around them tells them apart either (the rule's background: identical contexts fail 2.4.4 too).
+            same: object = tuple(i.index for i in links.context(info))
+            if not _WORD.search(links.context_text(info)):
+                same = "no context"
+            key = (key, same)
+        groups.setdefault(key, []).append((info, name))
+    return groups
+
+
+def _judge_links(links: _PageLinks, by_context: bool, out: Results) -> None:
+    groups = _grouped_links(links, by_context)
+    targets = {
+        info.index: links.resource(info)
+        for members in groups.values()
+        if len(members) > 1
+        for info, _ in members
+    }
+    _judge_groups(links.page, groups, targets, out)
+
+
 @check("link-identical-name", formats=("html",))
 def link_identical_name(doc: Document, out: Results) -> None:
-    page = page_of(doc)
-    if page is None:
-        return
-    groups: dict[object, list[tuple[Info, str]]] = {}
-    for info, name in _links(page):
-        groups.setdefault(_matching(name), []).append((info, name))
-    _judge_groups(page, groups, out)
+    links = _page_links(doc)
+    if links is not None:
+        _judge_links(links, False, out)
 
 
 @check("link-identical-name-context", formats=("html",))
 def link_identical_name_context(doc: Document, out: Results) -> None:
-    page = page_of(doc)
-    if page is None:
-        return
-    groups: dict[object, list[tuple[Info, str]]] = {}
-    for info, name in _links(page):
-        context = link_context(page, info)
-        # Links whose context holds no text besides the link have identical (empty) contexts: nothing around
-        # them tells them apart either (the rule's background: identical contexts fail 2.4.4 too).
-        same: object = tuple(i.index for i in context)
-        if not _WORD.search(_context_text(page, info, context)):
-            same = "no context"
-        groups.setdefault((_matching(name), same), []).append((info, name))
-    _judge_groups(page, groups, out)
+    links = _page_links(doc)
+    if links is not None:
+        _judge_links(links, True, out)
 
 
 @check("iframe-identical-name", formats=("html",))
@@ -352,4 +422,6 @@ def iframe_identical_name(doc: Document, out: Results) -> None:
         name = page.name(info.el)
         if name.strip():
             groups.setdefault(_matching(name), []).append((info, name))
-    _judge_groups(page, groups, out)
+    base = _base(page)
+    targets = {info.index: resource(page, info, base) for members in groups.values() for info, _ in members}
+    _judge_groups(page, groups, targets, out)
