@@ -164,6 +164,8 @@ def test_link_context_skips_hidden_elements() -> None:
         ("https://example.se/a#", "https://example.se/a"),
         ("https://example.se/a#b", "https://example.se/a#b"),
         ("javascript:go()", None),
+        ("#", None),
+        ("", None),
     ],
 )
 def test_resource_is_the_parsed_url(href: str, expected: str | None) -> None:
@@ -249,6 +251,8 @@ def test_identical_names_to_different_urls_name_the_targets() -> None:
             '<span role="link" tabindex="0">Kontakt</span><span role="link" tabindex="0">Kontakt</span>',
             "cantTell",
         ),
+        ('<a href="#">Kontakt</a><a href="#">Kontakt</a>', "cantTell"),  # scripts decide where they go
+        ('<a href="/k" onclick="go(1)">Kontakt</a><a href="/k" onclick="go(2)">Kontakt</a>', "cantTell"),
         ('<a href="/k">Kontakt</a><a href="/j">Kontakta</a>', "inapplicable"),
         ('<a href="/k">Kontakt</a><a href="/j" aria-hidden="true" tabindex="-1">Kontakt</a>', "inapplicable"),
         ('<a href="/k">Kontakt</a>', "inapplicable"),

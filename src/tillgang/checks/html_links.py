@@ -207,8 +207,8 @@ def _normalise(url: str) -> str:
 
 
 def resource(page: Page, info: Info, base: str) -> str | None:
-    """The parsed URL a link leads to or an iframe embeds, or None when the markup does not say (a scripted
-    link, a javascript: URL)."""
+    """The parsed URL a link leads to or an iframe embeds, or None when the markup does not say (a link with
+    no URL, ``href="#"``, a javascript: URL or an ``onclick`` handler)."""
     if info.tag in ("iframe", "frame"):
         if "srcdoc" in info.attrs and info.tag == "iframe":
             return "about:srcdoc " + " ".join(info.attrs["srcdoc"].split())
@@ -218,9 +218,11 @@ def resource(page: Page, info: Info, base: str) -> str | None:
         (v for k, v in info.attrs.items() if k in ("href", "xlink:href") or k.endswith("}href")),
         None,
     )
-    if href is None or href.strip().lower().startswith("javascript:"):
+    href = (href or "").strip()
+    # no URL, a script URL, or "#"/"" with a script handler (where the link goes is up to the script)
+    if not href or href == "#" or href.lower().startswith("javascript:") or "onclick" in info.attrs:
         return None
-    return _normalise(urljoin(base, href.strip()))
+    return _normalise(urljoin(base, href))
 
 
 def _names_own_target(name: str, target: str | None) -> bool:
