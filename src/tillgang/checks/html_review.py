@@ -79,7 +79,6 @@ _PLACEHOLDER = frozenset(
 # ------------------------------------------------------------------ shared helpers
 
 
-
 def _seen(info: Info, hidden_classes: frozenset[str]) -> bool:
     """Visible as far as the static page tells: rendered, not visibility-hidden, not moved off-screen and not
     in a "visually hidden" class (its own name or one the page's style sheet hides with)."""
