@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..checks.html_media import MediaState
 from ..engine import CheckOptions, base_entry, fill_entry
 from ..errors import DocumentError
 from ..limits import Limits
@@ -60,6 +61,8 @@ def rendered_document(
         if el is not None:
             box = tuple(float(v) for v in raw.get("box", (0, 0, 0, 0)))[:4]
             facts.elements[el] = ElementFacts((box[0], box[1], box[2], box[3]), bool(raw.get("shown")))
+            if isinstance(raw.get("media"), dict):
+                facts.media[el] = MediaState.from_probe(raw["media"])
     facts.indices = {el: index for index, el in by_index.items()}
     facts.interaction = interaction_facts(rendered.facts.get("interaction"), by_index)
     if facts.interaction is None:

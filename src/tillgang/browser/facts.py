@@ -44,6 +44,7 @@ class RenderFacts:
     final_url: str = ""
     truncated: bool = False
     interaction: Any = None  # checks.html_rendered.InteractionFacts (browser/interaction.py)
+    media: dict[Any, Any] = field(default_factory=dict)  # audio/video element -> checks.html_media.MediaState
 
 
 def parse_colour(value: str) -> RGBA | None:

@@ -52,6 +52,17 @@ async ({ maxElements, quiet, cap }) => {
     const s = style(el);
     return s.display === "none" || s.visibility !== "visible" || s.contentVisibility === "hidden";
   };
+  // An audio or video element's playback state (WCAG 1.4.2, judged in checks/html_media.py): duration null
+  // when unknown (no metadata), -1 for a stream; `frag` the temporal media fragment of its source (#t=a,b).
+  const media = (el) => {
+    const d = el.duration;
+    const frag = /#t=([^&#]*)/.exec(el.currentSrc || el.getAttribute("src") || "");
+    return {
+      paused: el.paused, muted: el.muted, volume: el.volume, ready: el.readyState,
+      duration: Number.isNaN(d) ? null : (Number.isFinite(d) ? d : -1),
+      error: el.error ? el.error.code : 0, frag: frag ? frag[1].slice(0, 40) : "",
+    };
+  };
   const facts = elements.map((el) => {
     const s = style(el);
     const rendered = el.getClientRects().length > 0 || s.display === "contents";
@@ -59,6 +70,7 @@ async ({ maxElements, quiet, cap }) => {
     if (s.display === "none") fact.none = true;
     else if (el.hasAttribute("hidden")) fact.display = s.display;
     if (s.visibility !== "visible") fact.vh = true;
+    if (el instanceof HTMLMediaElement) fact.media = media(el);
     return fact;
   });
 
