@@ -27,6 +27,8 @@ from make_html_media import LONG, SHORT, wav_url
 
 RULES = ("media-alternative", "media-autoplay")
 CASES = sorted(p for rule in RULES for p in (FIXTURES / rule).glob("*-html-*.html"))
+# Rendered, the embedded player's frame would be fetched from the internet: checked statically only.
+RENDER_CASES = [p for p in CASES if "embedded" not in p.name]
 EXPECTED = {"pass": ("passed", "inapplicable"), "fail": ("failed",), "review": ("cantTell",)}
 EXPECTED["inapplicable"] = ("inapplicable",)
 PAGE = '<!DOCTYPE html><html lang="sv"><head><title>Prov</title></head><body><main>{}</main></body></html>'
@@ -206,7 +208,7 @@ def rendered(browser: Browser, path: Path, rule: str) -> dict[str, Any]:
     return dict(entry)
 
 
-@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+@pytest.mark.parametrize("path", RENDER_CASES, ids=[f"{p.parent.name}/{p.name}" for p in RENDER_CASES])
 def test_fixture_outcome_rendered_is_the_static_one(browser: Browser, path: Path) -> None:
     rule = path.parent.name
     entry = rendered(browser, path, rule)
