@@ -37,6 +37,11 @@ _OFFER = re.compile(
 _PLAYERS = ("youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com", "screen9.com", "screen9.tv",
             "qbrick.com", "kaltura.com", "dreambroker.com")  # fmt: skip
 _ON_ATTRS = ("onclick", "onkeydown", "onkeyup", "onkeypress", "onpointerdown", "onpointerup", "onmousedown")
+# Script types that hold data and never run (JSON-LD, import maps, templates).
+_DATA_SCRIPT = re.compile(
+    r"^(application/(ld\+)?json|importmap|speculationrules|text/(template|x-template|html|plain))$",
+    re.IGNORECASE,
+)
 _NPT = re.compile(r"^(?:npt:)?([0-9:.]*)(?:,([0-9:.]*))?$")
 
 
@@ -235,8 +240,9 @@ def media_alternative(doc: Document, out: Results) -> None:
 def _other_control(page: Page, info: Info) -> bool:
     """Anything else on the page that could pause or mute the clip: a script, an element with an event
     handler attribute, or an element that can take focus (a link, a button, a field, a frame...)."""
-    if page.iter("script"):
-        return True
+    for script in page.iter("script"):
+        if not _DATA_SCRIPT.match((script.attrs.get("type") or "").strip()):
+            return True
     inside = range(info.index, info.end + 1)
     for other in page.infos:
         if other.index in inside:

@@ -29,6 +29,16 @@ async ({ maxElements, quiet, cap }) => {
     };
     tick();
   });
+  // Audio and video that play automatically with sound: their length decides WCAG 1.4.2 (checks/html_media.py),
+  // so wait a little (at most 1 s in all) for the metadata of those still loading.
+  const loading = Array.from(document.querySelectorAll("audio[autoplay], video[autoplay]"))
+    .filter((m) => !m.muted && m.volume > 0 && m.readyState < 1 && m.networkState === 2);
+  if (loading.length) await Promise.race([
+    Promise.all(loading.map((m) => new Promise((ok) => {
+      for (const type of ["loadedmetadata", "error", "emptied", "suspend"]) m.addEventListener(type, ok, { once: true });
+    }))),
+    new Promise((ok) => setTimeout(ok, 1000)),
+  ]);
   const ATTR = "data-tillgang";
   const all = document.documentElement ? document.documentElement.getElementsByTagName("*") : [];
   const elements = [];
