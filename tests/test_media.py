@@ -172,6 +172,7 @@ def test_long_autoplay_without_control_fails_with_its_length() -> None:
         ),  # any control may stop it
         (f'<audio autoplay src="{LONG}"></audio><div onclick="x()">Tyst</div>', "cantTell"),
         (f'<audio autoplay src="{LONG}"></audio><script src="player.js"></script>', "cantTell"),
+        (f'<audio autoplay src="{LONG}"></audio><script type="application/ld+json">[]</script>', "failed"),
         ('<audio autoplay src="https://radio.example.se/live"></audio>', "cantTell"),
         ('<video autoplay src="film.mp4#t=,3"></video>', "passed"),
         ('<video autoplay><source src="a.webm#t=0,2"><source src="a.mp4"></video>', "cantTell"),
