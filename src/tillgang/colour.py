@@ -1,4 +1,5 @@
-"""WCAG colour maths, once: relative luminance, contrast ratio and the AA thresholds (WCAG 2.1 1.4.3).
+"""WCAG colour maths, once: relative luminance, contrast ratio and the thresholds (WCAG 2.1 1.4.3 AA and 1.4.6
+AAA).
 
 Readers use it to pick the worst text/background pair they resolve; the color-contrast check uses it to
 decide. Colours are sRGB triples of 0–255 integers.
@@ -38,6 +39,9 @@ def is_large_text(size_pt: float | None, bold: bool) -> bool:
     return size >= 18 or (bold and size >= 14)
 
 
-def required_ratio(size_pt: float | None, bold: bool) -> float:
-    """The AA minimum for text of this size: 3:1 for large text, 4.5:1 otherwise."""
+def required_ratio(size_pt: float | None, bold: bool, enhanced: bool = False) -> float:
+    """The minimum for text of this size: 3:1 for large text, 4.5:1 otherwise (1.4.3 Contrast (Minimum), AA);
+    with ``enhanced`` 4.5:1 for large text, 7:1 otherwise (1.4.6 Contrast (Enhanced), AAA)."""
+    if enhanced:
+        return 4.5 if is_large_text(size_pt, bold) else 7.0
     return 3.0 if is_large_text(size_pt, bold) else 4.5

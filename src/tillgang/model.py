@@ -122,6 +122,10 @@ class ContrastSample:
     size_pt: float | None
     bold: bool
     reason: str | None = None  # why a colour could not be resolved ("image", "gradient", ...)
+    # Where the background may be any of several colours (a gradient's stops, a text shadow drawn or not; the
+    # colours above are then None): each possible (text, background) pair. The check decides with its own
+    # threshold (ACT's "highest possible contrast", checks/contrast.decide).
+    pairs: tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...] = ()
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..aria import role_is_a
-from ..colour import RGB, contrast_ratio, required_ratio
+from ..colour import RGB, contrast_ratio
 from ..model import ContrastSample
 from ..readers.native import Info, Page
 
@@ -101,7 +101,7 @@ class _Resolved:
     bg: RGB | None
     reason: str | None = None
     # Where the background may be any of several colours (the stops of a gradient, a text shadow or not): the
-    # (text, background) pair for each. The rule's "highest possible contrast" decides when all agree.
+    # (text, background) pair for each. The check's "highest possible contrast" decides (checks/contrast.py).
     pairs: tuple[tuple[RGB, RGB], ...] = ()
 
 
@@ -202,24 +202,6 @@ def _composite(fg: RGBA, layers: list[dict[str, Any]], opacity: float) -> _Resol
     return _Resolved(_rgb(shown), _rgb(bg))
 
 
-def _meets(fg: RGB, bg: RGB, required: float) -> bool:
-    """As the check compares: the ratio rounded down to two decimals."""
-    return int(contrast_ratio(fg, bg) * 100) / 100 >= required
-
-
-def _decided(resolved: _Resolved, required: float) -> _Resolved:
-    """Several possible backgrounds: failed when even the highest contrast is too low (the pair with the highest
-    contrast stands for it), passed when even the lowest is enough, else the rule cannot tell."""
-    if not resolved.pairs:
-        return resolved
-    ranked = sorted(resolved.pairs, key=lambda p: contrast_ratio(*p))
-    if not _meets(*ranked[-1], required):
-        return _Resolved(*ranked[-1])
-    if _meets(*ranked[0], required):
-        return _Resolved(*ranked[0])
-    return resolved
-
-
 def _disabled_labels(page: Page) -> frozenset[Any]:
     """Elements that aria-labelledby makes part of the accessible name of a disabled widget."""
     found: set[Any] = set()
@@ -295,15 +277,11 @@ def contrast_samples(
             continue
         size_px = float(text.get("size") or 0)
         bold = int(text.get("weight") or 400) >= 700
-        resolved = _decided(_resolve(text), required_ratio(size_px * 0.75, bold))
+        resolved = _resolve(text)
         fg_rgba = parse_colour(str(text.get("fg", "")))
         if fg_rgba is not None and fg_rgba[3] == 0 and not text.get("fill"):
             continue  # transparent text is not visible
-        if (
-            resolved.fg is not None
-            and resolved.bg is not None
-            and contrast_ratio(resolved.fg, resolved.bg) <= 1.0
-        ):
+        if _invisible(resolved):
             continue  # the same colour as the background: not visible, so not applicable (afw4f7)
         samples.append(
             ContrastSample(
@@ -314,6 +292,13 @@ def contrast_samples(
                 size_pt=size_px * 0.75,
                 bold=bold,
                 reason=resolved.reason,
+                pairs=resolved.pairs,
             )
         )
     return samples
+
+
+def _invisible(resolved: _Resolved) -> bool:
+    """The text has the colour of its background (every possible pair's contrast is 1:1)."""
+    pairs = resolved.pairs or ((resolved.fg, resolved.bg),)
+    return all(fg is not None and bg is not None and contrast_ratio(fg, bg) <= 1.0 for fg, bg in pairs)

@@ -184,22 +184,29 @@ def refresh_seconds(content: str) -> int | None:
     return int(digits) if digits else 0
 
 
-@check("meta-refresh", formats=("html",))
-def meta_refresh(doc: Document, out: Results) -> None:
-    page = page_of(doc)
-    if page is None:
-        return
+def first_refresh(page: Page) -> tuple[Info, int] | None:
+    """The first ``meta`` element with ``http-equiv="refresh"`` and a valid ``content`` (the one a browser obeys,
+    the target of ACT bc659a and bisz58), with its delay in seconds; None when there is none."""
     for info in page.iter("meta"):
         if (info.el.get("http-equiv") or "").strip().lower() != "refresh":
             continue
         seconds = refresh_seconds(info.el.get("content") or "")
-        if seconds is None:
-            continue
-        if seconds == 0 or seconds > 72000:
-            out.passed(at(page, info))
-        else:
-            out.failed("delay", at(page, info), seconds=seconds)
-        return  # only the first valid one counts
+        if seconds is not None:
+            return info, seconds
+    return None
+
+
+@check("meta-refresh", formats=("html",))
+def meta_refresh(doc: Document, out: Results) -> None:
+    page = page_of(doc)
+    refresh = first_refresh(page) if page is not None else None
+    if page is None or refresh is None:
+        return
+    info, seconds = refresh
+    if seconds == 0 or seconds > 72000:
+        out.passed(at(page, info))
+    else:
+        out.failed("delay", at(page, info), seconds=seconds)
 
 
 # ---------------------------------------------------------------- page structure
