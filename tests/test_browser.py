@@ -16,13 +16,14 @@ import pytest
 from tillgang.browser.check import check_rendered
 from tillgang.browser.facts import _resolve, parse_colour
 from tillgang.browser.session import Browser
-from tillgang.catalogue import load
+from tillgang.catalogue import RULE_SETS, load
 from tillgang.cli import main
 from tillgang.engine import CheckOptions, check_file
 
 from .conftest import FIXTURES, ROOT
 
 EXPECTED = {"pass": "passed", "fail": "failed", "review": "cantTell", "inapplicable": "inapplicable"}
+ALL_SETS = ",".join(RULE_SETS[1:])  # --rule-set wcag22,aaa,review
 RENDER_RULES = sorted(r.id for r in load() if r.render)
 CASES = sorted(p for rule in RENDER_RULES for p in (FIXTURES / rule).glob("*-html-*.html"))
 
@@ -34,9 +35,13 @@ def browser(chromium_path: str) -> Iterator[Browser]:
 
 
 def rendered(
-    browser: Browser, path: Path, rules: frozenset[str] | None = None, **kwargs: Any
+    browser: Browser,
+    path: Path,
+    rules: frozenset[str] | None = None,
+    rule_set: str = "wcag22",
+    **kwargs: Any,
 ) -> dict[str, Any]:
-    options = CheckOptions(rules=rules, rule_set="wcag22")  # the WCAG 2.2 rules' fixtures too
+    options = CheckOptions(rules=rules, rule_set=rule_set)
     entry = check_rendered(browser, str(path), str(path), options, **kwargs)
     return dict(entry)
 
@@ -45,7 +50,7 @@ def rendered(
 def test_render_fixture_outcome(browser: Browser, path: Path) -> None:
     rule = path.parent.name
     expected = EXPECTED[path.name.split("-", 1)[0]]
-    entry = rendered(browser, path, frozenset({rule}))
+    entry = rendered(browser, path, frozenset({rule}), rule_set=ALL_SETS)  # the opt-in sets' fixtures too
     assert entry["error"] is None, entry["error"]
     assert entry["rendered"] is True
     got = entry["rules"].get(rule, "inapplicable")
@@ -57,6 +62,7 @@ def test_render_fixture_outcome(browser: Browser, path: Path) -> None:
 
 def test_every_render_rule_has_fixtures() -> None:
     assert RENDER_RULES == [
+        "color-contrast-enhanced",
         "color-contrast-html",
         "css-orientation-lock",
         "focus-visible",
