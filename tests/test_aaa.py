@@ -33,7 +33,7 @@ AAA = (CONTRAST, REFRESH)
 def test_the_rules_are_in_the_aaa_set_only() -> None:
     cat = load()
     assert validate(cat) == []
-    assert sorted(r.id for r in cat if r.rule_set == "aaa") == sorted(AAA)
+    assert set(AAA) <= {r.id for r in cat if r.rule_set == "aaa"}
     for rule_id in AAA:
         rule = cat[rule_id]
         assert rule.in_set("aaa") and rule.in_set("wcag22,aaa") and not rule.in_set("en301549")
@@ -50,7 +50,8 @@ def test_the_rules_are_in_the_aaa_set_only() -> None:
 def test_rules_command_lists_them_in_the_aaa_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert sorted(r["id"] for r in data["rules"] if r.get("rule_set") == "aaa") == sorted(AAA)
+    assert set(AAA) <= {r["id"] for r in data["rules"] if r.get("rule_set") == "aaa"}
+    assert not {r["id"] for r in data["rules"] if "rule_set" not in r} & set(AAA)
 
 
 # ---------------------------------------------------------------- the enhanced thresholds
