@@ -23,6 +23,7 @@ from ..readers.html import read_bytes
 from ..report import DocumentEntry
 from .facts import ElementFacts, RenderFacts, contrast_samples
 from .interaction import interaction_facts
+from .keytrap import keytrap_facts
 from .session import Browser, LivePage, Rendered
 
 __all__ = ["check_rendered", "rendered_document"]
@@ -68,6 +69,11 @@ def rendered_document(
     if facts.interaction is None:
         doc.warnings.append(
             "the interaction probe failed on this page; focus, scrolling, zoom and frames not checked"
+        )
+    facts.keytrap = keytrap_facts(rendered.facts.get("keytrap"), by_index)
+    if facts.keytrap is not None and facts.keytrap.truncated:
+        doc.warnings.append(
+            "the keyboard-trap test ran out of time on this page; some elements were not tried"
         )
     doc.rendered = facts
     doc.contrast = contrast_samples(doc.native, list(rendered.facts.get("texts") or ()), by_index)

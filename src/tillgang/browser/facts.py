@@ -45,6 +45,7 @@ class RenderFacts:
     truncated: bool = False
     interaction: Any = None  # checks.html_rendered.InteractionFacts (browser/interaction.py)
     media: dict[Any, Any] = field(default_factory=dict)  # audio/video element -> checks.html_media.MediaState
+    keytrap: Any = None  # checks.html_keytrap.KeyTrapFacts (browser/keytrap.py)
 
 
 def parse_colour(value: str) -> RGBA | None:

@@ -24,6 +24,8 @@ from typing import Any
 from ..errors import DocumentError, UsageError
 from .guard import request_allowed
 from .interaction import measure as measure_interaction
+from .keytrap import WATCH_JS as _KEYS_JS
+from .keytrap import measure as measure_keytrap
 
 __all__ = ["Browser", "BrowserMissing", "LivePage", "Rendered", "chromium_path", "missing_message"]
 
@@ -160,6 +162,7 @@ class _Tab:
         self.page: Any = None
         context.route("**/*", self._route)
         context.add_init_script(_WATCH_JS)
+        context.add_init_script(_KEYS_JS)  # browser/keytrap.py: key and focus listeners, focus() calls
         context.on("page", self._other_page)
         self.page = context.new_page()
         self.network = _Network(self.page)
@@ -344,4 +347,5 @@ class Browser:
         facts["interaction"] = measure_interaction(
             page, VIEWPORT, self._error, targets
         )  # browser/interaction.py
+        facts["keytrap"] = measure_keytrap(page, self._error)  # browser/keytrap.py
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)
