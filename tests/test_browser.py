@@ -67,6 +67,7 @@ def test_every_render_rule_has_fixtures() -> None:
         "css-orientation-lock",
         "focus-visible",
         "frame-focusable-content",
+        "keyboard-trap",
         "scrollable-region-focusable",
         "target-size",
         "zoom-text-clipped",
@@ -90,7 +91,7 @@ def test_static_mode_does_not_run_render_rules_and_says_so(capsys: pytest.Captur
     tool = json.loads(capsys.readouterr().out)["tool"]
     assert tool["notices"] == [
         "The rules color-contrast-html, css-orientation-lock, focus-visible, frame-focusable-content, "
-        "scrollable-region-focusable, zoom-text-clipped need a "
+        "keyboard-trap, scrollable-region-focusable, zoom-text-clipped need a "
         "browser and were not run on the web pages; check with --render for them."
     ]
 

@@ -25,7 +25,7 @@ from ..checks.html_keytrap import KeyTrap, KeyTrapFacts
 __all__ = ["WATCH_JS", "keytrap_facts", "measure"]
 
 WAIT_MS = 30  # the pause after a key press in the careful walk: a script that refocuses on a timer acts in it
-BUDGET_S = 3.0  # the whole phase on one page; elements left when it runs out are not judged
+BUDGET_S = 4.0  # the whole phase on one page; elements left when it runs out are not judged
 FAST_STEPS = 300  # presses of the fast walk
 MAX_STEPS = 10  # presses of one careful walk before it gives up (cantTell)
 MAX_ELEMENTS = 60  # elements tried one by one on a page
@@ -103,31 +103,9 @@ _SCAN_JS = """() => {
   return { listening, targets, order, text };
 }"""
 
-# Focus an element (the number of the page probe), or leave focus where it is (null), after a pause for what its
-# focus handlers do; the page's focus() count starts again from 0.
-_FOCUS_JS = """async ({ index, wait }) => {
-  const state = window.__tillgangKeys;
-  if (index !== null) {
-    const el = document.querySelector(`[data-tillgang="${index}"]`);
-    if (!el || !state) return false;
-    state.quiet = true;
-    try {
-      let a = document.activeElement;
-      while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-      if (a && a !== el && a.blur) a.blur();
-    } finally {
-      state.quiet = false;
-    }
-    state.focus(el);
-    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  if (state) { state.calls = 0; state.errors = 0; }
-  return true;
-}"""
-
 # Where focus is after a pause: out (the browser's interface), or a key for the element that has it (followed into
 # shadow trees and same-origin frames; a frame of another origin is opaque), and how often the page called focus().
-_READ_JS = """async ({ wait }) => {
+_READ_BODY = """async (wait) => {
   if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
   const state = window.__tillgangKeys;
   if (!state) return { out: false, key: 0, opaque: true, calls: 0, errors: 0 };
@@ -154,6 +132,46 @@ _READ_JS = """async ({ wait }) => {
   return { out: false, key: state.ids.get(a), el: number(a), top: number(document.activeElement), opaque,
     calls: state.calls, errors: state.errors };
 }"""
+_READ_JS = f"async ({{ wait }}) => ({_READ_BODY})(wait)"
+
+# Focus an element (the number of the page probe), or leave focus where it is (null), after a pause for what its
+# focus handlers do; the page's focus() count starts again from 0.
+_FOCUS_JS = """async ({ index, wait }) => {
+  const READ = __READ__;
+  const state = window.__tillgangKeys;
+  if (index !== null) {
+    const el = document.querySelector(`[data-tillgang="${index}"]`);
+    if (!el || !state) return null;
+    state.quiet = true;
+    try {
+      let a = document.activeElement;
+      while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      if (a && a !== el && a.blur) a.blur();
+    } finally {
+      state.quiet = false;
+    }
+    state.focus(el);
+    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  if (state) { state.calls = 0; state.errors = 0; }
+  return READ(0);
+}""".replace("__READ__", _READ_BODY)
+
+
+# Whether any of the elements (numbers of the page probe; -1: in a frame or shadow tree) is one that Enter, Space
+# or an arrow key acts on by itself: a link, a button or other control, a field in a form (Enter submits it), an
+# element with a widget role, a media player or embedded content.
+_ACTIVATABLE_JS = r"""(indices) => indices.some((i) => {
+  const el = i >= 0 ? document.querySelector(`[data-tillgang="${i}"]`) : null;
+  if (!el) return true;
+  const tag = el.localName, type = (el.getAttribute("type") || "text").toLowerCase();
+  const role = (el.getAttribute("role") || "").trim().split(/\s+/)[0].toLowerCase();
+  if (/^(button|link|checkbox|radio|switch|tab|menuitem|menuitemcheckbox|menuitemradio|option|combobox|slider|spinbutton|treeitem|gridcell|row|listbox|menu|menubar|tablist|tree|treegrid|grid|radiogroup|scrollbar)$/.test(role)) return true;
+  if ((tag === "a" || tag === "area") && el.hasAttribute("href")) return true;
+  if (/^(button|select|summary|details|audio|video|iframe|frame|object|embed)$/.test(tag)) return true;
+  if (tag === "input" && !/^(text|search|email|url|tel|password|number)$/.test(type)) return true;
+  return tag === "input" && !!el.form;
+})"""
 
 
 class _Walker:
@@ -165,13 +183,22 @@ class _Walker:
         self.deadline = deadline
         self.ends = {"Tab": first, "Shift+Tab": last}
         self.outside = False  # focus is in the browser's interface
+        self.last: dict[str, Any] = {}  # the last state read
 
     def left(self) -> bool:
         return time.monotonic() < self.deadline
 
     def read(self, wait: int) -> dict[str, Any]:
-        state: dict[str, Any] = self.page.evaluate(_READ_JS, {"wait": wait})
+        return self._note(self.page.evaluate(_READ_JS, {"wait": wait}))
+
+    def focus(self, start: int | None, wait: int) -> dict[str, Any] | None:
+        """Focus ``start`` (None: leave focus where it is); where focus is then."""
+        state = self.page.evaluate(_FOCUS_JS, {"index": start, "wait": wait})
+        return self._note(state) if isinstance(state, dict) else None
+
+    def _note(self, state: dict[str, Any]) -> dict[str, Any]:
         self.outside = bool(state["out"])
+        self.last = state
         return state
 
     def press(self, key: str) -> None:
@@ -189,28 +216,41 @@ class _Walker:
         return before.get("top", -1) != end or self.ends["Tab"] == self.ends["Shift+Tab"]
 
     def walk(
-        self, start: int | None, key: str, wait: int, steps: int, free: set[int]
+        self,
+        start: int | None,
+        key: str,
+        wait: int,
+        steps: int,
+        free: set[int],
+        trapped: frozenset[int] | set[int] = frozenset(),
     ) -> tuple[str, list[dict[str, Any]]]:
         """``_walk``, and "error" when a script error happened on the way (a handler that calls a script that
         did not load: what the published page does cannot be told)."""
-        outcome, seen = self._walk(start, key, wait, steps, free)
-        if outcome != "far" and seen and self.read(0).get("errors"):
+        outcome, seen = self._walk(start, key, wait, steps, free, trapped)
+        if outcome != "far" and seen and self.last.get("errors"):
             return "error", seen
         return outcome, seen
 
     def _walk(
-        self, start: int | None, key: str, wait: int, steps: int, free: set[int]
+        self,
+        start: int | None,
+        key: str,
+        wait: int,
+        steps: int,
+        free: set[int],
+        trapped: frozenset[int] | set[int],
     ) -> tuple[str, list[dict[str, Any]]]:
         """Press ``key`` from ``start`` (None: where focus is) until focus goes past the end of the page or
         reaches an element known to get there (``free``, keys of elements): "out"; goes round the same cycle
-        twice or stays put for three presses: "cycle"; or the presses or the time run out: "far". Also returns
-        where focus was on the way. Without pauses (``wait`` 0), "out" after the page called focus() or took
+        twice, stays put for three presses or reaches an element of a cycle found before (``trapped``):
+        "cycle"; or the presses or the time run out: "far". Also returns where focus was on the way (with the
+        state that closed the cycle). Without pauses (``wait`` 0), "out" after the page called focus() or took
         focus back a moment later is not trusted: "moved"."""
         if start is not None and self.outside:
             self.press("Tab")  # back into the page by the keyboard, as a person would
-        if not self.page.evaluate(_FOCUS_JS, {"index": start, "wait": wait}):
+        first = self.focus(start, wait)
+        if first is None:
             return "far", []
-        first = self.read(0)
         if first["out"]:  # already in the browser's interface (after Escape), or the element took no focus
             return ("out" if start is None else "far"), []
         seen: list[dict[str, Any]] = [first]
@@ -221,12 +261,17 @@ class _Walker:
                 return "far", seen
             self.press(key)
             state = self.read(wait)
+            if wait == 0 and (state["calls"] or state.get("errors")):
+                return "moved", seen  # the page moves focus itself: only the careful walks can tell
             if self.wrapped(key, seen[-1], state) or int(state["key"]) in free:
                 if wait == 0 and (state["calls"] or self.read(WAIT_MS)["calls"] != state["calls"]):
                     return "moved", seen
                 return "out", seen
-            if not state["opaque"] and _cycled([int(s["key"]) for s in seen], int(state["key"])):
-                return "cycle", seen
+            current = int(state["key"])
+            if not state["opaque"] and (
+                current in trapped or _cycled([int(s["key"]) for s in seen], current)
+            ):
+                return "cycle", [*seen, state]
             seen.append(state)
         return "far", seen
 
@@ -246,6 +291,12 @@ def _keys(seen: list[dict[str, Any]]) -> set[int]:
     return {int(s["key"]) for s in seen}
 
 
+def _cycle_keys(seen: list[dict[str, Any]]) -> set[int]:
+    """The elements a walk that ended in a cycle went round (those it met more than once)."""
+    keys = [int(s["key"]) for s in seen]
+    return {k for k in keys if keys.count(k) > 1}
+
+
 def _indices(seen: list[dict[str, Any]]) -> set[int]:
     return {int(s["el"]) for s in seen if int(s.get("el", -1)) >= 0}
 
@@ -258,6 +309,7 @@ def _careful(walker: _Walker, targets: list[int]) -> dict[int, dict[str, Any]]:
     for key, order in (("Tab", list(reversed(chosen))), ("Shift+Tab", chosen)):
         free: set[int] = set()
         free_elements: set[int] = set()
+        trapped: set[int] = set()
         for index in order:
             entry = results.setdefault(index, {"el": index})
             if entry.get("out") or not walker.left():
@@ -265,17 +317,24 @@ def _careful(walker: _Walker, targets: list[int]) -> dict[int, dict[str, Any]]:
             if index in free_elements:
                 entry[key], entry["out"] = "out", True
                 continue
-            entry[key], seen = walker.walk(index, key, WAIT_MS, MAX_STEPS, free)
+            entry[key], seen = walker.walk(index, key, WAIT_MS, MAX_STEPS, free, trapped)
             if entry[key] == "out":
                 entry["out"] = True
                 free |= _keys(seen)
                 free_elements |= _indices(seen)
+            elif entry[key] == "cycle":
+                trapped |= _cycle_keys(seen)
     for index, entry in results.items():
         if entry.get("Tab") == "cycle" and entry.get("Shift+Tab") == "cycle" and walker.left():
             walker.walk(index, "Escape", WAIT_MS, 0, set())  # focus the element, no press
             walker.press("Escape")
-            entry["Escape"], _seen = walker.walk(None, "Tab", WAIT_MS, MAX_STEPS, set())
+            entry["Escape"], seen = walker.walk(None, "Tab", WAIT_MS, MAX_STEPS, set())
             entry["out"] = entry["Escape"] == "out"
+            if entry["Escape"] == "cycle":
+                # Enter, Space and the arrow keys are standard keys too, but pressing them may submit a form or
+                # follow a link: they are not pressed; a cycle through an element they act on is not certain
+                members = [int(s.get("el", -1)) for s in seen if int(s["key"]) in _cycle_keys(seen)]
+                entry["activatable"] = bool(walker.page.evaluate(_ACTIVATABLE_JS, members or [-1]))
     return {i: e for i, e in results.items() if len(e) > 1}
 
 
@@ -347,6 +406,7 @@ def keytrap_facts(raw: Any, by_index: dict[int, Any]) -> KeyTrapFacts | None:
                 forward=str(item.get("Tab") or ""),
                 backward=str(item.get("Shift+Tab") or ""),
                 escape=str(item.get("Escape") or ""),
+                activatable=bool(item.get("activatable")),
             )
         )
     return facts

@@ -20,7 +20,7 @@ __all__ = ["KeyTrap", "KeyTrapFacts", "has_key_instructions", "keytrap_of", "tra
 # Words of a keyboard instruction ("Tryck Esc för att stänga", "Press the M key to exit"): a page that says
 # something like this may tell the way out of a trap by a key other than Tab, Shift+Tab and Escape (ACT ebe86a).
 _INSTRUCTION = re.compile(
-    r"\b(tangent\w*|tryck\w*|snabbkommando\w*|kortkommando\w*|press\w*|key\w*|shortcut\w*|esc(ape)?|tabb?"
+    r"\b(\w*tangent\w*|tryck\w*|\w*kommando\w*|press\w*|key\w*|shortcut\w*|esc(ape)?|tabb?"
     r"|shift|skift|ctrl|control|alt|enter|retur|mellanslag|space(bar)?|f\d{1,2})\b",
     re.IGNORECASE,
 )
@@ -36,6 +36,8 @@ class KeyTrap:
     forward: str = ""  # Tab
     backward: str = ""  # Shift+Tab
     escape: str = ""  # Escape, then Tab
+    # the cycle holds an element that Enter, Space or an arrow key acts on (not pressed: the way out may be there)
+    activatable: bool = False
 
 
 @dataclass(slots=True)
@@ -57,13 +59,14 @@ def has_key_instructions(text: str) -> bool:
 
 def trap_outcome(trap: KeyTrap) -> str:
     """The element's outcome: "passed" (Tab, Shift+Tab or Escape then Tab gets focus to the browser's interface: ACT 80af7b asks for
-    one direction), "trapped" (every one of them went round a cycle), "error" (a script error on the way, and
+    one direction), "trapped" (every one of them went round a cycle), "activate" (so did they, but through an
+    element that Enter, Space or an arrow key may act on: those keys are not pressed), "error" (a script error on the way, and
     no way out found) or "far" (not decided: the presses or the time ran out)."""
     walks = (trap.forward, trap.backward, trap.escape)
     if "out" in walks:
         return "passed"
     if all(w == "cycle" for w in walks):
-        return "trapped"
+        return "activate" if trap.activatable else "trapped"
     return "error" if "error" in walks else "far"
 
 
