@@ -160,6 +160,7 @@ def check_rendered(
             trusted_hosts=trusted_hosts,
             targets="wcag22" in render_options.rule_set.split(",")
             and (options.rules is None or "target-size" in options.rules),
+            keys=options.rules is None or "keyboard-trap" in options.rules,
         ) as live:
             html = live.rendered.html.encode("utf-8")
             if not is_file:

@@ -263,10 +263,12 @@ class Browser:
         content_type: str | None = None,
         trusted_hosts: frozenset[str] = frozenset(),
         targets: bool = False,
+        keys: bool = True,
     ) -> Iterator[LivePage]:
         """The page loaded and probed, still open (for screenshots) until the block ends. With ``body`` (a
         crawl's fetched page) the browser gets the page from it instead of asking the server again. ``targets``:
-        measure the pointer targets too (target-size, the wcag22 rule set)."""
+        measure the pointer targets too (target-size, the wcag22 rule set). ``keys``: press keys for keyboard traps
+        (keyboard-trap)."""
         own_file: str | None = None
         if "://" in target and not target.lower().startswith("file:"):
             url = target
@@ -286,7 +288,7 @@ class Browser:
             try:
                 tab.context.set_default_timeout(timeout_s * 1000)
                 live = LivePage(
-                    self._load(tab.page, url, timeout_s, tab.network, targets), tab.page, self._error
+                    self._load(tab.page, url, timeout_s, tab.network, targets, keys), tab.page, self._error
                 )
             except self._error as exc:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -332,7 +334,9 @@ class Browser:
         while network.in_flight > 0 and time.monotonic() < deadline:
             page.wait_for_timeout(25)
 
-    def _load(self, page: Any, url: str, timeout_s: float, network: _Network, targets: bool) -> Rendered:
+    def _load(
+        self, page: Any, url: str, timeout_s: float, network: _Network, targets: bool, keys: bool = True
+    ) -> Rendered:
         response = page.goto(url, wait_until="load", timeout=timeout_s * 1000)
         if response is not None and response.status >= 400:
             raise DocumentError("fetch-failed", f"HTTP {response.status}")
@@ -347,5 +351,6 @@ class Browser:
         facts["interaction"] = measure_interaction(
             page, VIEWPORT, self._error, targets
         )  # browser/interaction.py
-        facts["keytrap"] = measure_keytrap(page, self._error)  # browser/keytrap.py
+        if keys:
+            facts["keytrap"] = measure_keytrap(page, self._error)  # browser/keytrap.py
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)
