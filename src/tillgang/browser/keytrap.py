@@ -134,8 +134,8 @@ _READ_BODY = """async (wait) => {
 }"""
 _READ_JS = f"async ({{ wait }}) => ({_READ_BODY})(wait)"
 
-# Focus an element (the number of the page probe), or leave focus where it is (null), after a pause for what its
-# focus handlers do; the page's focus() count starts again from 0.
+# Focus an element (the number of the page probe), or leave focus where it is (null), after a pause (``wait``) for
+# what its focus handlers do; the page's focus() count starts again from 0.
 _FOCUS_JS = """async ({ index, wait }) => {
   const READ = __READ__;
   const state = window.__tillgangKeys;
@@ -242,13 +242,13 @@ class _Walker:
     ) -> tuple[str, list[dict[str, Any]]]:
         """Press ``key`` from ``start`` (None: where focus is) until focus goes past the end of the page or
         reaches an element known to get there (``free``, keys of elements): "out"; goes round the same cycle
-        twice, stays put for three presses or reaches an element of a cycle found before (``trapped``):
+        twice, stays put for three presses or reaches an element that led into a cycle before (``trapped``):
         "cycle"; or the presses or the time run out: "far". Also returns where focus was on the way (with the
         state that closed the cycle). Without pauses (``wait`` 0), "out" after the page called focus() or took
         focus back a moment later is not trusted: "moved"."""
         if start is not None and self.outside:
             self.press("Tab")  # back into the page by the keyboard, as a person would
-        first = self.focus(start, wait)
+        first = self.focus(start, 0)
         if first is None:
             return "far", []
         if first["out"]:  # already in the browser's interface (after Escape), or the element took no focus
@@ -256,6 +256,8 @@ class _Walker:
         seen: list[dict[str, Any]] = [first]
         if int(first["key"]) in free:
             return "out", seen
+        if int(first["key"]) in trapped:
+            return "cycle", seen
         for _ in range(steps):
             if not self.left():
                 return "far", seen
@@ -323,7 +325,7 @@ def _careful(walker: _Walker, targets: list[int]) -> dict[int, dict[str, Any]]:
                 free |= _keys(seen)
                 free_elements |= _indices(seen)
             elif entry[key] == "cycle":
-                trapped |= _cycle_keys(seen)
+                trapped |= _keys(seen)  # every element on the way leads into the cycle
     for index, entry in results.items():
         if entry.get("Tab") == "cycle" and entry.get("Shift+Tab") == "cycle" and walker.left():
             walker.walk(index, "Escape", WAIT_MS, 0, set())  # focus the element, no press
