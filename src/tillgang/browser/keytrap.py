@@ -49,8 +49,8 @@ WATCH_JS = """(() => {
     if (typeof type === "string" && KEYS.test(type)) state.listening = true;
     return add.call(this, type, listener, options);
   };
-  for (const [proto, focus] of real) {
-    proto.focus = function focus_(options) { state.calls += 1; return focus.call(this, options); };
+  for (const [proto, original] of real) {
+    proto.focus = function focus(options) { state.calls += 1; return original.call(this, options); };
   }
 })();"""
 
