@@ -141,6 +141,14 @@ def test_a_page_without_key_or_focus_listeners_is_not_tried(browser: Browser) ->
     assert rendered(browser, Path(path))["rules"][RULE] == "inapplicable"
 
 
+def test_keys_are_pressed_only_when_the_rule_runs(browser: Browser) -> None:
+    path = str(FOLDER / "fail-html-tab-blocked.html")
+    with browser.open(path, keys=False) as live:
+        assert "keytrap" not in live.rendered.facts
+    other = check_rendered(browser, path, path, CheckOptions(rules=frozenset({"focus-visible"})))
+    assert RULE not in other["rules"]
+
+
 def test_a_single_element_page_that_listens_passes(browser: Browser, tmp_path: Path) -> None:
     # Tab from the only element wraps round to itself: past the end of the page, not a trap
     body = '<button type="button">Meny</button><script>document.onkeydown = () => {};</script>'
