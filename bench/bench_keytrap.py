@@ -4,7 +4,8 @@ or without it).
 
     TILLGANG_CHROMIUM=/usr/bin/chromium python bench/bench_keytrap.py --pages 20
 
-Three variants of each page: as bench_crawl.py writes it (no script: the phase only looks for listeners), with a
+Three variants of each page: as bench_crawl.py writes it (no script: the page probe says so and nothing is
+looked for; with ``--scripted`` a script that does nothing is added, so the phase looks for listeners), with a
 site-wide keydown listener that moves no focus (the fast walk: about one Tab press per focusable element), and
 with a field whose blur handler takes focus back (the careful walks and their pauses, up to the 4 s budget).
 """
@@ -39,15 +40,19 @@ VARIANTS = {"plain": b"", "listener": LISTENER, "trap": TRAP}
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=20)
+    ap.add_argument("--scripted", action="store_true", help="add a script that does nothing to every page")
     args = ap.parse_args()
+    if args.scripted:
+        for name in VARIANTS:
+            VARIANTS[name] += b"<script>window.ingenting = 1;</script>"
     times: dict[str, list[float]] = {name: [] for name in VARIANTS}
     counts: dict[str, list[int]] = {name: [] for name in VARIANTS}
     current: list[str] = ["plain"]
     measure = keytrap.measure
 
-    def timed(page: Any, error: type[Exception]) -> Any:
+    def timed(page: Any, error: type[Exception], scripted: bool = True) -> Any:
         start = time.perf_counter()
-        raw = measure(page, error)
+        raw = measure(page, error, scripted)
         times[current[0]].append((time.perf_counter() - start) * 1000)
         counts[current[0]].append(len((raw or {}).get("results") or ()))
         return raw

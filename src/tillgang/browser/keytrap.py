@@ -362,10 +362,13 @@ def _fast(walker: _Walker, targets: list[int], first: int) -> dict[int, dict[str
     return results
 
 
-def measure(page: Any, error: type[Exception]) -> dict[str, Any] | None:
+def measure(page: Any, error: type[Exception], scripted: bool = True) -> dict[str, Any] | None:
     """The phase's raw facts: ``listening`` (False: the rule does not apply), each tried element's walks, the
     page's visible text and whether time or the element cap cut it short. None when the page could not be
-    measured."""
+    measured. ``scripted`` False: the page probe found no script, inline handler, frame or plug-in (nothing to
+    look for)."""
+    if not scripted:
+        return {"listening": False, "results": []}
     try:
         scan: dict[str, Any] = page.evaluate(_SCAN_JS)
         targets = [int(i) for i in scan.get("targets") or ()]

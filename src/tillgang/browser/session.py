@@ -351,6 +351,6 @@ class Browser:
         facts["interaction"] = measure_interaction(
             page, VIEWPORT, self._error, targets
         )  # browser/interaction.py
-        if keys:
-            facts["keytrap"] = measure_keytrap(page, self._error)  # browser/keytrap.py
+        if keys:  # browser/keytrap.py (a page that runs no script cannot trap focus: nothing pressed)
+            facts["keytrap"] = measure_keytrap(page, self._error, facts.get("settled") != "no-script")
         return Rendered(html=str(facts.pop("html", "")), url=str(facts.get("url", url)), facts=facts)
