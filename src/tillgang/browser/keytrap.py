@@ -253,6 +253,8 @@ class _Walker:
             return "far", []
         if first["out"]:  # already in the browser's interface (after Escape), or the element took no focus
             return ("out" if start is None else "far"), []
+        if start is not None and start not in (first.get("el"), first.get("top")):
+            return "far", []  # focus did not land on the element (or its focus handler sent it on): not judged
         seen: list[dict[str, Any]] = [first]
         if int(first["key"]) in free:
             return "out", seen
