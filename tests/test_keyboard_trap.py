@@ -149,6 +149,25 @@ def test_keys_are_pressed_only_when_the_rule_runs(browser: Browser) -> None:
     assert RULE not in other["rules"]
 
 
+def test_a_quiet_listener_page_is_decided_without_key_presses(browser: Browser) -> None:
+    with browser.open(str(FOLDER / "pass-html-links.html")) as live:
+        raw = live.rendered.facts["keytrap"]
+    assert raw["mode"] == "rehearsed" and [r["Tab"] for r in raw["results"]] == ["out"] * 3
+    with browser.open(str(FOLDER / "fail-html-tab-blocked.html")) as live:
+        assert live.rendered.facts["keytrap"]["mode"] == "careful"  # a cancelled Tab: real keys decide
+
+
+def test_a_keyup_handler_that_sends_focus_back_fails(browser: Browser, tmp_path: Path) -> None:
+    body = (
+        '<p><a href="#a">A</a></p><p><label>Sök <textarea id="text"></textarea></label></p><p><a href="#b">B</a>'
+        '</p><script>const t = document.getElementById("text"); document.addEventListener("keyup", (e) => {'
+        ' if (e.key === "Tab" && document.activeElement !== t && t.dataset.varit) t.focus(); });'
+        ' t.addEventListener("focus", () => { t.dataset.varit = "1"; });</script>'
+    )
+    entry = rendered(browser, page(tmp_path, body))
+    assert findings(entry) == [("failed", "#text")]
+
+
 def test_a_single_element_page_that_listens_passes(browser: Browser, tmp_path: Path) -> None:
     # Tab from the only element wraps round to itself: past the end of the page, not a trap
     body = '<button type="button">Meny</button><script>document.onkeydown = () => {};</script>'

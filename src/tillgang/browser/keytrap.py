@@ -7,11 +7,13 @@ every frame before the page's scripts run, notes whether the page adds a listene
 focus, blur, focusin or focusout, and counts the page's own ``focus()`` calls. A page without such a listener
 (and without an ``on…`` handler for them) is not tested: the rule does not apply there.
 
-On a page that listens, focus first walks forward with Tab from the first focusable element without pauses
-(the fast walk). When every press moved focus once, the page called no ``focus()`` and the walk reached the
-browser's interface (``document.hasFocus()`` false) and stayed there after a pause, every element on the way can
-leave forward. Otherwise each element is tried on its own, with a pause after each press (a script that takes
-focus back on a timer), forward and, when that does not reach the browser, backward, and then with Escape. The
+On a page that listens, a rehearsal without key presses comes first: each element is focused in turn and sent
+a synthetic Tab and Shift+Tab; when no handler cancelled one, the page called no ``focus()`` and no script
+failed, every element passes (most pages end here). Otherwise real keys decide: focus walks forward with Tab from
+the first element of the tab order without pauses (the fast walk); when every press moved focus without a
+``focus()`` call of the page and the walk got past the end of the page, every element on the way can leave
+forward. Otherwise each element is tried on its own, with a pause after each press (a script that takes focus
+back on a timer), forward and, when that does not get out, backward, and then with Escape. The
 raw results go into ``Rendered.facts["keytrap"]``; ``keytrap_facts`` turns them into the check's facts
 (checks/html_keytrap.py)."""
 
@@ -158,6 +160,37 @@ _FOCUS_JS = """async ({ index, wait }) => {
 }""".replace("__READ__", _READ_BODY)
 
 
+# The rehearsal, in the page without key presses: each element focused in turn by focus() (which fires the blur and
+# focusout handlers of the one before and its own focus handlers) and sent a synthetic Tab and Shift+Tab (keydown
+# and keyup). Whether a handler cancelled a keydown, the page called focus(), a script failed, or focus was not
+# where it was put; after a pause for timers.
+_REHEARSE_JS = """async ({ indices, wait }) => {
+  const state = window.__tillgangKeys;
+  if (!state) return { prevented: 0, calls: 1, errors: 0, lost: 0 };
+  state.calls = 0; state.errors = 0;
+  let prevented = 0, lost = 0;
+  for (const i of indices) {
+    const el = document.querySelector(`[data-tillgang="${i}"]`);
+    if (!el) continue;
+    state.focus(el);
+    let target = document.activeElement;
+    while (target && target.shadowRoot && target.shadowRoot.activeElement) target = target.shadowRoot.activeElement;
+    if (target !== el && document.activeElement !== el) { lost++; continue; }
+    for (const shiftKey of [false, true]) {
+      for (const type of ["keydown", "keyup"]) {
+        const ev = new KeyboardEvent(type, { key: "Tab", code: "Tab", shiftKey, bubbles: true, cancelable: true,
+          composed: true, view: window });
+        for (const legacy of ["keyCode", "which"]) Object.defineProperty(ev, legacy, { get: () => 9 });
+        try { target.dispatchEvent(ev); } catch (e) { state.errors++; }
+        if (type === "keydown" && ev.defaultPrevented) prevented++;
+      }
+    }
+  }
+  if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+  return { prevented, calls: state.calls, errors: state.errors, lost };
+}"""
+
+
 # Whether any of the elements (numbers of the page probe; -1: in a frame or shadow tree) is one that Enter, Space
 # or an arrow key acts on by itself: a link, a button or other control, a field in a form (Enter submits it), an
 # element with a widget role, a media player or embedded content.
@@ -254,7 +287,10 @@ class _Walker:
         if first["out"]:  # already in the browser's interface (after Escape), or the element took no focus
             return ("out" if start is None else "far"), []
         if start is not None and start not in (first.get("el"), first.get("top")):
-            return "far", []  # focus did not land on the element (or its focus handler sent it on): not judged
+            return (
+                "far",
+                [],
+            )  # focus did not land on the element (or its focus handler sent it on): not judged
         seen: list[dict[str, Any]] = [first]
         if int(first["key"]) in free:
             return "out", seen
@@ -364,6 +400,15 @@ def _fast(walker: _Walker, targets: list[int], first: int) -> dict[int, dict[str
     return results
 
 
+def _rehearsed(page: Any, targets: list[int]) -> dict[int, dict[str, Any]] | None:
+    """Every element passed when the rehearsal found nothing that could keep focus (no Tab keydown cancelled, no
+    focus() call of the page, no script error, focus where it was put); else None (real key presses decide)."""
+    found: dict[str, Any] = page.evaluate(_REHEARSE_JS, {"indices": targets, "wait": WAIT_MS})
+    if any(int(found.get(k) or 0) for k in ("prevented", "calls", "errors", "lost")):
+        return None
+    return {index: {"el": index, "Tab": "out", "out": True} for index in targets}
+
+
 def measure(page: Any, error: type[Exception], scripted: bool = True) -> dict[str, Any] | None:
     """The phase's raw facts: ``listening`` (False: the rule does not apply), each tried element's walks, the
     page's visible text and whether time or the element cap cut it short. None when the page could not be
@@ -378,11 +423,11 @@ def measure(page: Any, error: type[Exception], scripted: bool = True) -> dict[st
             return {"listening": bool(scan.get("listening")), "results": []}
         order = [int(i) for i in scan.get("order") or ()] or [-1]
         walker = _Walker(page, time.monotonic() + BUDGET_S, order[0], order[-1])
-        results = _fast(walker, targets, order[0])
-        mode = "fast"
+        mode, results = "rehearsed", _rehearsed(page, targets)
         if results is None:
-            mode = "careful"
-            results = _careful(walker, targets)
+            mode, results = "fast", _fast(walker, targets, order[0])
+        if results is None:
+            mode, results = "careful", _careful(walker, targets)
         return {
             "listening": True,
             "mode": mode,
