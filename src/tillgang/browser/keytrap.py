@@ -34,7 +34,7 @@ MAX_ELEMENTS = 60  # elements tried one by one on a page
 
 WATCH_JS = """(() => {
   const KEYS = /^(keydown|keypress|keyup|focus|blur|focusin|focusout)$/i;
-  const state = { listening: false, calls: 0, errors: 0, ids: new WeakMap(), next: 1 };
+  const state = { listening: false, calls: 0, errors: 0, ids: new WeakMap(), next: 1, moves: [] };
   const real = new Map([[HTMLElement.prototype, HTMLElement.prototype.focus],
     [SVGElement.prototype, SVGElement.prototype.focus]]);
   Object.defineProperty(window, "__tillgangKeys", { value: state, enumerable: false });
@@ -45,6 +45,13 @@ WATCH_JS = """(() => {
   // (a blur handler that takes focus back would otherwise pull the test into a trap it did not start in).
   const hush = (e) => { if (state.quiet) e.stopImmediatePropagation(); };
   for (const type of ["blur", "focusout"]) add.call(window, type, hush, true);
+  // where focus lands first after a key press, and how many focus() calls the page had made by then: the landing
+  // of the press itself, before any handler (a keyup that sends focus back) moves it on
+  add.call(window, "focusin", (e) => { if (state.moves.length < 50) state.moves.push([e.target, state.calls]); }, true);
+  // focus left the page for the browser's interface (not for a frame of the page: then the page keeps focus)
+  add.call(window, "blur", (e) => {
+    if (e.target === window && !document.hasFocus() && state.moves.length < 50) state.moves.push([null, state.calls]);
+  }, true);
   // a script error while keys are pressed (a handler that calls a function of a script that did not load)
   add.call(window, "error", () => { state.errors += 1; }, true);
   EventTarget.prototype.addEventListener = function addEventListener(type, listener, options) {
@@ -130,9 +137,13 @@ _READ_BODY = """async (wait) => {
     return mark !== null && /^\\d+$/.test(mark) ? parseInt(mark, 10) : -1;
   };
   // el: the element itself when it is in this document; top: the element of this document that holds focus
-  // (the frame or shadow host around it)
+  // (the frame or shadow host around it); landed: where focus first landed since the last read (-1: nowhere, -2: the
+  // browser's interface)
+  const landing = state.moves.length ? state.moves[0] : null;
+  state.moves = [];
   return { out: false, key: state.ids.get(a), el: number(a), top: number(document.activeElement), opaque,
-    calls: state.calls, errors: state.errors };
+    calls: state.calls, errors: state.errors, landed: landing ? (landing[0] ? number(landing[0]) : -2) : -1,
+    landedCalls: landing ? landing[1] : state.calls };
 }"""
 _READ_JS = f"async ({{ wait }}) => ({_READ_BODY})(wait)"
 
@@ -155,7 +166,7 @@ _FOCUS_JS = """async ({ index, wait }) => {
     state.focus(el);
     if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
   }
-  if (state) { state.calls = 0; state.errors = 0; }
+  if (state) { state.calls = 0; state.errors = 0; state.moves = []; }
   return READ(0);
 }""".replace("__READ__", _READ_BODY)
 
@@ -244,7 +255,16 @@ class _Walker:
         if after["out"]:
             return True
         end = self.ends.get(key, -1)
-        if end < 0 or after.get("top", -1) != end or after["calls"] != before["calls"]:
+        # where the press itself put focus (a keyup or focus handler may have moved it on since: in a browser with
+        # an interface, focus would be there and the page would not hear those events)
+        landed, calls = after.get("landed", -1), after.get("landedCalls", after["calls"])
+        if landed == -2 and calls == before["calls"]:
+            return (
+                True  # it left the page (and a keyup handler, which the page would not hear, brought it back)
+            )
+        if landed < 0:  # no focus event: focus stayed (or wrapped round to the same element)
+            landed, calls = after.get("top", -1), after["calls"]
+        if end < 0 or landed != end or calls != before["calls"]:
             return False
         return before.get("top", -1) != end or self.ends["Tab"] == self.ends["Shift+Tab"]
 
