@@ -375,11 +375,47 @@ def _named_xobject(xobjects: Any, operands: Any) -> pikepdf.Stream | None:
     return xobj if isinstance(xobj, pikepdf.Stream) else None
 
 
+# A TJ array as qpdf unparses it: "[ (lit) -250 <hex> ]". qpdf writes a string either as hex or as a literal in
+# which every "(", ")" and "\\" is escaped, so a literal is "(" + (escape | other byte)* + ")". Nested arrays and
+# dictionaries (not allowed in TJ, but parsed) show as brackets outside the strings.
+_TJ_PART = re.compile(rb"(\((?:[^\\()]|\\[\s\S])*\))|<([0-9A-Fa-f]*)>|(<<|>>|\[|\])")
+_TJ_PLAIN = re.compile(rb"\(([^)]*)\)")
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|[\s\S])")
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _unescape(match: re.Match[bytes]) -> bytes:
+    code = match.group(1)
+    if code[0] in b"01234567":
+        return bytes((int(code, 8) & 0xFF,))
+    return _ESCAPES.get(code, code)
+
+
+def _tj_bytes(array: pikepdf.Array) -> bytes:
+    """The top-level strings of a TJ array, joined: read from the array's unparsed text (one call into qpdf)
+    rather than element by element (a pikepdf object, and a Decimal for each adjustment)."""
+    text = bytes(array.unparse())
+    if b"\\" not in text and b"<" not in text and text.count(b"[") == 1 and text.count(b"]") == 1:
+        return b"".join(_TJ_PLAIN.findall(text))  # literals without escapes, no nesting: the common case
+    parts: list[bytes] = []
+    depth = 0
+    for literal, hexa, bracket in _TJ_PART.findall(text):
+        if bracket:
+            depth += 1 if bracket in (b"[", b"<<") else -1
+        elif depth != 1:
+            continue  # a string inside a nested array or dictionary: not shown
+        elif literal:
+            parts.append(_ESCAPE.sub(_unescape, literal[1:-1]) if b"\\" in literal else literal[1:-1])
+        else:
+            parts.append(bytes.fromhex(hexa.decode("ascii")))
+    return b"".join(parts)
+
+
 def _shown_bytes(operands: Any, op: str) -> bytes:
     """The string bytes a text-showing operator shows (TJ: its strings, without the adjustments)."""
     if op == "TJ":
         if operands and isinstance(operands[0], pikepdf.Array):
-            return b"".join([bytes(x) for x in operands[0] if isinstance(x, pikepdf.String)])
+            return _tj_bytes(operands[0])
         return b""
     if operands and isinstance(operands[-1], pikepdf.String):
         return bytes(operands[-1])
