@@ -7,8 +7,10 @@ followed to a fixed depth with an in-progress set, so a form that draws itself e
 
 from __future__ import annotations
 
+import array
 import bisect
 import re
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ MAX_STREAM_BYTES = 64 * 1024 * 1024
 MCID_TEXT_CAP = 300
 MAX_CODES = 70_000
 MAX_NESTING = 256  # q/Q and marked-content depth tracked
+_LITTLE_ENDIAN = sys.byteorder == "little"
 
 _STD_ENCODINGS = {"WinAnsiEncoding", "MacRomanEncoding", "MacExpertEncoding", "StandardEncoding"}
 _CJK_ORDERINGS = {"GB1", "CNS1", "Japan1", "Korea1"}
@@ -96,8 +99,6 @@ def _objgen(obj: Any) -> tuple[int, int] | None:
 # A marked-content context: innermost MCID, innermost /Lang, inside an Artifact.
 _Marked = tuple[int | None, str | None, bool]
 _SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
-# Every operator ContentScan._run acts on.
-_USED_OPS = _SHOW_OPS | frozenset(("Tf", "Tr", "cm", "q", "Q", "BDC", "BMC", "EMC", "scn", "SCN", "Do"))
 
 
 def _det(matrix: Any) -> float:
@@ -414,12 +415,16 @@ def _tj_bytes(array: pikepdf.Array) -> bytes:
 def _shown_bytes(operands: Any, op: str) -> bytes:
     """The string bytes a text-showing operator shows (TJ: its strings, without the adjustments)."""
     if op == "TJ":
-        if operands and isinstance(operands[0], pikepdf.Array):
-            return _tj_bytes(operands[0])
-        return b""
-    if operands and isinstance(operands[-1], pikepdf.String):
-        return bytes(operands[-1])
-    return b""
+        return _tj_bytes(operands[0]) if operands and isinstance(operands[0], pikepdf.Array) else b""
+    return bytes(operands[-1]) if operands and isinstance(operands[-1], pikepdf.String) else b""
+
+
+def _two_byte_codes(data: bytes) -> array.array[int]:
+    """Big-endian two-byte codes of shown bytes (a trailing odd byte is no code)."""
+    codes = array.array("H", data[: len(data) & ~1])
+    if _LITTLE_ENDIAN:
+        codes.byteswap()
+    return codes
 
 
 def _font_codes(font: FontInfo, data: bytes) -> int:
@@ -429,7 +434,7 @@ def _font_codes(font: FontInfo, data: bytes) -> int:
         if step == 1:
             font.codes.update(data)
         elif step == 2:
-            font.codes.update(int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2))
+            font.codes.update(_two_byte_codes(data))
     return len(data) // 2 if font.subtype == "Type0" else len(data)
 
 
@@ -579,8 +584,7 @@ class ContentScan:
         self, ops: list[Any], resources: Any, page: int, depth: int, page_level: bool, in_progress: set[Any]
     ) -> _Summary:
         out = _Summary()
-        tr = 0
-        det = 1.0  # |determinant| of the CTM: how much a unit square grows
+        tr, det = 0, 1.0  # text rendering mode; |determinant| of the CTM: how much a unit square grows
         font: FontInfo | None = None
         gstack: list[tuple[int, FontInfo | None, float]] = []
         # marked content stack, each entry the context it opens (innermost MCID, innermost /Lang, inside an
@@ -591,7 +595,7 @@ class ContentScan:
         properties = resources.get("/Properties") if isinstance(resources, pikepdf.Dictionary) else None
         fonts_by_name: dict[str, FontInfo | None] = {}  # Tf operand -> font, for this resource dictionary
         font_uses: set[tuple[int, bool]] = set()  # (id of the font, visible) already recorded for this page
-        text_ops = chars = 0
+        text_ops = chars = untagged = 0  # untagged: page-level characters outside marked content
         Name, InlineImage = pikepdf.Name, pikepdf.ContentStreamInlineImage  # local names: faster in the loop
         for inst in ops:
             if isinstance(inst, InlineImage):
@@ -602,9 +606,25 @@ class ContentScan:
                 op = str(inst.operator)
             except UnicodeDecodeError:
                 continue
-            if op not in _USED_OPS:
-                continue  # path construction, colours, text positioning...: nothing to record
-            if op == "q":
+            # Most frequent first; inst.operands is a new list of new objects at each access: read it once
+            if op in _SHOW_OPS:
+                text_ops += 1
+                if font is not None and (use := (id(font), tr != 3)) not in font_uses:
+                    font_uses.add(use)  # a repeated use changes nothing
+                    self._use_font(font, tr != 3, resources, page, depth, in_progress)
+                data = _shown_bytes(inst.operands, op)
+                count = len(data) if font is None else _font_codes(font, data)
+                chars += count
+                if page_level and count and mstack:
+                    self._attribute(count, data, mstack[-1], page, font)
+                elif page_level:
+                    untagged += count  # outside marked content: counted once, at the end
+            elif op == "Tf":
+                if operands := inst.operands:
+                    font = self._tf(operands[0], fonts_by_name, resources, page)
+            elif op == "cm":
+                det *= _det(inst.operands)
+            elif op == "q":
                 if len(gstack) < MAX_NESTING:
                     gstack.append((tr, font, det))
                 else:
@@ -619,39 +639,23 @@ class ContentScan:
                     m_overflow -= 1
                 elif mstack:
                     mstack.pop()
-            # inst.operands is a new list of new objects at each access: read only where needed, once
-            elif op in _SHOW_OPS:
-                text_ops += 1
-                if font is not None:
-                    use = (id(font), tr != 3)
-                    if use not in font_uses:  # a repeated use changes nothing
-                        font_uses.add(use)
-                        self._use_font(font, tr != 3, resources, page, depth, in_progress)
-                data = _shown_bytes(inst.operands, op)
-                count = len(data) if font is None else _font_codes(font, data)
-                chars += count
-                if page_level and count:
-                    self._attribute(count, data, mstack[-1] if mstack else None, page, font)
-            elif op == "Tf":
-                if operands := inst.operands:
-                    font = self._tf(operands[0], fonts_by_name, resources, page)
-            elif op == "Tr":
-                if (operands := inst.operands) and isinstance(operands[0], int | float):
-                    tr = int(operands[0])
-            elif op == "cm":
-                det *= _det(inst.operands)
-            elif op in ("BDC", "BMC"):
+            elif op == "BDC" or op == "BMC":
                 if len(mstack) < MAX_NESTING:
                     mstack.append(self._marked(inst.operands, op, properties, mstack[-1] if mstack else None))
                 else:
                     m_overflow += 1
-            elif op in ("scn", "SCN"):
+            elif op == "Tr":
+                if (operands := inst.operands) and isinstance(operands[0], int | float):
+                    tr = int(operands[0])
+            elif op == "scn" or op == "SCN":
                 if (operands := inst.operands) and isinstance(operands[-1], Name):
                     self._pattern(resources, operands[-1], page, depth, in_progress)
             elif op == "Do":
                 xobj = _named_xobject(xobjects, inst.operands)
                 if xobj is not None:
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
+        if untagged:
+            self._attribute(untagged, b"", None, page)
         out.text_ops += text_ops
         out.chars += chars
         return out
@@ -754,12 +758,9 @@ class ContentScan:
             if font.text_map is None:
                 font.text_map = tounicode_map(font.tounicode_data)
             step = font.code_bytes
-            codes = (
-                data
-                if step == 1
-                else [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)]
-            )
-            return "".join(font.text_map.get(c, "") for c in codes)
+            codes = data if step == 1 else _two_byte_codes(data)
+            text_map = font.text_map
+            return "".join([text_map.get(c, "") for c in codes])
         if font is not None and font.subtype == "Type0":
             return ""
         return data.decode("cp1252", errors="replace")
@@ -790,7 +791,8 @@ class ContentScan:
             key = (page, mcid)
             if data and self.mcid_len.get(key, 0) < MCID_TEXT_CAP:
                 text = self._decode(data[: MCID_TEXT_CAP * 2], font)
-                text = "".join(c for c in text if c.isprintable() and c != "\ufffd")
+                if not text.isprintable() or "\ufffd" in text:
+                    text = "".join(c for c in text if c.isprintable() and c != "\ufffd")
                 if text:
                     self.mcid_text.setdefault(key, []).append(text)
                     self.mcid_len[key] = self.mcid_len.get(key, 0) + len(text)
