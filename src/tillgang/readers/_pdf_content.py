@@ -103,9 +103,8 @@ _SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
 
 def _det(matrix: Any) -> float:
     """|a*d - b*c| of a PDF matrix [a b c d e f] (1 when absent or malformed)."""
-    try:
-        values = matrix if isinstance(matrix, list) else list(matrix)
-        a, b, c, d = float(values[0]), float(values[1]), float(values[2]), float(values[3])
+    try:  # indexed in place: a cm's operands (or a /Matrix array) are not copied into a list first
+        a, b, c, d = float(matrix[0]), float(matrix[1]), float(matrix[2]), float(matrix[3])
     except (TypeError, ValueError, IndexError):
         return 1.0
     value = abs(a * d - b * c)
