@@ -418,6 +418,15 @@ def _shown_bytes(operands: Any, op: str) -> bytes:
     return bytes(operands[-1]) if operands and isinstance(operands[-1], pikepdf.String) else b""
 
 
+def _settle(det: float, pending: list[Any]) -> float:
+    """``det`` times the determinant of each pending ``cm``, in order (the same products as at each ``cm``); the
+    pending list is emptied. Most ``cm`` sit between a ``q`` and a ``Q`` with no image drawn: never computed."""
+    for inst in pending:
+        det *= _det(inst.operands)
+    pending.clear()
+    return det
+
+
 def _two_byte_codes(data: bytes) -> array.array[int]:
     """Big-endian two-byte codes of shown bytes (a trailing odd byte is no code)."""
     codes = array.array("H", data[: len(data) & ~1])
@@ -584,11 +593,10 @@ class ContentScan:
     ) -> _Summary:
         out = _Summary()
         tr, det = 0, 1.0  # text rendering mode; |determinant| of the CTM: how much a unit square grows
+        pending: list[Any] = []  # cm not yet multiplied into det (_settle, when det is used)
         font: FontInfo | None = None
         gstack: list[tuple[int, FontInfo | None, float]] = []
-        # marked content stack, each entry the context it opens (innermost MCID, innermost /Lang, inside an
-        # Artifact): text needs only the top
-        mstack: list[_Marked] = []
+        mstack: list[_Marked] = []  # the context each BDC/BMC opens (_marked): text needs only the top
         g_overflow = m_overflow = 0
         xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
         properties = resources.get("/Properties") if isinstance(resources, pikepdf.Dictionary) else None
@@ -599,7 +607,7 @@ class ContentScan:
         for inst in ops:
             if isinstance(inst, InlineImage):
                 out.image_areas.append(_inline_area(inst))
-                out.image_scales.append(det)
+                out.image_scales.append(det := _settle(det, pending))
                 continue
             try:
                 op = str(inst.operator)
@@ -622,10 +630,10 @@ class ContentScan:
                 if operands := inst.operands:
                     font = self._tf(operands[0], fonts_by_name, resources, page)
             elif op == "cm":
-                det *= _det(inst.operands)
+                pending.append(inst)
             elif op == "q":
                 if len(gstack) < MAX_NESTING:
-                    gstack.append((tr, font, det))
+                    gstack.append((tr, font, (det := _settle(det, pending))))
                 else:
                     g_overflow += 1  # deeper than we track: keep q/Q balanced without growing
             elif op == "Q":
@@ -633,6 +641,7 @@ class ContentScan:
                     g_overflow -= 1
                 elif gstack:
                     tr, font, det = gstack.pop()
+                    pending.clear()  # the cm since the q are undone with it
             elif op == "EMC":
                 if m_overflow:
                     m_overflow -= 1
@@ -652,6 +661,7 @@ class ContentScan:
             elif op == "Do":
                 xobj = _named_xobject(xobjects, inst.operands)
                 if xobj is not None:
+                    det = _settle(det, pending)
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
         if untagged:
             self._attribute(untagged, b"", None, page)
