@@ -25,22 +25,9 @@ from ..readers.native import Info, Page
 from ..registry import Results, check
 from ..textutil import alt_text_problem, collapse
 from .html_common import at, offscreen, page_of, sheet_hidden_classes, short, visually_hidden_class
+from .html_names import FIELD_ROLES  # the form field roles (ACT e086e5, cc0f0a)
 
 IMAGE_TAGS = ("img", "svg", "canvas")
-# the semantic roles of form fields (ACT cc0f0a: the input, menuitem and select roles that are form fields)
-FIELD_ROLES = (
-    "checkbox",
-    "combobox",
-    "listbox",
-    "menuitemcheckbox",
-    "menuitemradio",
-    "radio",
-    "searchbox",
-    "slider",
-    "spinbutton",
-    "switch",
-    "textbox",
-)
 _UNNAMED_ROLES = frozenset({None, "generic", "none", "presentation"})
 
 # What certainly is no description (F30: file names and placeholder text as the whole text alternative).
