@@ -16,7 +16,7 @@ from tillgang.errors import DocumentError
 from tillgang.limits import DEFAULT_LIMITS, Limits
 from tillgang.readers.pdf import PdfFacts, read
 
-from .conftest import SHARED, require
+from .conftest import FIXTURES, SHARED, require
 
 HOSTILE = SHARED / "corpora" / "hostile"
 
@@ -596,5 +596,22 @@ def test_unbalanced_nesting_is_bounded(tmp_path: Path) -> None:
     doc = _save_read(pdf, tmp_path / "nest.pdf")
     try:
         assert doc.text_chars == 3 and doc.native.content_complete
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "areas"),
+    [
+        ("fail-pdf-inline-image-page.pdf", [1000 * 1400]),  # no text, covers the page: read
+        ("pass-pdf-text-and-inline-image.pdf", [0]),  # the page shows text: never a scan, not read
+        ("pass-pdf-small-inline-image-without-text.pdf", [0]),  # covers far less than a quarter: not read
+    ],
+)
+def test_inline_image_size_is_read_only_where_a_scan_could_be(fixture: str, areas: list[int]) -> None:
+    doc = read(FIXTURES / "pdf-scanned" / fixture, fixture, DEFAULT_LIMITS)
+    try:
+        assert doc.native.pages[0].image_areas == areas
+        assert len(doc.native.pages[0].image_cover) == 1
     finally:
         doc.close()

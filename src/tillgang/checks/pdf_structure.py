@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Location
-from ..readers.pdf import PdfFacts
+from ..readers.pdf import SCAN_MIN_COVER, PdfFacts
 from ..registry import Results, check
 from ..textutil import collapse
 
@@ -14,7 +14,7 @@ DOC = Location(part="catalog")
 # with at least half a megapixel, or at least half the page with at least 50,000 pixels (a low-resolution scan).
 SCAN_PIXELS = 500_000
 SCAN_MIN_PIXELS = 50_000
-SCAN_COVER = 0.25
+SCAN_COVER = SCAN_MIN_COVER  # the reader reads inline images' sizes from this share on
 SCAN_COVER_LOW_RES = 0.5
 BOOKMARK_PAGES = 21
 MAX_LISTED_PAGES = 12

@@ -29,6 +29,7 @@ MAX_STREAM_BYTES = 64 * 1024 * 1024
 MCID_TEXT_CAP = 300
 MAX_CODES = 70_000
 MAX_NESTING = 256  # q/Q and marked-content depth tracked
+SCAN_MIN_COVER = 0.25  # an image covering less of a page never makes it a scan (pdf-scanned)
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
 _STD_ENCODINGS = {"WinAnsiEncoding", "MacRomanEncoding", "MacExpertEncoding", "StandardEncoding"}
@@ -68,7 +69,10 @@ class PageFacts:
     parsed: bool = False
     text_ops: int = 0  # text-showing operators (also invisible OCR text)
     chars: int = 0
-    image_areas: list[int] = field(default_factory=list)  # pixel area of each image painted
+    # Pixel area of each image painted. The page's own inline images are read only where a scan could be
+    # (no text on the page, the image covers at least SCAN_MIN_COVER of it), else recorded as 0: pikepdf reads
+    # an inline image's size by unparsing and parsing its dictionary (~20-40 µs an image).
+    image_areas: list[int] = field(default_factory=list)
     image_cover: list[float] = field(default_factory=list)  # share of the page each image covers (0..1+)
     declares_fonts: bool = False
 
@@ -83,6 +87,7 @@ class _Summary:
     image_scales: list[float] = field(
         default_factory=list
     )  # |det(CTM)|: the image's area in user space units
+    inline: list[tuple[int, Any]] = field(default_factory=list)  # a page's own inline images: (index, image)
 
 
 _name = pdf_name
@@ -554,6 +559,10 @@ class ContentScan:
         facts.text_ops, facts.chars, facts.image_areas = summary.text_ops, summary.chars, summary.image_areas
         area = _page_area(page)
         facts.image_cover = [min(scale / area, 9.0) if area else 0.0 for scale in summary.image_scales]
+        if not facts.text_ops:
+            for at, inst in summary.inline:
+                if facts.image_cover[at] >= SCAN_MIN_COVER:
+                    facts.image_areas[at] = _inline_area(inst)
         return facts
 
     def scan_appearance(self, stream: Any, page: int) -> None:
@@ -606,7 +615,11 @@ class ContentScan:
         Name, InlineImage = pikepdf.Name, pikepdf.ContentStreamInlineImage  # local names: faster in the loop
         for inst in ops:
             if isinstance(inst, InlineImage):
-                out.image_areas.append(_inline_area(inst))
+                if page_level:  # read in scan_page, if needed
+                    out.inline.append((len(out.image_areas), inst))
+                    out.image_areas.append(0)
+                else:
+                    out.image_areas.append(_inline_area(inst))
                 out.image_scales.append(det := _settle(det, pending))
                 continue
             try:

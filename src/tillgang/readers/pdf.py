@@ -18,10 +18,10 @@ from lxml import etree
 from ..errors import DocumentError
 from ..limits import Limits
 from ..model import Document, Heading, Image, Link, Location, Table
-from ._pdf_content import ContentScan, FontInfo, PageFacts, check_codes
+from ._pdf_content import SCAN_MIN_COVER, ContentScan, FontInfo, PageFacts, check_codes
 from ._pdf_struct import StructElem, StructTree, build_struct_tree, pdf_name, pdf_text
 
-__all__ = ["AnnotFacts", "FieldFacts", "PdfFacts", "read", "valid_pdf_lang"]
+__all__ = ["SCAN_MIN_COVER", "AnnotFacts", "FieldFacts", "PdfFacts", "read", "valid_pdf_lang"]
 
 _PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
 _PDFD = "http://pdfa.org/declarations/"  # PDF Declarations (WTPDF: ISO/TS 32005-era "Well-Tagged PDF" 1.0)
