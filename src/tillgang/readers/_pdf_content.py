@@ -29,6 +29,7 @@ MAX_STREAM_BYTES = 64 * 1024 * 1024
 MCID_TEXT_CAP = 300
 MAX_CODES = 70_000
 MAX_NESTING = 256  # q/Q and marked-content depth tracked
+_FONT_PATHS = ("/Font", "/XObject", "/Pattern")  # resources through which content can show text with a font
 SCAN_MIN_COVER = 0.25  # an image covering less of a page never makes it a scan (pdf-scanned)
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
@@ -566,9 +567,12 @@ class ContentScan:
         return facts
 
     def scan_appearance(self, stream: Any, page: int) -> None:
-        """Font usage of an annotation appearance stream (no text or image counts for the page)."""
+        """Font usage of an annotation appearance stream (no text or image counts for the page). A stream whose
+        resources declare no font, form or pattern can use no font: it is not parsed (a third of them)."""
         if isinstance(stream, pikepdf.Stream):
-            self._form(stream, None, page, 0, set())
+            resources = stream.get("/Resources")
+            if isinstance(resources, pikepdf.Dictionary) and any(key in resources for key in _FONT_PATHS):
+                self._form(stream, None, page, 0, set())
 
     def _form(
         self, xobj: pikepdf.Stream, outer_resources: Any, page: int, depth: int, in_progress: set[Any]
