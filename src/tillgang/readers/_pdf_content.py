@@ -104,7 +104,8 @@ def _objgen(obj: Any) -> tuple[int, int] | None:
 
 # A marked-content context: innermost MCID, innermost /Lang, inside an Artifact.
 _Marked = tuple[int | None, str | None, bool]
-_SHOW_OPS = frozenset(("Tj", "TJ", "'", '"'))
+_SHOW_OPS = frozenset((b"Tj", b"TJ", b"'", b'"'))
+_INLINE_LINE = b"<inline-image>"  # an inline image in _unparsed_lines (one token: no space)
 
 
 def _det(matrix: Any) -> float:
@@ -386,6 +387,11 @@ def _named_xobject(xobjects: Any, operands: Any) -> pikepdf.Stream | None:
 # dictionaries (not allowed in TJ, but parsed) show as brackets outside the strings.
 _TJ_PART = re.compile(rb"(\((?:[^\\()]|\\[\s\S])*\))|<([0-9A-Fa-f]*)>|(<<|>>|\[|\])")
 _TJ_PLAIN = re.compile(rb"\(([^)]*)\)")
+# The last operand of a Tj, ' or " when it is a string: a literal (its content) or a hex string, at the end.
+_LAST_STRING = re.compile(rb"(?:\(((?:[^\\()]|\\[\s\S])*)\)|<([0-9A-Fa-f]*)>)\Z")
+_INTEGER = re.compile(rb"[+-]?[0-9]+")
+# A BDC with a plain tag and only an MCID, as qpdf writes it: "/P << /MCID 3 >>".
+_BDC_MCID = re.compile(rb"/([0-9A-Za-z_.*+-]+) << /MCID ([0-9]+) >>")
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|[\s\S])")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -397,17 +403,24 @@ def _unescape(match: re.Match[bytes]) -> bytes:
     return _ESCAPES.get(code, code)
 
 
-def _tj_bytes(array: pikepdf.Array) -> bytes:
-    """The top-level strings of a TJ array, joined: read from the array's unparsed text (one call into qpdf)
-    rather than element by element (a pikepdf object, and a Decimal for each adjustment)."""
-    text = bytes(array.unparse())
-    if b"\\" not in text and b"<" not in text and text.count(b"[") == 1 and text.count(b"]") == 1:
+def _tj_bytes(text: bytes) -> bytes:
+    """The strings of the first array in a TJ's operand text, joined (the adjustments and anything after the
+    array are not shown text)."""
+    if (
+        text[-1:] == b"]"
+        and b"\\" not in text
+        and b"<" not in text
+        and text.count(b"[") == 1
+        and text.count(b"]") == 1
+    ):
         return b"".join(_TJ_PLAIN.findall(text))  # literals without escapes, no nesting: the common case
     parts: list[bytes] = []
     depth = 0
     for literal, hexa, bracket in _TJ_PART.findall(text):
         if bracket:
             depth += 1 if bracket in (b"[", b"<<") else -1
+            if depth <= 0:
+                break  # the end of the first array
         elif depth != 1:
             continue  # a string inside a nested array or dictionary: not shown
         elif literal:
@@ -417,18 +430,58 @@ def _tj_bytes(array: pikepdf.Array) -> bytes:
     return b"".join(parts)
 
 
-def _shown_bytes(operands: Any, op: str) -> bytes:
-    """The string bytes a text-showing operator shows (TJ: its strings, without the adjustments)."""
-    if op == "TJ":
-        return _tj_bytes(operands[0]) if operands and isinstance(operands[0], pikepdf.Array) else b""
-    return bytes(operands[-1]) if operands and isinstance(operands[-1], pikepdf.String) else b""
+def _shown_bytes(args: bytes, op: bytes) -> bytes:
+    """The string bytes a text-showing operator shows, from its operand text (TJ: the strings of its array
+    operand, without the adjustments; Tj, ' and ": the last operand when it is a string)."""
+    if op == b"TJ":
+        return _tj_bytes(args) if args[:1] == b"[" else b""
+    if args[:1] == b"(" and args[-1:] == b")" and args.count(b"(") == 1 and b"\\" not in args:
+        return args[1:-1]  # one literal without escapes: the common case
+    match = _LAST_STRING.search(args)
+    if match is None:
+        return b""
+    literal, hexa = match.groups()
+    if literal is not None:
+        return _ESCAPE.sub(_unescape, literal) if b"\\" in literal else literal
+    return bytes.fromhex(hexa.decode("ascii"))
 
 
-def _settle(det: float, pending: list[Any]) -> float:
+def _unparsed_lines(ops: list[Any]) -> list[bytes]:
+    """Each instruction as qpdf writes it, "operands operator" on one line, index-aligned with ``ops``: one call
+    into qpdf for a whole run of instructions instead of a Python object for every operator and operand. qpdf
+    writes a string as hex or as a literal with its delimiters escaped, and a name with #xx escapes, so no
+    operand spans lines. Inline images are never written (pikepdf would build and re-parse each one's
+    dictionary, and its data spans lines): each stands as ``_INLINE_LINE`` between the runs around it."""
+    inline = pikepdf.ContentStreamInlineImage
+    if inline not in set(map(type, ops)):
+        return _run_lines(ops)
+    lines: list[bytes] = []
+    run: list[Any] = []
+    for inst in ops:
+        if isinstance(inst, inline):
+            lines.extend(_run_lines(run))
+            run = []
+            lines.append(_INLINE_LINE)
+        else:
+            run.append(inst)
+    lines.extend(_run_lines(run))
+    return lines
+
+
+def _run_lines(run: list[Any]) -> list[bytes]:
+    if not run:
+        return []
+    lines = pikepdf.unparse_content_stream(run).split(b"\n")
+    if len(lines) == len(run):
+        return lines
+    return [pikepdf.unparse_content_stream([inst]).replace(b"\n", b" ") for inst in run]  # not expected
+
+
+def _settle(det: float, pending: list[bytes]) -> float:
     """``det`` times the determinant of each pending ``cm``, in order (the same products as at each ``cm``); the
     pending list is emptied. Most ``cm`` sit between a ``q`` and a ``Q`` with no image drawn: never computed."""
-    for inst in pending:
-        det *= _det(inst.operands)
+    for args in pending:
+        det *= _det(args.split())
     pending.clear()
     return det
 
@@ -494,14 +547,21 @@ class ContentScan:
             self.fonts[key] = info
         return info
 
-    def _tf(self, name: Any, known: dict[str, FontInfo | None], resources: Any, page: int) -> FontInfo | None:
-        """The font a ``Tf`` selects, looked up once per name and resource dictionary (``known``)."""
-        if not isinstance(name, pikepdf.Name):
-            return None
-        key = str(name)
-        if key not in known:
-            known[key] = self._font(resources, name, page)
-        return known[key]
+    def _tf(
+        self, token: bytes, inst: Any, known: dict[bytes, FontInfo | None], resources: Any, page: int
+    ) -> FontInfo | None:
+        """The font a ``Tf`` selects by its first operand (``token``, as qpdf writes it), looked up once per name
+        and resource dictionary (``known``)."""
+        if token in known:
+            return known[token]
+        font = None
+        if (
+            token[:1] == b"/"
+        ):  # a name; qpdf writes #xx for bytes outside printable ASCII: pikepdf decodes them
+            name = inst.operands[0] if b"#" in token else pikepdf.Name(token.decode("ascii"))
+            font = self._font(resources, name, page)
+        known[token] = font
+        return font
 
     def declare_fonts(self, resources: Any, page: int) -> bool:
         """Record the fonts a resource dictionary declares (even unused); True when there is any."""
@@ -606,80 +666,78 @@ class ContentScan:
     ) -> _Summary:
         out = _Summary()
         tr, det = 0, 1.0  # text rendering mode; |determinant| of the CTM: how much a unit square grows
-        pending: list[Any] = []  # cm not yet multiplied into det (_settle, when det is used)
+        pending: list[
+            bytes
+        ] = []  # operands of the cm not yet multiplied into det (_settle, when det is used)
         font: FontInfo | None = None
         gstack: list[tuple[int, FontInfo | None, float]] = []
         mstack: list[_Marked] = []  # the context each BDC/BMC opens (_marked): text needs only the top
         g_overflow = m_overflow = 0
         xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
         properties = resources.get("/Properties") if isinstance(resources, pikepdf.Dictionary) else None
-        fonts_by_name: dict[str, FontInfo | None] = {}  # Tf operand -> font, for this resource dictionary
+        fonts_by_name: dict[bytes, FontInfo | None] = {}  # Tf operand -> font, for this resource dictionary
         font_uses: set[tuple[int, bool]] = set()  # (id of the font, visible) already recorded for this page
         text_ops = chars = untagged = 0  # untagged: page-level characters outside marked content
-        Name, InlineImage = pikepdf.Name, pikepdf.ContentStreamInlineImage  # local names: faster in the loop
-        for inst in ops:
-            if isinstance(inst, InlineImage):
-                if page_level:  # read in scan_page, if needed
-                    out.inline.append((len(out.image_areas), inst))
-                    out.image_areas.append(0)
-                else:
-                    out.image_areas.append(_inline_area(inst))
-                out.image_scales.append(det := _settle(det, pending))
-                continue
-            try:
-                op = str(inst.operator)
-            except UnicodeDecodeError:
-                continue
-            # Most frequent first; inst.operands is a new list of new objects at each access: read it once
-            if op in _SHOW_OPS:
+        for i, line in enumerate(_unparsed_lines(ops)):
+            args, _, op = line.rpartition(b" ")
+            if op in _SHOW_OPS:  # most frequent first
                 text_ops += 1
                 if font is not None and (use := (id(font), tr != 3)) not in font_uses:
                     font_uses.add(use)  # a repeated use changes nothing
                     self._use_font(font, tr != 3, resources, page, depth, in_progress)
-                data = _shown_bytes(inst.operands, op)
+                data = _shown_bytes(args, op)
                 count = len(data) if font is None else _font_codes(font, data)
                 chars += count
                 if page_level and count and mstack:
                     self._attribute(count, data, mstack[-1], page, font)
                 elif page_level:
                     untagged += count  # outside marked content: counted once, at the end
-            elif op == "Tf":
-                if operands := inst.operands:
-                    font = self._tf(operands[0], fonts_by_name, resources, page)
-            elif op == "cm":
-                pending.append(inst)
-            elif op == "q":
+            elif op == b"Tf":
+                if args:
+                    font = self._tf(args.partition(b" ")[0], ops[i], fonts_by_name, resources, page)
+            elif op == b"cm":
+                pending.append(args)
+            elif op == b"q":
                 if len(gstack) < MAX_NESTING:
                     gstack.append((tr, font, (det := _settle(det, pending))))
                 else:
                     g_overflow += 1  # deeper than we track: keep q/Q balanced without growing
-            elif op == "Q":
+            elif op == b"Q":
                 if g_overflow:
                     g_overflow -= 1
                 elif gstack:
                     tr, font, det = gstack.pop()
                     pending.clear()  # the cm since the q are undone with it
-            elif op == "EMC":
+            elif op == b"EMC":
                 if m_overflow:
                     m_overflow -= 1
                 elif mstack:
                     mstack.pop()
-            elif op == "BDC" or op == "BMC":
+            elif op == b"BDC" or op == b"BMC":
                 if len(mstack) < MAX_NESTING:
-                    mstack.append(self._marked(inst.operands, op, properties, mstack[-1] if mstack else None))
+                    mstack.append(self._marked(args, op, ops[i], properties, mstack[-1] if mstack else None))
                 else:
                     m_overflow += 1
-            elif op == "Tr":
-                if (operands := inst.operands) and isinstance(operands[0], int | float):
-                    tr = int(operands[0])
-            elif op == "scn" or op == "SCN":
-                if (operands := inst.operands) and isinstance(operands[-1], Name):
-                    self._pattern(resources, operands[-1], page, depth, in_progress)
-            elif op == "Do":
-                xobj = _named_xobject(xobjects, inst.operands)
+            elif op == b"Tr":
+                if _INTEGER.fullmatch(first := args.partition(b" ")[0]):
+                    tr = int(first)
+            elif op == b"scn" or op == b"SCN":
+                if args.rpartition(b" ")[2][:1] == b"/" and isinstance(
+                    name := ops[i].operands[-1], pikepdf.Name
+                ):
+                    self._pattern(resources, name, page, depth, in_progress)
+            elif op == b"Do":
+                xobj = _named_xobject(xobjects, ops[i].operands)
                 if xobj is not None:
                     det = _settle(det, pending)
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
+            elif op == _INLINE_LINE:
+                if page_level:  # read in scan_page, if needed
+                    out.inline.append((len(out.image_areas), ops[i]))
+                    out.image_areas.append(0)
+                else:
+                    out.image_areas.append(_inline_area(ops[i]))
+                out.image_scales.append(det := _settle(det, pending))
         if untagged:
             self._attribute(untagged, b"", None, page)
         out.text_ops += text_ops
@@ -749,10 +807,15 @@ class ContentScan:
             if page_level and sub.chars:
                 self._attribute(sub.chars, b"", mstack[-1] if mstack else None, page)
 
-    def _marked(self, operands: list[Any], op: str, properties: Any, outer: _Marked | None) -> _Marked:
+    def _marked(self, args: bytes, op: bytes, inst: Any, properties: Any, outer: _Marked | None) -> _Marked:
         """The context a BDC/BMC opens: its own MCID and /Lang, else the enclosing ones; inside an Artifact when it
-        or an enclosing sequence is one."""
-        own_mcid, own_lang, artifact = self._marked_own(operands, op, properties)
+        or an enclosing sequence is one. The common forms are read from the operand text (``args``)."""
+        if op == b"BMC" and args[:1] == b"/" and b" " not in args and b"#" not in args:
+            own_mcid, own_lang, artifact = None, None, args == b"/Artifact"
+        elif op == b"BDC" and (match := _BDC_MCID.fullmatch(args)) is not None:
+            own_mcid, own_lang, artifact = int(match.group(2)), None, match.group(1) == b"Artifact"
+        else:
+            own_mcid, own_lang, artifact = self._marked_own(inst.operands, op.decode(), properties)
         if outer is None:
             return (own_mcid, own_lang, artifact)
         return (
