@@ -481,3 +481,26 @@ def test_blank_cells_of_overlapping_and_orphan_spans_stay_linear(tmp_path: Path)
     assert (first.merged, first.merged_body) == (3, 3)
     # the orphan covered cells are neither blank nor filled; column 2 is blank in both rows
     assert second.blank is not None and (second.blank.cells, second.blank.cols) == (2, (2,))
+
+
+def test_hyperlink_formulas_in_calc_cells_are_links(tmp_path: Path) -> None:
+    def formula_cell(formula: str, shown: str) -> str:
+        return (
+            f'<table:table-cell table:formula="{formula}" office:value-type="string">'
+            f"<text:p>{shown}</text:p></table:table-cell>"
+        )
+
+    q = "&quot;"
+    row = (
+        formula_cell(f"of:=HYPERLINK({q}https://a.se/{q};{q}Läs  mer{q})", "Läs  mer")
+        + formula_cell(f"oooc:=hyperlink({q}https://b.se/?q={q}{q}x{q}{q}{q})", "https://b.se/")
+        + formula_cell("of:=HYPERLINK([.A1])", "från en cell")  # the address is not in the formula
+        + formula_cell(f"of:=CONCATENATE({q}HYPERLINK({q};{q}x{q})", "HYPERLINK(x")
+    )
+    body = f'<table:table table:name="Länkar"><table:table-row>{row}</table:table-row></table:table>'
+    path = write(tmp_path / "a.ods", kind="spreadsheet", body=body)
+    doc = read(path, str(path), DEFAULT_LIMITS)
+    assert [(link.location.cell, link.text, link.href) for link in doc.links or []] == [
+        ("A1", "Läs mer", "https://a.se/"),
+        ("B1", "https://b.se/", 'https://b.se/?q="x"'),
+    ]

@@ -8,7 +8,7 @@
   frame's ``svg:desc``, else ``svg:title``; LibreOffice's Decorative box is ``loext:decorative="true"``.
 - Tables: ``table:table``; a header row is ``table:table-header-rows`` (Writer's "Repeat heading"), in Impress
   ``table:use-first-row-styles``; a Calc sheet is one table (see ``_sheet``).
-- Links: ``text:a`` with its text. Contrast: ``fo:color`` against ``fo:background-color`` through span,
+- Links: ``text:a`` with its text, and Calc's ``HYPERLINK()`` formulas (text = the cell's result). Contrast: ``fo:color`` against ``fo:background-color`` through span,
   paragraph, cell, frame and page styles; automatic font colour (``style:use-window-font-color``) is left out,
   since LibreOffice picks black or white against the background.
 - Slides (.odp): ``draw:page`` in order; the title is the ``presentation:class="title"`` frame; the shapes in
@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -98,6 +99,9 @@ MAX_DEPTH = 200
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 WHITE: RGB = (255, 255, 255)
+# OpenFormula's HYPERLINK(IRI; text) (ODF 1.2 part 2, 6.13.16) with a literal IRI, behind the formula's namespace
+# prefix ("of:" as Calc writes it, "oooc:" in older files); a string doubles its quotes.
+_HYPERLINK_FORMULA = re.compile(r'^\s*(?:[\w.-]+:)?=\s*HYPERLINK\s*\(\s*"((?:[^"]|"")*)"', re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1007,6 +1011,9 @@ class _OdfReader:
                     levels=(("table-cell", cstyle),) if cstyle else (("table-cell", "Default"),),
                 )
                 self.walk(cell, ctx)
+                link = _formula_link(cell, ctx.location)
+                if link is not None:
+                    self.links.append(link)
         if used:
             info.used = CellRange(*used)
         self._sheet_table(info, header, ranges.get(name, []), base)
@@ -1083,6 +1090,16 @@ def _covered(
         elif c in below and below[c][0] >= r:
             value = below[c][1]
         place(row, c, 1, value)
+
+
+def _formula_link(cell: etree._Element, loc: Location) -> Link | None:
+    """A cell whose formula is HYPERLINK("…"; …) is a link; its text is what the cell shows (the result)."""
+    formula = cell.get(TABLE + "formula")
+    m = _HYPERLINK_FORMULA.match(formula) if formula else None
+    if m is None:
+        return None
+    shown = " ".join("".join(p.itertext()) for p in cell if p.tag in (T_P, T_H))
+    return Link(loc, " ".join(shown.split()), m.group(1).replace('""', '"'))
 
 
 def _col_style(col_styles: list[tuple[int, int, str | None]], col: int) -> str | None:
