@@ -821,7 +821,9 @@ class _OdfReader:
             if is_placeholder:
                 return self._shape(el, name, "sp", "", pres_class, decorative, alt)
             image_kind = None
-            for child in el:
+            # A frame's children are alternative representations of one object (ODF draw:frame). A table's
+            # frame holds a picture of the table after it (Impress writes one); that picture is no image.
+            for child in () if el.find(TBL) is not None else el:
                 if child.tag == D_IMAGE and image_kind is None:
                     image_kind = "picture"
                 elif child.tag in (D_OBJECT, D_OLE) and image_kind is None:
