@@ -455,9 +455,11 @@ def test_annex_d_names_are_the_latin_and_symbol_sets() -> None:
     """ISO 32000-1 9.10.2: the names a Differences array may use without ToUnicode are Annex D's (Table D.2, the
     standard Latin character set, 229 names, and Table D.5, the Symbol set's 144 further names), not every name
     the Adobe Glyph List can read."""
-    from tillgang.readers._pdf_fonts import ANNEX_D_NAMES
+    from tillgang.readers._pdf_fonts import annex_d_names
 
-    assert len(ANNEX_D_NAMES) == 229 + 144
+    names = annex_d_names()
+
+    assert len(names) == 229 + 144
     for name in (
         "A",
         "Aring",
@@ -470,9 +472,9 @@ def test_annex_d_names_are_the_latin_and_symbol_sets() -> None:
         "Omega",
         "therefore",
     ):
-        assert name in ANNEX_D_NAMES, name
+        assert name in names, name
     for name in (".notdef", "uni0041", "f_f", "ff", "one.oldstyle", "g12", "nbspace", "a12", ""):
-        assert name not in ANNEX_D_NAMES, name
+        assert name not in names, name
 
 
 @pytest.mark.parametrize(

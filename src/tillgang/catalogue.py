@@ -7,13 +7,12 @@ and is registered by rule id. ``validate`` states the catalogue's invariants; a 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -188,9 +187,11 @@ def rules_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _installed_rules_dir() -> Path:  # looked up once: every checked document asks for the catalogue
-    packaged = resources.files("tillgang") / "rules"
+    packaged = (
+        Path(__file__).resolve().parent / "rules"
+    )  # the wheel's package data (importlib.resources' path)
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     source_tree = Path(__file__).resolve().parents[2] / "rules"
     if source_tree.is_dir():
         return source_tree
@@ -202,8 +203,7 @@ def _texts(data: dict[str, Any], key: str) -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-def _parse(path: Path, raw: bytes) -> Rule:
-    data = tomllib.loads(raw.decode("utf-8"))
+def _rule(path: Path, data: dict[str, Any]) -> Rule:
     refs = {str(k): tuple(str(x) for x in v) for k, v in data.get("refs", {}).items()}
     messages = {str(k): _texts(data.get("messages", {}), k) for k in data.get("messages", {})}
     fix_by_format = {
@@ -243,13 +243,67 @@ def _parse(path: Path, raw: bytes) -> Rule:
 @lru_cache(maxsize=4)
 def _load(directory: str) -> Catalogue:
     digest = hashlib.sha256()
-    rules: dict[str, Rule] = {}
+    sources: list[tuple[Path, bytes]] = []
     for path in sorted(Path(directory).glob("*.toml")):
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        rule = _parse(path, raw)
+        sources.append((path, raw))
+    version = digest.hexdigest()
+    parsed = _cached(version)
+    if parsed is None or set(parsed) != {path.name for path, _raw in sources}:
+        import tomllib  # only here: a cached catalogue is read as JSON (below)
+
+        parsed = {path.name: tomllib.loads(raw.decode("utf-8")) for path, raw in sources}
+        _store(version, parsed)
+    rules: dict[str, Rule] = {}
+    for path, _raw in sources:
+        rule = _rule(path, parsed[path.name])
         rules[rule.id or path.stem] = rule
-    return Catalogue(rules=rules, version=digest.hexdigest(), directory=directory)
+    return Catalogue(rules=rules, version=version, directory=directory)
+
+
+# Parsing the TOML files is most of a short command's start-up (tomllib is pure Python: ~50 ms for the
+# catalogue, against ~2 ms to read the same data as JSON). The parsed data is kept as JSON in the user's cache
+# folder under the SHA-256 of the TOML sources, so an edited or other catalogue never meets a stale copy; a
+# folder that cannot be read or written only means parsing again.
+CACHE_KEEP = 8  # catalogue versions kept in the cache folder
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("TILLGANG_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache" if Path.home() != Path("/") else None)
+    return Path(base) / "tillgang" if base else None
+
+
+def _cached(version: str) -> dict[str, Any] | None:
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    try:
+        data = json.loads((folder / f"catalogue-{version}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _store(version: str, parsed: dict[str, Any]) -> None:
+    folder = _cache_dir()
+    if folder is None:
+        return
+    try:
+        text = json.dumps(parsed, ensure_ascii=False, allow_nan=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".catalogue-{version}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(
+            tmp, folder / f"catalogue-{version}.json"
+        )  # atomic: a concurrent reader sees all or nothing
+        old = sorted(folder.glob("catalogue-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):  # TypeError: a TOML date, which JSON has no form for
+        return
 
 
 def load(directory: str | Path | None = None) -> Catalogue:

@@ -22,19 +22,19 @@ a program that cannot be read maps nothing (the code stays unmapped).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zlib
 from typing import Any
 
 import pikepdf
-from fontTools import agl
 from fontTools.encodings.MacRoman import MacRoman
 from fontTools.encodings.StandardEncoding import StandardEncoding
 
 from ._pdf_struct import pdf_name
 
-__all__ = ["ANNEX_D_NAMES", "SimpleFontMapper", "program_format_matches"]
+__all__ = ["SimpleFontMapper", "annex_d_names", "program_format_matches"]
 
 _PREDEFINED = {"WinAnsiEncoding", "MacRomanEncoding", "MacExpertEncoding"}
 _DUP = re.compile(rb"dup\s+(\d{1,3})\s*/([^\s/\[\]{}()<>%]+)\s+put")
@@ -193,6 +193,8 @@ def _latin_names() -> set[str]:
     """Table D.2, the standard Latin character set: the names StandardEncoding, MacRomanEncoding,
     WinAnsiEncoding and PDFDocEncoding give their codes (WinAnsi's names are the glyph list's names of its
     characters; its no-break space and soft hyphen are named space and hyphen there)."""
+    from fontTools.agl import UV2AGL
+
     names = set(StandardEncoding) | set(MacRoman[0x20:])
     names -= {"DEL", "nbspace", "apple"}  # fontTools' MacRoman names; Table D.2 has space, no DEL or apple
     for byte in range(0x21, 0x100):
@@ -202,7 +204,7 @@ def _latin_names() -> set[str]:
             char = bytes([byte]).decode("cp1252")
         except UnicodeDecodeError:
             continue
-        name = agl.UV2AGL.get(ord(char))
+        name = UV2AGL.get(ord(char))
         if name:
             names.add(name)
     names.update(("onesuperior", "twosuperior", "threesuperior"))  # WinAnsi; the glyph list says uni00B9...
@@ -211,8 +213,11 @@ def _latin_names() -> set[str]:
     return names
 
 
-# The character names 9.10.2 accepts in a Differences array without ToUnicode (Annex D: Latin and Symbol).
-ANNEX_D_NAMES = frozenset(_latin_names() | set(_SYMBOL_NAMES))
+@functools.cache
+def annex_d_names() -> frozenset[str]:
+    """The character names 9.10.2 accepts in a Differences array without ToUnicode (Annex D: Latin and Symbol);
+    built on first use (the Adobe Glyph List takes a while to import)."""
+    return frozenset(_latin_names() | set(_SYMBOL_NAMES))
 
 
 _SFNT_TAGS = (b"\x00\x01\x00\x00", b"true", b"ttcf", b"OTTO")
@@ -306,7 +311,8 @@ class SimpleFontMapper:
         # 9.6.6.4: a symbolic TrueType font selects glyphs through its cmap unless its Encoding is a name
         self.encoding_ignored = subtype == "TrueType" and symbolic and not isinstance(encoding, pikepdf.Name)
         # 9.10.2: the Differences method holds only while every name in the array is an Annex D name
-        self.differences_usable = all(name in ANNEX_D_NAMES for name in self.diffs.values())
+        names = annex_d_names()
+        self.differences_usable = all(name in names for name in self.diffs.values())
         self._builtin: dict[int, str] | None = None
 
     def unmapped(self, codes: set[int]) -> list[int]:
@@ -325,7 +331,7 @@ class SimpleFontMapper:
             # StandardEncoding is not one of the encodings 9.10.2 names; a Type 3 font has no built-in encoding;
             # a TrueType font's cmap maps codes to glyphs, not to Unicode
             return False
-        return self._builtin_encoding().get(code, "") in ANNEX_D_NAMES
+        return self._builtin_encoding().get(code, "") in annex_d_names()
 
     def _program(self) -> tuple[str, bytes] | None:
         descriptor = self.font.get("/FontDescriptor")
