@@ -220,6 +220,24 @@ def test_title_type_inherited_from_layout_placeholder(tmp_path: Path) -> None:
     assert slide.shapes[0].box == Box(100, 100, 8000, 1000)
 
 
+def test_bare_placeholder_is_body_not_the_layouts_title(tmp_path: Path) -> None:
+    # LibreOffice writes its outline placeholder as a bare <p:ph/> (type obj, idx 0 by default): it must not
+    # match the layout title's implicit idx 0, or the body text becomes the title of a slide whose title is empty.
+    empty_title = (
+        '<p:sp><p:nvSpPr><p:cNvPr id="2" name="PlaceHolder 1"/><p:cNvSpPr/><p:nvPr><p:ph type="title"/></p:nvPr>'
+        '</p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:p><a:endParaRPr lang="sv-SE"/></a:p></p:txBody></p:sp>'
+    )
+    doc = load(deck(tmp_path, [empty_title + sp("PlaceHolder 2", "Brödtext", "<p:ph/>")]))
+    slide = doc.native.slides[0]
+    assert (slide.title, slide.title_placeholder) == (None, True)
+    assert [(s.name, s.placeholder) for s in slide.shapes] == [
+        ("PlaceHolder 1", "title"),
+        ("PlaceHolder 2", "obj"),
+    ]
+    # Position from the layout's typeless content placeholder, i.e. the master's body placeholder.
+    assert slide.shapes[1].box == Box(100, 2000, 8000, 4000)
+
+
 def test_body_placeholder_is_not_a_title_and_empty_title_is_reported(tmp_path: Path) -> None:
     empty_title = '<p:sp><p:nvSpPr><p:cNvPr id="2" name="T"/><p:cNvSpPr/><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr/></p:sp>'
     doc = load(deck(tmp_path, [sp("Body", "Text", '<p:ph idx="1"/>'), empty_title]))

@@ -318,12 +318,19 @@ class Styles:
 def match_placeholder(
     ph: etree._Element, layout: LayoutCtx
 ) -> tuple[etree._Element | None, etree._Element | None]:
-    """The layout placeholder (same idx, else same type) and the master placeholder it inherits from."""
+    """The layout placeholder (same idx, else same type) and the master placeholder it inherits from.
+
+    A bare ``<p:ph/>`` (neither type nor idx; LibreOffice writes its outline placeholders so) is an ``obj``
+    placeholder (ECMA-376 part 1, 19.3.1.36: the defaults are type ``obj``, idx 0): it is matched by that type
+    only, never through the implicit idx 0 that title placeholders share, or body text would become the title.
+    """
     idx = ph.get("idx") or "0"
     ptype = ph.get("type")
     lay = None
-    if ph.get("idx") is None and ptype is not None:  # title, date … placeholders are matched by type
-        lay = layout.placeholders.by_type.get(ptype)
+    if ph.get("idx") is None:  # title, date … placeholders are matched by type
+        lay = layout.placeholders.by_type.get(ptype or "obj")
+        if ptype is None:
+            return lay, layout.master.placeholders.by_type.get("body")
     if lay is None:
         lay = layout.placeholders.by_idx.get(idx)
     if lay is None and ptype is not None:
