@@ -10,7 +10,7 @@ import pytest
 from tillgang.engine import CheckOptions, check_file
 from tillgang.errors import DocumentError
 from tillgang.limits import DEFAULT_LIMITS
-from tillgang.readers._pptx_model import PresentationInfo
+from tillgang.readers._pptx_model import Box, PresentationInfo
 from tillgang.readers._sheet_model import CellRange, WorkbookInfo
 from tillgang.readers.native import TextInfo
 from tillgang.readers.odf import read
@@ -337,6 +337,45 @@ def test_slides_titles_and_reading_order(tmp_path: Path) -> None:
     assert first.is_title and first.box is not None and first.box.y == 360_000
     entry = check_file(path, CheckOptions(rules=frozenset({"odp-slide-title"})))
     assert entry["rules"]["odp-slide-title"] == "failed"
+
+
+def test_groups_are_one_image_and_one_shape_as_in_powerpoint(tmp_path: Path) -> None:
+    def pic(name: str, x: str, y: str, desc: str = "") -> str:
+        alt = f"<svg:desc>{desc}</svg:desc>" if desc else ""
+        return (
+            f'<draw:frame draw:name="{name}" svg:x="{x}" svg:y="{y}" svg:width="2cm" svg:height="1cm">'
+            f'<draw:image xlink:href="Pictures/a.png"/>{alt}</draw:frame>'
+        )
+
+    described = f'<draw:g draw:name="G1">{pic("A", "1cm", "5cm")}{pic("B", "6cm", "7cm")}<svg:desc>Två bilder</svg:desc></draw:g>'
+    # Without its own alt text: the pictures count when all are described, else the group is reported once.
+    all_described = (
+        f'<draw:g draw:name="G2">{pic("C", "1cm", "1cm", "Karta")}{pic("D", "4cm", "1cm", "Plan")}</draw:g>'
+    )
+    one_missing = f'<draw:g draw:name="G3">{pic("E", "1cm", "1cm", "Karta")}<draw:g draw:name="G4">{pic("F", "4cm", "2cm")}</draw:g></draw:g>'
+    body = "".join(
+        f'<draw:page draw:name="s{i}">{g}</draw:page>'
+        for i, g in enumerate((described, all_described, one_missing))
+    )
+    path = write(tmp_path / "a.odp", kind="presentation", body=body)
+    doc = read(path, str(path), DEFAULT_LIMITS)
+    assert [(i.location.slide, i.name, i.kind, i.alt) for i in doc.images or []] == [
+        (1, "G1", "group", "Två bilder"),
+        (2, "C", "picture", "Karta"),
+        (2, "D", "picture", "Plan"),
+        (3, "G3", "group", None),
+    ]
+    info = doc.native
+    assert isinstance(info, PresentationInfo)
+    # A group is one shape of its slide; its box is the union of its pictures' (draw:g has no size).
+    assert [[(s.name, s.kind) for s in slide.shapes] for slide in info.slides] == [
+        [("G1", "grpSp")],
+        [("G2", "grpSp")],
+        [("G3", "grpSp")],
+    ]
+    cm = 360_000
+    assert info.slides[0].shapes[0].box == Box(1 * cm, 5 * cm, 7 * cm, 3 * cm)
+    assert info.slides[2].shapes[0].box == Box(1 * cm, 1 * cm, 5 * cm, 2 * cm)
 
 
 # ------------------------------------------------------------------------------------------------ sheets

@@ -813,11 +813,12 @@ class _OdfReader:
         )
         kind = "sp"
         if el.tag == D_G:
-            kind = "grpSp"
-            for child in el:
-                if isinstance(child.tag, str) and (child.tag in (D_FRAME, D_G) or child.tag in SHAPES):
-                    self.drawing(child, inner)
-        elif el.tag == D_FRAME:
+            box = self._group(el, inner, alt, decorative)
+            shape = self._shape(el, name, "grpSp", self._shape_text(el), pres_class, decorative, alt)
+            if shape is not None:
+                shape.box = box
+            return shape
+        if el.tag == D_FRAME:
             if is_placeholder:
                 return self._shape(el, name, "sp", "", pres_class, decorative, alt)
             image_kind = None
@@ -842,6 +843,33 @@ class _OdfReader:
             self.walk(el, replace(inner, textbox=True))
         text = self._shape_text(el)
         return self._shape(el, name, kind, text, pres_class, decorative, alt)
+
+    def _group(self, el: etree._Element, ctx: _Ctx, alt: str | None, decorative: bool) -> Box | None:
+        """A group (draw:g), as the PowerPoint and Word readers take one: with alt text (or decorative) it is
+        one image covering its children; without, its pictures are the images when each is described (or
+        decorative), else the group is reported once. Returns its box: draw:g has no svg:x, svg:width or
+        svg:height of its own (ODF's group element), so it is the union of its children's boxes."""
+        outer, self.images = self.images, []
+        boxes: list[Box] = []
+        try:
+            for child in el:
+                if isinstance(child.tag, str) and (child.tag in (D_FRAME, D_G) or child.tag in SHAPES):
+                    info = self.drawing(child, ctx)
+                    if info is not None and info.box is not None:
+                        boxes.append(info.box)
+        finally:
+            children, self.images = self.images, outer
+        name = ctx.location.name
+        if alt or decorative:
+            self.images.append(Image(ctx.location, "group", alt, decorative=decorative, name=name))
+        elif children and all(i.decorative or (i.alt or "").strip() for i in children):
+            self.images.extend(children)
+        elif children:
+            self.images.append(Image(ctx.location, "group", None, decorative=False, name=name))
+        if not boxes:
+            return None
+        x, y = min(b.x for b in boxes), min(b.y for b in boxes)
+        return Box(x, y, max(b.x + b.cx for b in boxes) - x, max(b.y + b.cy for b in boxes) - y)
 
     def _shape_text(self, el: etree._Element) -> str:
         parts = [" ".join("".join(p.itertext()).split()) for p in el.iter(T_P, T_H)]
