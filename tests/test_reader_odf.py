@@ -13,7 +13,7 @@ from tillgang.limits import DEFAULT_LIMITS
 from tillgang.readers._pptx_model import Box, PresentationInfo
 from tillgang.readers._sheet_model import CellRange, WorkbookInfo
 from tillgang.readers.native import TextInfo
-from tillgang.readers.odf import read
+from tillgang.readers.odf import automatic_font_colour, read
 from tillgang.sniff import sniff
 
 NS = (
@@ -299,6 +299,36 @@ def test_contrast_follows_span_then_paragraph_then_default(tmp_path: Path) -> No
         ("Grå text som är svår att läsa", (153, 153, 153), (255, 255, 255)),
         ("Svart text", (0, 0, 0), (255, 255, 255)),
     ]
+
+
+def test_automatic_colour_is_drawn_as_libreoffice_draws_it(tmp_path: Path) -> None:
+    # LibreOffice 7.4: white when (76 R + 151 G + 29 B) / 256 <= 62, else black (measured in PDF exports).
+    assert automatic_font_colour((0x3E, 0x3E, 0x3E)) == (255, 255, 255)
+    assert automatic_font_colour((0x40, 0x40, 0x40)) == (0, 0, 0)
+    assert automatic_font_colour((0x00, 0x00, 0xFF)) == (255, 255, 255)  # luminance 28
+    assert automatic_font_colour((0x00, 0x80, 0x00)) == (0, 0, 0)  # luminance 75
+    styles = (
+        '<office:styles><style:default-style style:family="paragraph"><style:text-properties '
+        'style:use-window-font-color="true" fo:language="sv" fo:country="SE"/></style:default-style></office:styles>'
+    )
+    auto = "".join(
+        f'<style:style style:name="{n}" style:family="paragraph"><style:paragraph-properties '
+        f'fo:background-color="{c}"/></style:style>'
+        for n, c in (("Black", "#000000"), ("Grey", "#404040"))
+    )
+    body = (
+        '<text:p text:style-name="Black">Vit text</text:p><text:p text:style-name="Grey">Svart text</text:p>'
+    )
+    path = write(tmp_path / "a.odt", body=body, auto=auto, styles=styles)
+    samples = read(path, str(path), DEFAULT_LIMITS).contrast or []
+    assert [(s.text, s.foreground, s.background) for s in samples] == [
+        ("Vit text", (255, 255, 255), (0, 0, 0)),
+        ("Svart text", (0, 0, 0), (64, 64, 64)),
+    ]
+    # Without use-window-font-color and without fo:color anywhere, LibreOffice draws the text black.
+    path = write(tmp_path / "b.odt", body=body, auto=auto, styles=SV)
+    samples = read(path, str(path), DEFAULT_LIMITS).contrast or []
+    assert [s.foreground for s in samples] == [(0, 0, 0), (0, 0, 0)]
 
 
 def test_a_style_loop_does_not_hang(tmp_path: Path) -> None:

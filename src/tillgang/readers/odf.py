@@ -36,7 +36,7 @@ from ._sheet_model import CellRange, DataRegion, SheetInfo, WorkbookInfo, cell_r
 from ._table_grid import MAX_GRID_COLS, blank_cells, place
 from ._text_model import Para, TextInfo
 
-__all__ = ["read"]
+__all__ = ["automatic_font_colour", "read"]
 
 
 def _t(prefix: str, local: str) -> str:
@@ -99,6 +99,7 @@ MAX_DEPTH = 200
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 WHITE: RGB = (255, 255, 255)
+BLACK: RGB = (0, 0, 0)
 # OpenFormula's HYPERLINK(IRI; text) (ODF 1.2 part 2, 6.13.16) with a literal IRI, behind the formula's namespace
 # prefix ("of:" as Calc writes it, "oooc:" in older files); a string doubles its quotes.
 _HYPERLINK_FORMULA = re.compile(r'^\s*(?:[\w.-]+:)?=\s*HYPERLINK\s*\(\s*"((?:[^"]|"")*)"', re.IGNORECASE)
@@ -143,6 +144,15 @@ class _Block:
 class _Seg:
     text: str
     spans: tuple[str, ...]  # text-family style names, innermost last
+
+
+def automatic_font_colour(background: RGB) -> RGB:
+    """The colour LibreOffice draws automatic text in (``style:use-window-font-color``): white when the background
+    is dark, else black. Dark = LibreOffice's luminance (76 R + 151 G + 29 B) / 256 at most 62, measured in
+    LibreOffice 7.4 (Writer, Impress and Calc PDF export): white text up to grey #3E3E3E, black from #404040
+    on, so automatic text can have too little contrast (black on #404040 is 2.0:1)."""
+    r, g, b = background
+    return WHITE if (76 * r + 151 * g + 29 * b) >> 8 <= 62 else BLACK
 
 
 def _spanned(cell: etree._Element) -> bool:
@@ -594,7 +604,8 @@ class _OdfReader:
         return None
 
     def _foreground(self, levels: list[tuple[str, str | None]]) -> RGB | None:
-        """The explicit font colour, or None when it is automatic (or unset: automatic too)."""
+        """The font colour; None when it is automatic (``style:use-window-font-color``). With neither set
+        anywhere LibreOffice draws the text black."""
         for family, name in levels:
             if not name:
                 continue
@@ -611,7 +622,7 @@ class _OdfReader:
             colour = odf_colour(self.styles.lookup(family, None, "text-properties", "fo:color"))
             if isinstance(colour, tuple):
                 return colour
-        return None
+        return BLACK
 
     def _background(self, spans: tuple[str, ...], pstyle: str | None, ctx: _Ctx) -> RGB | str:
         for name in reversed(spans):
@@ -633,8 +644,6 @@ class _OdfReader:
                 continue
             levels = self._levels(seg.spans, pstyle, ctx)
             fg = self._foreground(levels)
-            if fg is None:
-                continue  # automatic colour: LibreOffice shows it black or white against the background
             size = self._font_size(levels)
             bold = bool(_bold(self._text_prop(levels, "fo:font-weight")))
             bg = self._background(seg.spans, pstyle, ctx)
@@ -643,6 +652,7 @@ class _OdfReader:
                 sample = ContrastSample(loc, text, fg, None, size, bold, reason=bg)
                 score = 0.0
             else:
+                fg = fg or automatic_font_colour(bg)
                 sample = ContrastSample(loc, text, fg, bg, size, bold)
                 score = contrast_ratio(fg, bg) / required_ratio(size, bold)
             if worst is None or score < worst[0]:
