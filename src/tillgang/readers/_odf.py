@@ -215,6 +215,9 @@ _PROPS = (
 )
 
 
+_LOEXT_GRAPHIC = "{%s}graphic-properties" % NS["loext"]
+
+
 @dataclass(slots=True)
 class OdfStyle:
     family: str
@@ -245,7 +248,14 @@ def _style_from(el: etree._Element, family: str, name: str) -> OdfStyle:
         level = None
     props: dict[str, dict[str, str]] = {}
     for child in el:
-        if not isinstance(child.tag, str) or not child.tag.startswith(S):
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == _LOEXT_GRAPHIC:
+            # LibreOffice writes an Impress table cell's fill as loext:graphic-properties in its cell style
+            # (ODF 1.2 and 1.3 have no graphic properties for table cells); a style:graphic-properties wins.
+            props.setdefault("graphic-properties", {_qname(k): v for k, v in child.attrib.items()})
+            continue
+        if not child.tag.startswith(S):
             continue
         local = child.tag[len(S) :]
         if local in _PROPS:

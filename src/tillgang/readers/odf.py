@@ -713,6 +713,7 @@ class _OdfReader:
         merged = merged_body = 0  # merged cells; of them, those starting below the header rows
         row_no = 0
         table_rows = self._rows(tbl)
+        col_styles = [c for c in self._column_styles(tbl) if c[2]]
         layout: list[list[bool | None]] = [[] for _ in table_rows]
         below: dict[int, tuple[int, bool]] = {}  # grid column -> (last row a row-spanning cell covers, blank)
         for row, in_header in table_rows:
@@ -736,7 +737,7 @@ class _OdfReader:
                     merged += repeat  # counted, never expanded: a hostile repeat count costs nothing
                     if not (in_header or (first_row_styles and row_no == 1)):
                         merged_body += repeat
-                cstyle = cell.get(TABLE + "style-name")
+                cstyle = _cell_style(cell, row, col_styles, row_cols - repeat + 1)
                 bg = self._cell_background(cstyle, ctx.background)
                 cell_ctx = _Ctx(
                     row_loc,
@@ -798,7 +799,10 @@ class _OdfReader:
     def _cell_background(self, cstyle: str | None, outer: RGB | str) -> RGB | str:
         raw = self.styles.lookup("table-cell", cstyle, "table-cell-properties", "fo:background-color")
         colour = odf_colour(raw)
-        return colour if isinstance(colour, tuple) else outer
+        if isinstance(colour, tuple):
+            return colour
+        fill = _fill(self.styles, "table-cell", cstyle, "graphic-properties")  # an Impress table cell's fill
+        return outer if fill is None or fill == "none" else fill
 
     # ----------------------------------------------------------------- drawings
     def drawing(self, el: etree._Element, ctx: _Ctx) -> ShapeInfo | None:
@@ -1140,6 +1144,15 @@ def _formula_link(cell: etree._Element, loc: Location) -> Link | None:
         return None
     shown = " ".join("".join(p.itertext()) for p in cell if p.tag in (T_P, T_H))
     return Link(loc, " ".join(shown.split()), m.group(1).replace('""', '"'))
+
+
+def _cell_style(
+    cell: etree._Element, row: etree._Element, col_styles: list[tuple[int, int, str | None]], col: int
+) -> str | None:
+    """A cell's style: its own, else its row's, else its column's default cell style (Impress writes a table's
+    cell styles on the rows)."""
+    own = cell.get(TABLE + "style-name") or row.get(TABLE + "default-cell-style-name")
+    return own or (_col_style(col_styles, col) if col_styles else None)
 
 
 def _col_style(col_styles: list[tuple[int, int, str | None]], col: int) -> str | None:
