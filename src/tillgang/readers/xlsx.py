@@ -34,6 +34,7 @@ __all__ = ["read"]
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 WHITE: RGB = (255, 255, 255)
+BLACK: RGB = (0, 0, 0)
 # Excel's theme colour index: note the light/dark swap against the theme's clrScheme order.
 THEME_INDEX = (
     "lt1",
@@ -364,21 +365,20 @@ class _XlsxReader:
         except (ValueError, IndexError):
             font_id, fill_id = 0, 0
         font = self.fonts[font_id] if 0 <= font_id < len(self.fonts) else _Font(None, _DEFAULT_SIZE, False)
-        if font.colour is None:
-            return  # automatic font colour: Excel draws it black (or white on a dark fill in high contrast)
+        # Automatic font colour (no colour, or auto="1"): Excel draws it black whatever the fill (only Windows'
+        # high-contrast mode changes it), so automatic text on a dark fill is unreadable.
+        colour = font.colour or BLACK
         fill = self.fills[fill_id] if 0 <= fill_id < len(self.fills) else _Fill(None)
         if fill.reason:
-            sample = ContrastSample(
-                loc, text[:60], font.colour, None, font.size, font.bold, reason=fill.reason
-            )
+            sample = ContrastSample(loc, text[:60], colour, None, font.size, font.bold, reason=fill.reason)
             passing = False
         else:
             bg = fill.colour or WHITE
-            sample = ContrastSample(loc, " ".join(text.split())[:60], font.colour, bg, font.size, font.bold)
-            passing = contrast_ratio(font.colour, bg) >= required_ratio(font.size, font.bold)
+            sample = ContrastSample(loc, " ".join(text.split())[:60], colour, bg, font.size, font.bold)
+            passing = contrast_ratio(colour, bg) >= required_ratio(font.size, font.bold)
         # One sample per combination of colours, size and weight: per sheet for problems, once for passes.
         key = (
-            font.colour,
+            colour,
             sample.background,
             font.size,
             font.bold,
