@@ -20,7 +20,8 @@ set-up count for no mode: ``import page`` is outside the validator's clock, and 
 imports the reader, the checks and the catalogue (~0.3-0.5 s); ``--cold`` counts them. Modules imported lazily by
 later files (fontTools for a CFF program, langcodes for a language tag) still count. Files that any of them cannot
 read count for all (the time is spent). Printed: total seconds, ms per file,
-median, and the two ratios with their targets: tillgang / page-validation (<= 1.0) and tillgang / open-and-walk;
+median, the CPU seconds of each mode (process time: steadier than wall time on a loaded machine), and the two
+ratios with their targets: tillgang / page-validation (<= 1.0) and tillgang / open-and-walk;
 with --mixed also the whole check / open-and-parse over bench_check's mixed corpus, in process (<= 3). The machine
 is shared: with --repeat the modes run in turn N times and the median total of each is used.
 """
@@ -85,6 +86,7 @@ if sys.argv[2] == "warm" and paths:  # one-time imports and set-up, outside the 
         pass
     warm = time.perf_counter() - start
 times = []
+cpu_start = time.process_time()
 for p in paths:
     start = time.perf_counter()
     try:
@@ -92,11 +94,12 @@ for p in paths:
     except Exception:
         pass
     times.append(time.perf_counter() - start)
-print(json.dumps({"warm": warm, "times": times}))
+print(json.dumps({"warm": warm, "times": times, "cpu": time.process_time() - cpu_start}))
 """
 
 
 WARM: dict[str, list[float]] = {}  # mode label -> the warm-up call's seconds, per run
+CPU: dict[str, list[float]] = {}  # mode label -> CPU seconds of the timed files, per run
 
 
 def timed(
@@ -116,6 +119,7 @@ def timed(
     )
     data = json.loads(out.stdout)
     WARM.setdefault(label or mode, []).append(float(data["warm"]))
+    CPU.setdefault(label or mode, []).append(float(data["cpu"]))
     return [float(x) for x in data["times"]]
 
 
@@ -207,6 +211,16 @@ def main(argv: list[str] | None = None) -> int:
     print(line("page-validation ua1", theirs))
     print(f"tillgang / page-validation: {sum(ours) / sum(theirs):.2f}x (target <= 1.0)")
     print(f"tillgang / open-and-walk:   {sum(ours) / sum(base):.2f}x")
+    cpu = {k: statistics.median(v) for k, v in CPU.items()}
+    print(
+        f"CPU seconds (median; steadier than wall time on a shared machine): tillgang {cpu['tillgang']:.2f}, "
+        f"page-validation {cpu['validator']:.2f}, ratio {cpu['tillgang'] / cpu['validator']:.2f}x"
+        + (
+            f"; --compare-src {cpu['old']:.2f}, ratio {cpu['old'] / cpu['validator']:.2f}x"
+            if "old" in cpu
+            else ""
+        )
+    )
     if runs["old"]:
         old = median_run(runs["old"])
         print(
