@@ -371,6 +371,16 @@ def _inline_area(inst: Any) -> int:
         return 0
 
 
+def _inline_image(out: _Summary, inst: Any, page_level: bool, det: float) -> None:
+    """An inline image painted at scale ``det``; a page's own are sized in scan_page, if needed."""
+    if page_level:
+        out.inline.append((len(out.image_areas), inst))
+        out.image_areas.append(0)
+    else:
+        out.image_areas.append(_inline_area(inst))
+    out.image_scales.append(det)
+
+
 def _named_xobject(xobjects: Any, operands: Any) -> pikepdf.Stream | None:
     """The XObject stream a ``Do`` names in the resources (None when there is none)."""
     if not operands or not isinstance(xobjects, pikepdf.Dictionary):
@@ -732,12 +742,7 @@ class ContentScan:
                     det = _settle(det, pending)
                     self._xobject(xobj, det, out, mstack, resources, page, depth, page_level, in_progress)
             elif op == _INLINE_LINE:
-                if page_level:  # read in scan_page, if needed
-                    out.inline.append((len(out.image_areas), ops[i]))
-                    out.image_areas.append(0)
-                else:
-                    out.image_areas.append(_inline_area(ops[i]))
-                out.image_scales.append(det := _settle(det, pending))
+                _inline_image(out, ops[i], page_level, det := _settle(det, pending))
         if untagged:
             self._attribute(untagged, b"", None, page)
         out.text_ops += text_ops
